@@ -1,0 +1,51 @@
+/**
+ * The key layout of a datastore root. Every key is built here from validated names, so no
+ * caller can address anything outside the root.
+ */
+import { assertFlowName, assertRunId, assertStepName, assertTaskId } from "../util/validate.js";
+
+const run = (flow: string, runId: string) => `flows/${assertFlowName(flow)}/runs/${assertRunId(runId)}`;
+const task = (flow: string, runId: string, step: string, taskId: string) =>
+  `${run(flow, runId)}/steps/${assertStepName(step)}/${assertTaskId(taskId)}`;
+const attempt = (flow: string, runId: string, step: string, taskId: string, n: number) =>
+  `${task(flow, runId, step, taskId)}/attempt-${n}`;
+
+/** Keys of every file kind in a datastore root. */
+export const keys = {
+  flowsDir: () => "flows",
+  runsDir: (flow: string) => `flows/${assertFlowName(flow)}/runs`,
+  runDir: run,
+  run: (flow: string, runId: string) => `${run(flow, runId)}/run.json`,
+  tags: (flow: string, runId: string) => `${run(flow, runId)}/tags.json`,
+  tagsLock: (flow: string, runId: string) => `${run(flow, runId)}/tags.lock`,
+  status: (flow: string, runId: string) => `${run(flow, runId)}/status.json`,
+  stepsDir: (flow: string, runId: string) => `${run(flow, runId)}/steps`,
+  tasksDir: (flow: string, runId: string, step: string) => `${run(flow, runId)}/steps/${assertStepName(step)}`,
+  taskDir: task,
+  task: (flow: string, runId: string, step: string, taskId: string) => `${task(flow, runId, step, taskId)}/task.json`,
+  attemptDir: attempt,
+  artifacts: (flow: string, runId: string, step: string, taskId: string, n: number) =>
+    `${attempt(flow, runId, step, taskId, n)}/artifacts.json`,
+  log: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
+    `${attempt(flow, runId, step, taskId, n)}/${stream}.log`,
+  done: (flow: string, runId: string, step: string, taskId: string, n: number) =>
+    `${attempt(flow, runId, step, taskId, n)}/done.json`,
+  object: (sha: string) => {
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`invalid object id '${sha}'`);
+    return `objects/${sha.slice(0, 2)}/${sha}`;
+  },
+  deployment: (flow: string) => `deployments/${assertFlowName(flow)}.json`,
+  indexDir: () => "index",
+  indexFile: () => "index/index.duckdb",
+  journalDir: () => "index/journal",
+  /** The name of an attempt directory, and its inverse. */
+  attemptName: (n: number) => `attempt-${n}`,
+  parseAttemptName: (name: string): number | undefined => {
+    const m = /^attempt-(\d+)$/.exec(name);
+    return m ? Number(m[1]) : undefined;
+  },
+};
+
+/** The pseudo-step that holds a run's parameter values (task 0), hidden from listings. */
+export const PARAMETERS_STEP = "_parameters";
+export const PARAMETERS_TASK = "0";

@@ -1,0 +1,175 @@
+/**
+ * `LocalStorage` is the `Storage` backend for a datastore root on a local (or NFS) filesystem.
+ * Writes go to a unique temporary file beside the target and are renamed into place, so a reader
+ * never sees half a file and a `kill -9` at any moment leaves either nothing or the whole value.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { DatastoreError } from "../util/errors.js";
+import type { StagedWrite, Storage, WriteOptions } from "./storage.js";
+
+/** A `Storage` on the local filesystem, rooted at one directory. */
+export class LocalStorage implements Storage {
+  readonly location: string;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
+  }
+
+  localPath(key: string): string {
+    return path.join(this.location, key);
+  }
+
+  async read(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fs.readFile(this.localPath(key));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw wrap(err, "read", key);
+    }
+  }
+
+  async readText(key: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(this.localPath(key), "utf8");
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw wrap(err, "read", key);
+    }
+  }
+
+  async write(key: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<boolean> {
+    const target = this.localPath(key);
+    const tmp = tempName(target);
+    try {
+      await writeCreatingDirs(tmp, data);
+      if (options.ifAbsent) return await linkIfAbsent(tmp, target);
+      await fs.rename(tmp, target);
+      return true;
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw wrap(err, "write", key);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    try {
+      return await fs.readdir(this.localPath(prefix));
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+      throw wrap(err, "list", prefix);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await fs.access(this.localPath(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.localPath(key))).size;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw wrap(err, "stat", key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.localPath(key), { force: true, recursive: true });
+  }
+
+  async openReadStream(key: string): Promise<Readable> {
+    const file = this.localPath(key);
+    await fs.access(file).catch((err) => {
+      throw isMissing(err) ? err : wrap(err, "read", key);
+    });
+    return createReadStream(file, { highWaterMark: 1 << 20 });
+  }
+
+  async openWriteStream(key: string): Promise<StagedWrite> {
+    const target = this.localPath(key);
+    const tmp = tempName(target);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const stream = createWriteStream(tmp, { highWaterMark: 1 << 20 });
+    return {
+      stream,
+      commit: async () => {
+        if (!stream.writableFinished) {
+          stream.end();
+          await finished(stream);
+        }
+        await fs.rename(tmp, target).catch(async (err) => {
+          await fs.rm(tmp, { force: true });
+          throw wrap(err, "write", key);
+        });
+      },
+      abort: async () => {
+        stream.destroy();
+        await fs.rm(tmp, { force: true });
+      },
+    };
+  }
+
+  async append(key: string, text: string): Promise<void> {
+    const file = this.localPath(key);
+    try {
+      await fs.appendFile(file, text);
+    } catch (err) {
+      if (!isMissing(err)) throw wrap(err, "append to", key);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.appendFile(file, text);
+    }
+  }
+}
+
+function tempName(target: string): string {
+  return `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+async function writeCreatingDirs(file: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await fs.writeFile(file, data);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, data);
+  }
+}
+
+// link(2) fails with EEXIST instead of replacing: the create-only primitive that rename lacks.
+async function linkIfAbsent(tmp: string, target: string): Promise<boolean> {
+  try {
+    await fs.link(tmp, target);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+/** Tells whether an error is the filesystem's "no such file". */
+export function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+}
+
+function wrap(err: unknown, verb: string, key: string): DatastoreError {
+  const e = err as NodeJS.ErrnoException;
+  const hint =
+    e.code === "ENOSPC"
+      ? "The disk is full: free space or point --datastore-root at another disk."
+      : e.code === "EACCES" || e.code === "EPERM" || e.code === "EROFS"
+        ? "The datastore root is not writable by you: fix its permissions or choose another --datastore-root."
+        : "Check that the datastore root is reachable and writable.";
+  return new DatastoreError(`Could not ${verb} '${key}' (${e.code ?? e.message}). ${hint}`, { cause: err });
+}

@@ -1,0 +1,140 @@
+/**
+ * The JSON records a datastore root holds, one interface per file kind. These shapes are the on-disk
+ * format (documented in the README): add optional fields only, never change a field's meaning.
+ */
+
+/** How the graph of a flow is stored with every run: one entry per step. */
+export interface GraphInfo {
+  /** Name of the flow class. */
+  flow: string;
+  /** The flow's doc, if any. */
+  doc?: string;
+  /** Steps in declaration order. */
+  steps: GraphStepInfo[];
+}
+
+/** One step of a stored graph. */
+export interface GraphStepInfo {
+  name: string;
+  /** `linear`, `split` (branch), `foreach`, `join` or `end`. */
+  type: "linear" | "split" | "foreach" | "join" | "end" | "start";
+  next: string[];
+  /** For a foreach step: the artifact it iterates over. */
+  foreach?: string;
+  /** For a join: the step that opened the matching split or foreach. */
+  matchingSplit?: string;
+  doc?: string;
+  decorators: string[];
+}
+
+/** `flows/<F>/runs/<R>/run.json`: written once, create-only, when a run starts. */
+export interface RunRecord {
+  flow: string;
+  runId: string;
+  /** Creation time, epoch milliseconds. */
+  createdAt: number;
+  /** The launching user (never `root`). */
+  user: string;
+  /** Immutable system tags: identity, runtime, versions. */
+  systemTags: string[];
+  /** The run this one resumes, or null. */
+  originRunId: string | null;
+  startStep: string;
+  endStep: string;
+  graph: GraphInfo;
+  /** Names of the run's parameters (values are artifacts of `_parameters/0`). */
+  parameters: string[];
+  /** The flow file, when the flow was run from a file. */
+  flowFile?: string;
+}
+
+/** `flows/<F>/runs/<R>/tags.json`: the mutable user tags, replaced atomically under a lock. */
+export interface TagsRecord {
+  userTags: string[];
+  /** Epoch ms of the last edit. */
+  updatedAt: number;
+}
+
+/** `flows/<F>/runs/<R>/status.json`: written by the runtime when a run ends, for display only. */
+export interface RunStatusRecord {
+  state: "successful" | "failed";
+  finishedAt: number;
+  /** A one-line reason when the run failed. */
+  reason?: string;
+}
+
+/** `.../steps/<S>/<T>/task.json`: written once when a task is created. */
+export interface TaskRecord {
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  createdAt: number;
+  /** The foreach index of this task, or null outside a foreach. */
+  index: number | null;
+  /** The stack of enclosing foreach frames, outermost first. */
+  foreachStack: ForeachFrame[];
+  /** Parent tasks as `step/taskId`. */
+  parents: string[];
+  /** The run a resumed task belongs to originally, or null. */
+  originRunId: string | null;
+  /** For a task cloned by resume: the task it was cloned from (`step/taskId`). */
+  originTaskId?: string | null;
+}
+
+/** One level of foreach nesting. */
+export interface ForeachFrame {
+  step: string;
+  index: number;
+  count: number;
+}
+
+/** A stored artifact: a reference to a content-addressed object. */
+export interface ArtifactRef {
+  /** SHA-256 of the stored bytes (hex). */
+  sha: string;
+  /** Size of the stored bytes. */
+  size: number;
+  format: "json" | "arrow";
+  /** Epoch ms when the value was first set (carried over when inherited). */
+  createdAt: number;
+  /** A short description of the value's type (`number`, `Array`, `arrow.Table`, ...). */
+  type: string;
+}
+
+/** `.../attempt-<A>/artifacts.json`: every artifact visible in the task after the attempt. */
+export type ArtifactsRecord = Record<string, ArtifactRef>;
+
+/** The exception a failed (or caught) attempt raised. */
+export interface ExceptionInfo {
+  type: string;
+  message: string;
+  stack: string;
+}
+
+/** `.../attempt-<A>/done.json`: the outcome of an attempt; written last and atomically. */
+export interface AttemptRecord {
+  attempt: number;
+  success: boolean;
+  startedAt: number;
+  finishedAt: number;
+  pid: number;
+  /** The steps this task chose to go next, as stored for resume. */
+  next: string[];
+  /** For a foreach split: the number of children. */
+  foreachCount?: number;
+  exception?: ExceptionInfo;
+}
+
+/** `deployments/<F>.json`: the production deployment of a flow. */
+export interface DeploymentRecord {
+  flow: string;
+  /** The production token; runs triggered from this deployment carry `production:<token>`. */
+  token: string;
+  deployedBy: string;
+  deployedAt: number;
+  /** Absolute path of the flow file that was deployed. */
+  flowFile: string;
+  /** Snapshot of the flow file's source at deploy time (key of a stored object). */
+  sourceSha: string;
+}

@@ -1,0 +1,56 @@
+/**
+ * A `Storage` is the byte-level backend of a datastore root: keys are `/`-separated relative paths.
+ * The local filesystem implementation is `LocalStorage`; an S3-compatible backend implements the same
+ * interface (conditional create maps to `If-None-Match: *`, atomic replace to a single PUT).
+ */
+import type { Readable, Writable } from "node:stream";
+
+/** Options for `Storage.write`. */
+export interface WriteOptions {
+  /**
+   * Create only: when the key exists already, nothing is written and `write` returns false.
+   * @default false
+   */
+  ifAbsent?: boolean;
+}
+
+/** A `Storage` holds the bytes of one datastore root. Every write is atomic: a reader sees the old or the new value, never a torn one. */
+export interface Storage {
+  /** A human-readable location of the root (a path or a URL). */
+  readonly location: string;
+  /** Reads a whole value, or `undefined` when the key does not exist. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /** Reads a whole UTF-8 value, or `undefined` when the key does not exist. */
+  readText(key: string): Promise<string | undefined>;
+  /** Writes a whole value atomically; returns false when `ifAbsent` is set and the key exists. */
+  write(key: string, data: Uint8Array | string, options?: WriteOptions): Promise<boolean>;
+  /** Lists the direct children (names, not keys) under a key prefix; empty when there are none. */
+  list(prefix: string): Promise<string[]>;
+  /** Tells whether a key exists. */
+  exists(key: string): Promise<boolean>;
+  /** Deletes a key; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Opens a stream that reads a value; rejects with ENOENT-coded error when missing. */
+  openReadStream(key: string): Promise<Readable>;
+  /**
+   * Opens a stream that writes a value; the value appears atomically at `key` only after `commit()`.
+   * `abort()` discards what was written.
+   */
+  openWriteStream(key: string): Promise<StagedWrite>;
+  /** Appends text to a value (logs); appends may interleave across processes only at whole calls. */
+  append(key: string, text: string): Promise<void>;
+  /** A local filesystem path for the key, when the backend has one (used for memory-mapped reads). */
+  localPath?(key: string): string;
+  /** Byte size of a value, or `undefined` when missing. */
+  size(key: string): Promise<number | undefined>;
+}
+
+/** A value being written by stream; invisible to readers until committed. */
+export interface StagedWrite {
+  /** The stream to write bytes to. */
+  readonly stream: Writable;
+  /** Makes the value visible at its key (atomically). */
+  commit(): Promise<void>;
+  /** Discards the staged bytes. */
+  abort(): Promise<void>;
+}
