@@ -16,8 +16,10 @@ export const keys = {
   runsDir: (flow: string) => `flows/${assertFlowName(flow)}/runs`,
   runDir: run,
   run: (flow: string, runId: string) => `${run(flow, runId)}/run.json`,
-  tags: (flow: string, runId: string) => `${run(flow, runId)}/tags.json`,
-  tagsLock: (flow: string, runId: string) => `${run(flow, runId)}/tags.lock`,
+  /** Tag revisions are immutable, create-only files: the newest revision is the run's user tags. */
+  tagsDir: (flow: string, runId: string) => `${run(flow, runId)}/tags`,
+  tagsRevision: (flow: string, runId: string, rev: number) =>
+    `${run(flow, runId)}/tags/${String(rev).padStart(10, "0")}.json`,
   status: (flow: string, runId: string) => `${run(flow, runId)}/status.json`,
   stepsDir: (flow: string, runId: string) => `${run(flow, runId)}/steps`,
   tasksDir: (flow: string, runId: string, step: string) => `${run(flow, runId)}/steps/${assertStepName(step)}`,

@@ -48,8 +48,12 @@ export interface RunRecord {
   flowFile?: string;
 }
 
-/** `flows/<F>/runs/<R>/tags.json`: the mutable user tags, replaced atomically under a lock. */
+/**
+ * `flows/<F>/runs/<R>/tags/<rev>.json`: one revision of a run's user tags. Revisions are created
+ * create-only (compare-and-swap), so concurrent edits from several processes never lose one.
+ */
 export interface TagsRecord {
+  rev: number;
   userTags: string[];
   /** Epoch ms of the last edit. */
   updatedAt: number;

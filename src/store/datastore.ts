@@ -1,0 +1,188 @@
+/**
+ * A `Datastore` is one datastore root: the source of truth for flows, runs, tasks, artifacts and
+ * logs. It reads and writes the records of `records.ts` at the keys of `layout.ts` through a
+ * `Storage` backend. Everything it writes is atomic; status is always written after what it covers.
+ */
+import type { Storage } from "./storage.js";
+import { keys } from "./layout.js";
+import type {
+  ArtifactsRecord, AttemptRecord, DeploymentRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
+} from "./records.js";
+import { bumpRunId, nextRunId } from "./run-id.js";
+import { notifyRunChanged } from "./journal.js";
+import { TaggingError } from "../util/errors.js";
+
+const MAX_TAG_RETRIES = 100;
+
+/** A new run's record, before the datastore gives it an id and a creation time. */
+export type NewRunRecord = Omit<RunRecord, "runId" | "createdAt">;
+
+/** One datastore root, read and written through a `Storage`. */
+export class Datastore {
+  /** The byte backend of this root. */
+  readonly storage: Storage;
+
+  constructor(storage: Storage) {
+    this.storage = storage;
+  }
+
+  /** Where the root is (a path or URL), for messages. */
+  get location(): string {
+    return this.storage.location;
+  }
+
+  /** Names of every flow that has a run directory. */
+  async listFlows(): Promise<string[]> {
+    return (await this.storage.list(keys.flowsDir())).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)).sort();
+  }
+
+  /** Ids of every run of a flow (any order). */
+  async listRunIds(flow: string): Promise<string[]> {
+    return (await this.storage.list(keys.runsDir(flow))).filter((n) => /^[0-9]+$/.test(n));
+  }
+
+  /** Creates a run with a fresh unique id; writes its record and its first tag revision. */
+  async createRun(record: NewRunRecord, userTags: readonly string[]): Promise<RunRecord> {
+    for (let id = nextRunId(); ; id = bumpRunId(id)) {
+      const full: RunRecord = { ...record, runId: id, createdAt: Date.now() };
+      if (await this.storage.write(keys.run(record.flow, id), json(full), { ifAbsent: true })) {
+        const tags: TagsRecord = { rev: 0, userTags: [...new Set(userTags)], updatedAt: full.createdAt };
+        await this.storage.write(keys.tagsRevision(record.flow, id, 0), json(tags), { ifAbsent: true });
+        return full;
+      }
+    }
+  }
+
+  /** Reads a run's record, or undefined when the run does not exist. */
+  async readRun(flow: string, runId: string): Promise<RunRecord | undefined> {
+    return parse<RunRecord>(await this.storage.readText(keys.run(flow, runId)));
+  }
+
+  /** Reads the newest revision of a run's user tags. */
+  async readTags(flow: string, runId: string): Promise<TagsRecord> {
+    const revs = await this.tagRevisions(flow, runId);
+    for (let i = revs.length - 1; i >= 0; i--) {
+      const rec = parse<TagsRecord>(await this.storage.readText(keys.tagsRevision(flow, runId, revs[i]!)));
+      if (rec) return rec;
+    }
+    return { rev: -1, userTags: [], updatedAt: 0 };
+  }
+
+  /**
+   * Applies `edit` to a run's user tags as a compare-and-swap on create-only revision files, retrying
+   * on conflict, so concurrent editors in several processes never lose an edit.
+   */
+  async updateTags(flow: string, runId: string, edit: (tags: string[]) => string[]): Promise<TagsRecord> {
+    for (let attempt = 0; attempt < MAX_TAG_RETRIES; attempt++) {
+      const current = await this.readTags(flow, runId);
+      const next: TagsRecord = { rev: current.rev + 1, userTags: edit([...current.userTags]), updatedAt: Date.now() };
+      if (await this.storage.write(keys.tagsRevision(flow, runId, next.rev), json(next), { ifAbsent: true })) {
+        await notifyRunChanged(this.storage, { flow, runId });
+        return next;
+      }
+      await sleep(Math.random() * 5 * (attempt + 1));
+    }
+    throw new TaggingError("Tagging failed due to too many conflicting updates from other processes");
+  }
+
+  private async tagRevisions(flow: string, runId: string): Promise<number[]> {
+    const names = await this.storage.list(keys.tagsDir(flow, runId));
+    return names.filter((n) => /^\d+\.json$/.test(n)).map((n) => Number(n.slice(0, -5))).sort((a, b) => a - b);
+  }
+
+  /** Records how a run ended (display only: success is decided by the end task's attempt record). */
+  async writeStatus(flow: string, runId: string, status: RunStatusRecord): Promise<void> {
+    await this.storage.write(keys.status(flow, runId), json(status));
+  }
+
+  /** Reads how a run ended, or undefined while it runs (or if its runtime died). */
+  async readStatus(flow: string, runId: string): Promise<RunStatusRecord | undefined> {
+    return parse<RunStatusRecord>(await this.storage.readText(keys.status(flow, runId)));
+  }
+
+  /** Names of the steps that have tasks in a run. */
+  async listSteps(flow: string, runId: string): Promise<string[]> {
+    return this.storage.list(keys.stepsDir(flow, runId));
+  }
+
+  /** Ids of the tasks of a step, in numeric order. */
+  async listTaskIds(flow: string, runId: string, step: string): Promise<string[]> {
+    const ids = (await this.storage.list(keys.tasksDir(flow, runId, step))).filter((n) => /^[0-9]+$/.test(n));
+    return ids.sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Writes a task's record (create-only). */
+  async writeTask(record: TaskRecord): Promise<void> {
+    const { flow, runId, step, taskId } = record;
+    await this.storage.write(keys.task(flow, runId, step, taskId), json(record), { ifAbsent: true });
+  }
+
+  /** Reads a task's record, or undefined. */
+  async readTask(flow: string, runId: string, step: string, taskId: string): Promise<TaskRecord | undefined> {
+    return parse<TaskRecord>(await this.storage.readText(keys.task(flow, runId, step, taskId)));
+  }
+
+  /** The attempts a task has started, ascending. */
+  async listAttempts(flow: string, runId: string, step: string, taskId: string): Promise<number[]> {
+    const names = await this.storage.list(keys.taskDir(flow, runId, step, taskId));
+    const nums = names.map(keys.parseAttemptName).filter((n): n is number => n !== undefined);
+    return nums.sort((a, b) => a - b);
+  }
+
+  /** Writes the artifacts visible after an attempt (before its attempt record). */
+  async writeArtifacts(flow: string, runId: string, step: string, taskId: string, attempt: number, refs: ArtifactsRecord): Promise<void> {
+    await this.storage.write(keys.artifacts(flow, runId, step, taskId, attempt), json(refs));
+  }
+
+  /** Reads the artifacts of an attempt (empty when none were stored). */
+  async readArtifacts(flow: string, runId: string, step: string, taskId: string, attempt: number): Promise<ArtifactsRecord> {
+    return parse<ArtifactsRecord>(await this.storage.readText(keys.artifacts(flow, runId, step, taskId, attempt))) ?? {};
+  }
+
+  /** Writes an attempt's outcome: the last write of a task, atomic. */
+  async writeDone(flow: string, runId: string, step: string, taskId: string, record: AttemptRecord): Promise<void> {
+    await this.storage.write(keys.done(flow, runId, step, taskId, record.attempt), json(record));
+  }
+
+  /** Reads an attempt's outcome, or undefined while it runs (or if it was killed). */
+  async readDone(flow: string, runId: string, step: string, taskId: string, attempt: number): Promise<AttemptRecord | undefined> {
+    return parse<AttemptRecord>(await this.storage.readText(keys.done(flow, runId, step, taskId, attempt)));
+  }
+
+  /** Appends to an attempt's stdout or stderr log. */
+  async appendLog(flow: string, runId: string, step: string, taskId: string, attempt: number, stream: "stdout" | "stderr", text: string): Promise<void> {
+    await this.storage.append(keys.log(flow, runId, step, taskId, attempt, stream), text);
+  }
+
+  /** Reads an attempt's stdout or stderr log ('' when empty). */
+  async readLog(flow: string, runId: string, step: string, taskId: string, attempt: number, stream: "stdout" | "stderr"): Promise<string> {
+    return (await this.storage.readText(keys.log(flow, runId, step, taskId, attempt, stream))) ?? "";
+  }
+
+  /** Reads a flow's production deployment, or undefined. */
+  async readDeployment(flow: string): Promise<DeploymentRecord | undefined> {
+    return parse<DeploymentRecord>(await this.storage.readText(keys.deployment(flow)));
+  }
+
+  /** Writes a flow's production deployment. */
+  async writeDeployment(record: DeploymentRecord): Promise<void> {
+    await this.storage.write(keys.deployment(record.flow), json(record));
+  }
+
+  /** Tells the run index that a run's files changed. */
+  async notifyRunChanged(flow: string, runId: string): Promise<void> {
+    await notifyRunChanged(this.storage, { flow, runId });
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function parse<T>(text: string | undefined): T | undefined {
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

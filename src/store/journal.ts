@@ -1,0 +1,40 @@
+/**
+ * The change journal of a datastore root: one small immutable file per "this run changed" event,
+ * under `index/journal/`. Writers append events after the datastore files they describe are in
+ * place; the run index reads them to stay current without scanning the datastore.
+ */
+import { randomBytes } from "node:crypto";
+import type { Storage } from "./storage.js";
+import { keys } from "./layout.js";
+
+/** One journal event: the run whose files changed. */
+export interface JournalEvent {
+  flow: string;
+  runId: string;
+}
+
+/** Records that a run changed (created, finished, tags edited). */
+export async function notifyRunChanged(storage: Storage, event: JournalEvent): Promise<void> {
+  const name = `${nowMicros()}-${process.pid}-${randomBytes(3).toString("hex")}.json`;
+  await storage.write(`${keys.journalDir()}/${name}`, JSON.stringify(event));
+}
+
+/** Lists the journal's event file names, oldest first. */
+export async function listJournal(storage: Storage): Promise<string[]> {
+  return (await storage.list(keys.journalDir())).filter((n) => n.endsWith(".json")).sort();
+}
+
+/** Reads one journal event, or undefined when it was compacted away meanwhile. */
+export async function readJournalEvent(storage: Storage, name: string): Promise<JournalEvent | undefined> {
+  const text = await storage.readText(`${keys.journalDir()}/${name}`);
+  return text === undefined ? undefined : (JSON.parse(text) as JournalEvent);
+}
+
+/** Deletes journal events already folded into an index snapshot. */
+export async function deleteJournalEvents(storage: Storage, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((n) => storage.delete(`${keys.journalDir()}/${n}`)));
+}
+
+function nowMicros(): string {
+  return String(BigInt(Date.now()) * 1000n + (process.hrtime.bigint() / 1000n) % 1000n).padStart(17, "0");
+}
