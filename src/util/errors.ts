@@ -191,3 +191,9 @@ export function formatUserError(err: unknown): string {
   if (isTsflowError(err)) return `${err.headline}: ${err.message}`;
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
+
+/** Raised when a SQL query over the run index is allowed but fails (syntax error, unknown column, ...). */
+export class SqlError extends TsflowError {
+  static override readonly code = "SQL_ERROR";
+  static override readonly headline = "SQL error";
+}
