@@ -1,0 +1,179 @@
+/**
+ * A `Database` is a thin wrapper over one DuckDB instance and its single connection. It is the only
+ * file of tsflow that imports `@duckdb/node-api`: every DuckDB type is converted here, at the
+ * boundary, into plain JS values (`SqlValue` in, `unknown[][]` rows out), so the run index never
+ * sees a foreign type.
+ */
+import { DuckDBInstance, LIST, StatementType, VARCHAR, listValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from "@duckdb/node-api";
+
+/** A value bound to a `$n` parameter: scalars, or a list of strings (`VARCHAR[]`). */
+export type SqlValue = string | number | boolean | bigint | null | readonly string[];
+
+/** The rows of a query as plain JS values; BIGINT counts and epoch-ms come back as numbers. */
+export interface SqlRows {
+  /** Column names, in order. */
+  columns: string[];
+  /** One array per row, one value per column. */
+  rows: unknown[][];
+}
+
+/** Options for `Database.create`. */
+export interface DatabaseOptions {
+  /**
+   * A database file to open; in memory when absent.
+   * @default undefined
+   */
+  path?: string;
+  /**
+   * Open `path` read-only.
+   * @default false
+   */
+  readOnly?: boolean;
+  /**
+   * Refuse every file system access (files, extensions, attaching) and lock the configuration, so
+   * SQL typed by a user cannot reach outside what the database already holds.
+   * @default false
+   */
+  sandbox?: boolean;
+  /**
+   * Worker threads of the instance.
+   * @default 2
+   */
+  threads?: number;
+}
+
+/** What a piece of SQL is, learnt from DuckDB's own parser and planner. */
+export interface SqlInspection {
+  /** How many statements the text holds. */
+  statements: number;
+  /** True when the (first) statement is a plain query (`SELECT`, `FROM`, `WITH`, `VALUES`, ...). */
+  isQuery: boolean;
+}
+
+/** One DuckDB instance with one connection; calls must not overlap (the run index serialises them). */
+export class Database {
+  private readonly instance: DuckDBInstance;
+  private readonly conn: DuckDBConnection;
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+
+  private constructor(instance: DuckDBInstance, conn: DuckDBConnection) {
+    this.instance = instance;
+    this.conn = conn;
+  }
+
+  /** Opens an instance (in memory unless `path` is given). */
+  static async create(options: DatabaseOptions = {}): Promise<Database> {
+    const instance = await DuckDBInstance.create(options.path ?? ":memory:", configOf(options));
+    return new Database(instance, await instance.connect());
+  }
+
+  /** Runs SQL (possibly several statements) for its effect; `params` bind `$1..$n`. */
+  async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    if (params === undefined) await this.conn.run(sql);
+    else await this.conn.run(sql, params.map(toDuck), params.map(typeOf) as DuckDBType[]);
+  }
+
+  /** Runs one query through a cached prepared statement and returns its rows. */
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRows> {
+    const ps = await this.prepare(sql);
+    ps.clearBindings();
+    if (params.length > 0) ps.bind(params.map(toDuck), params.map(typeOf) as DuckDBType[]);
+    const reader = await ps.runAndReadAll();
+    return { columns: reader.columnNames(), rows: reader.getRowsJS().map((r) => r.map(fromDuck)) };
+  }
+
+  /** Runs one query without caching it (user SQL) and returns its rows. */
+  async queryOnce(sql: string): Promise<SqlRows> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRowsJS().map((r) => r.map(fromDuck)) };
+  }
+
+  /** Appends rows to a table with DuckDB's appender: the fast path for bulk loads. */
+  async append(table: string, rows: readonly (readonly (string | number | boolean | null)[])[]): Promise<void> {
+    const appender = await this.conn.createAppender(table);
+    try {
+      for (const row of rows) {
+        for (const v of row) appendOne(appender, v);
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /** Parses and plans `sql` without running it: statement count and whether it is a query. */
+  async inspect(sql: string): Promise<SqlInspection> {
+    const extracted = await this.conn.extractStatements(sql);
+    if (extracted.count === 0) return { statements: 0, isQuery: false };
+    const ps = await extracted.prepare(0);
+    try {
+      return { statements: extracted.count, isQuery: ps.statementType === StatementType.SELECT };
+    } finally {
+      ps.destroySync();
+    }
+  }
+
+  /** The tables and views a query reads, as DuckDB's parser sees them. */
+  tableNames(sql: string): string[] {
+    return [...this.conn.getTableNames(sql, false)];
+  }
+
+  /** Closes the connection and the instance (idempotent). */
+  close(): void {
+    for (const ps of this.prepared.values()) ps.destroySync();
+    this.prepared.clear();
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async prepare(sql: string): Promise<DuckDBPreparedStatement> {
+    let ps = this.prepared.get(sql);
+    if (!ps) this.prepared.set(sql, (ps = await this.conn.prepare(sql)));
+    return ps;
+  }
+}
+
+/** Quotes a string as a SQL literal: only for file paths in ATTACH, which takes no parameters. */
+export function sqlLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function configOf(options: DatabaseOptions): Record<string, string> {
+  const config: Record<string, string> = {
+    threads: String(options.threads ?? 2),
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  };
+  if (options.readOnly) config.access_mode = "READ_ONLY";
+  if (options.sandbox) Object.assign(config, { enable_external_access: "false", lock_configuration: "true" });
+  return config;
+}
+
+function toDuck(value: SqlValue): DuckDBValue {
+  if (Array.isArray(value)) return listValue([...(value as readonly string[])]);
+  return value as DuckDBValue;
+}
+
+const VARCHAR_LIST = LIST(VARCHAR);
+
+// The binder cannot infer the item type of an empty list: name it.
+function typeOf(value: SqlValue): DuckDBType | undefined {
+  return Array.isArray(value) ? VARCHAR_LIST : undefined;
+}
+
+function fromDuck(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (Array.isArray(value)) return value.map(fromDuck);
+  return value;
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection["createAppender"]>>;
+
+function appendOne(appender: Appender, value: string | number | boolean | null): void {
+  if (value === null) appender.appendNull();
+  else if (typeof value === "string") appender.appendVarchar(value);
+  else if (typeof value === "boolean") appender.appendBoolean(value);
+  else if (Number.isInteger(value)) appender.appendBigInt(BigInt(value));
+  else appender.appendDouble(value);
+}

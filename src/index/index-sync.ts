@@ -1,0 +1,227 @@
+/**
+ * `IndexSync` keeps a reader's in-memory `runs` table equal to "the newest snapshot + every journal
+ * event still in the journal", which is the datastore as of the last refresh. It also rebuilds the
+ * index from the datastore when the snapshot is missing or damaged, and compacts (folds the journal
+ * into a new snapshot) under the compaction lock. Calls must not overlap: `RunIndex` serialises them.
+ *
+ * Ordering that makes a run finished elsewhere visible to the next query: the journal is listed
+ * BEFORE the snapshot is stat'ed. A compactor deletes an event only after renaming a snapshot that
+ * includes it, so an event missing from our listing is always covered by the snapshot we stat next;
+ * an event that vanishes between listing and reading makes `refresh` go round once more.
+ */
+import * as path from "node:path";
+import type { Datastore } from "../store/datastore.js";
+import { keys } from "../store/layout.js";
+import { type JournalEvent, deleteJournalEvents, listJournal, readJournalEvent } from "../store/journal.js";
+import type { Database } from "./duckdb.js";
+import { CLEAR_TABLES, MERGE_STAGED } from "./schema.js";
+import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
+import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
+import { type RunKey, listAllRuns, mapLimit, readRuns } from "./scan.js";
+import { toStageRow } from "./run-row.js";
+
+/** Journal events a reader tolerates before it folds them into a new snapshot. */
+export const COMPACT_AFTER = 256;
+/** How long a reader waits for another process that is rebuilding a damaged index. */
+const RECOVER_WAIT_MS = 120_000;
+
+/** Keeps one in-memory index in step with a datastore root. */
+export class IndexSync {
+  /** Incremented whenever the in-memory data changes (for caches derived from it). */
+  version = 0;
+  /** When the loaded snapshot was built, if one is loaded. */
+  snapshotAt: Date | undefined;
+  private identity: string | undefined;
+  private applied = new Set<string>();
+  private lockHeld = false;
+
+  constructor(
+    private readonly ds: Datastore,
+    private readonly db: Database,
+    /** The snapshot file, or undefined when the storage has no local path (in-memory index only). */
+    readonly file: string | undefined,
+    private readonly notice: (message: string) => void,
+  ) {}
+
+  /** Loads the snapshot (or rebuilds), then applies the journal. */
+  async init(): Promise<void> {
+    this.identity = "(not loaded)";
+    if (!this.file) await this.rebuildInMemory();
+    await this.refresh();
+  }
+
+  /** Brings the in-memory index up to date with the snapshot file and the journal. */
+  async refresh(): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      const names = await listJournal(this.ds.storage);
+      if (this.file) await this.followSnapshot(await snapshotIdentity(this.file));
+      if (!(await this.applyEvents(names))) return;
+    }
+  }
+
+  /** How many journal events this reader applied on top of its snapshot. */
+  get pendingEvents(): number {
+    return this.applied.size;
+  }
+
+  /** True when enough events piled up that folding them into a snapshot pays off. */
+  get wantsCompaction(): boolean {
+    return this.file !== undefined && this.applied.size >= COMPACT_AFTER;
+  }
+
+  /**
+   * Folds the journal into a new snapshot if the lock is free; returns false when another process
+   * holds it or the root is not writable.
+   */
+  async compact(): Promise<boolean> {
+    if (!this.file) return false;
+    const lock = await tryLock(this.lockFile()).catch(() => undefined);
+    if (!lock) return false;
+    return this.withLock(lock, async () => {
+      await this.refresh();
+      await this.publish([...this.applied]);
+      return true;
+    });
+  }
+
+  /** Rebuilds the index from the datastore and publishes it as the new snapshot. */
+  async rebuild(): Promise<{ runs: number; ms: number }> {
+    const lock = this.file ? await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined) : undefined;
+    if (!lock) return this.rebuildInMemory();
+    return this.withLock(lock, () => this.rebuildAndPublish());
+  }
+
+  private async followSnapshot(id: string | undefined): Promise<void> {
+    if (id === this.identity) return;
+    if (id === undefined && this.identity === "(not loaded)" && (await this.ds.listFlows()).length === 0) {
+      this.identity = undefined; // a root with nothing in it yet: nothing to announce or to write
+      await this.replaceAll([], []);
+      return;
+    }
+    try {
+      await this.load(id);
+    } catch (err) {
+      if (!(err instanceof SnapshotUnreadable)) throw err;
+      await this.recover(err);
+    }
+  }
+
+  private async load(id: string | undefined): Promise<void> {
+    this.snapshotAt = await loadSnapshot(this.db, this.file!);
+    this.identity = id;
+    this.applied.clear();
+    this.version++;
+  }
+
+  /** Rebuilds a missing or damaged snapshot; only one process rebuilds, the others wait and load it. */
+  private async recover(err: SnapshotUnreadable): Promise<void> {
+    const what = `${this.file} was ${err.message}`;
+    if (this.lockHeld) return this.announce(what, await this.rebuildAndPublish());
+    const lock = await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined);
+    if (!lock) {
+      this.announce(what, await this.rebuildInMemory());
+      this.identity = await snapshotIdentity(this.file!); // do not retry until the file changes again
+      return;
+    }
+    await this.withLock(lock, async () => {
+      const id = await snapshotIdentity(this.file!);
+      const ok = id !== undefined && (await this.load(id).then(() => true, () => false));
+      if (ok) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
+      else this.announce(what, await this.rebuildAndPublish());
+    });
+  }
+
+  private announce(what: string, done: { runs: number; ms: number }): void {
+    this.notice(`tsflow: the run index ${what}; rebuilt it from the datastore (${done.runs} runs, ${done.ms} ms).`);
+  }
+
+  private async rebuildInMemory(): Promise<{ runs: number; ms: number }> {
+    const started = Date.now();
+    const names = await listJournal(this.ds.storage);
+    const runs = await this.scanAll();
+    this.applied = new Set(names);
+    return { runs, ms: Date.now() - started };
+  }
+
+  private async rebuildAndPublish(): Promise<{ runs: number; ms: number }> {
+    const started = Date.now();
+    const names = await listJournal(this.ds.storage);
+    const runs = await this.scanAll();
+    await this.publish(names);
+    return { runs, ms: Date.now() - started };
+  }
+
+  private async scanAll(): Promise<number> {
+    const all = await listAllRuns(this.ds);
+    const { found } = await readRuns(this.ds, all);
+    await this.replaceAll(all, found.map(toStageRow));
+    return found.length;
+  }
+
+  /** Writes the in-memory index as the snapshot, then deletes the journal events it covers. */
+  private async publish(events: string[]): Promise<void> {
+    await writeSnapshot(this.db, this.file!);
+    this.identity = await snapshotIdentity(this.file!);
+    this.snapshotAt = new Date();
+    await deleteJournalEvents(this.ds.storage, events);
+    for (const name of events) this.applied.delete(name);
+  }
+
+  /** Applies events not applied yet; returns true when one vanished (compacted meanwhile). */
+  private async applyEvents(names: string[]): Promise<boolean> {
+    const present = new Set(names);
+    for (const name of this.applied) if (!present.has(name)) this.applied.delete(name);
+    const fresh = names.filter((n) => !this.applied.has(n));
+    if (fresh.length === 0) return false;
+    const events = await mapLimit(fresh, 32, (n) => readJournalEvent(this.ds.storage, n).catch(() => null));
+    await this.reread(uniqueRuns(events));
+    for (const name of fresh) this.applied.add(name);
+    return events.includes(undefined);
+  }
+
+  /** Re-reads some runs from the datastore and replaces their rows. */
+  private async reread(runs: RunKey[]): Promise<void> {
+    if (runs.length === 0) return;
+    const { found } = await readRuns(this.ds, runs);
+    await this.db.append("stage_keys", runs.map((r) => [r.flow, r.runId]));
+    await this.db.append("stage_runs", found.map(toStageRow));
+    await this.db.run(MERGE_STAGED);
+    this.version++;
+  }
+
+  private async replaceAll(keys: RunKey[], rows: ReturnType<typeof toStageRow>[]): Promise<void> {
+    await this.db.run(CLEAR_TABLES);
+    await this.db.append("stage_keys", keys.map((r) => [r.flow, r.runId]));
+    await this.db.append("stage_runs", rows);
+    await this.db.run(MERGE_STAGED);
+    this.version++;
+  }
+
+  private async withLock<T>(lock: HeldLock, fn: () => Promise<T>): Promise<T> {
+    this.lockHeld = true;
+    try {
+      return await fn();
+    } finally {
+      this.lockHeld = false;
+      await lock.release();
+    }
+  }
+
+  private lockFile(): string {
+    return path.join(path.dirname(this.file!), "compact.lock");
+  }
+}
+
+/** Runs named by journal events, without duplicates (damaged events are skipped). */
+function uniqueRuns(events: readonly (JournalEvent | undefined | null)[]): RunKey[] {
+  const seen = new Map<string, RunKey>();
+  for (const e of events) {
+    if (e && typeof e.flow === "string" && typeof e.runId === "string") seen.set(`${e.flow}/${e.runId}`, { flow: e.flow, runId: e.runId });
+  }
+  return [...seen.values()];
+}
+
+/** The snapshot file of a datastore, when its storage is on a local file system. */
+export function snapshotFileOf(ds: Datastore): string | undefined {
+  return ds.storage.localPath?.(keys.indexFile());
+}

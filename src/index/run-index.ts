@@ -1,0 +1,301 @@
+/**
+ * The run index: every run of a datastore root in DuckDB, so that listing runs, finding the latest
+ * successful one, the flows of a namespace or the namespaces in use is one indexed query, never a
+ * scan of run files. The datastore is the source of truth; the index is derived and disposable.
+ *
+ * Design (no process ever opens a DuckDB file read-write in place, so nobody sees a lock error):
+ * 1. `index/index.duckdb` is an immutable snapshot of the `runs` table. It is only ever replaced
+ *    whole: written to a unique temporary file, closed, and renamed over the old one.
+ * 2. Writers never touch it: after a run's files change they drop one event file `{flow, runId}` in
+ *    `index/journal/` (`Datastore.notifyRunChanged`). An event means "re-read this run", so events are
+ *    idempotent and their order does not matter.
+ * 3. Each `RunIndex` is an in-memory DuckDB: the snapshot copied in, plus the journal applied. Before
+ *    every query it lists the journal, then stats the snapshot (a replacement means reload), and
+ *    re-reads the runs of new events: a run finished by another process shows on the next query.
+ * 4. Compaction (a reader with many events pending, `compact()`, or `rebuild()`) holds the create-only
+ *    lock `index/compact.lock` (stale-lock takeover), writes a new snapshot, renames it into place,
+ *    then deletes exactly the events it folded in.
+ * 5. A missing, truncated or garbage snapshot is rebuilt from the datastore (one process rebuilds
+ *    under the lock; the others wait and load its result), with a one-line notice.
+ * Steps, tasks and artifacts are not in the snapshot: they are read lazily, only for the runs in
+ * scope of a SQL query that names `steps`, `tasks` or `artifacts` (see `sql-sandbox.ts` for the views).
+ */
+import * as fs from "node:fs/promises";
+import type { Datastore } from "../store/datastore.js";
+import { listJournal } from "../store/journal.js";
+import { SqlError, SqlRefusedError } from "../util/errors.js";
+import { Database, type SqlValue } from "./duckdb.js";
+import { CREATE_TABLES } from "./schema.js";
+import { IndexSync, snapshotFileOf } from "./index-sync.js";
+import { type RunRow, toRunRow } from "./run-row.js";
+import * as Q from "./queries.js";
+import { SQL_ALLOWED, checkSql } from "./sql-guard.js";
+import { SqlSandbox } from "./sql-sandbox.js";
+import { loadMissingDetails } from "./details.js";
+
+export type { RunRow, RunState } from "./run-row.js";
+export { SQL_VIEWS } from "./sql-guard.js";
+
+/** Options for `RunIndex.open`. */
+export interface RunIndexOptions {
+  /**
+   * Receives one-line notices (the index was missing or damaged and got rebuilt).
+   * @default writes the line to stderr
+   */
+  onNotice?: (message: string) => void;
+}
+
+/** A query for `RunIndex.listRuns`. */
+export interface ListRunsQuery {
+  /** Only runs carrying this tag; `null` = every run; `''` = none. */
+  namespace: string | null;
+  /**
+   * Only runs carrying every one of these tags.
+   * @default []
+   */
+  tags?: readonly string[];
+  /**
+   * Only runs whose end task succeeded.
+   * @default false
+   */
+  successfulOnly?: boolean;
+  /**
+   * At most this many runs.
+   * @default no limit
+   */
+  limit?: number;
+  /**
+   * Skip this many runs first.
+   * @default 0
+   */
+  offset?: number;
+}
+
+/** A namespace (any tag in use) and how many runs carry it. */
+export interface NamespaceCount {
+  /** The tag. */
+  namespace: string;
+  /** Runs carrying it. */
+  runs: number;
+}
+
+/** The state of the index, for `tsflow index status`. */
+export interface RunIndexStatus {
+  /** Runs in the index. */
+  runs: number;
+  /** Flows with at least one run. */
+  flows: number;
+  /** Journal events not yet folded into the snapshot. */
+  journalEvents: number;
+  /** Size of the snapshot file (0 when there is none). */
+  snapshotBytes: number;
+  /** When the loaded snapshot was built. */
+  snapshotAt?: Date;
+}
+
+/** Options for `RunIndex.querySql`. */
+export interface QuerySqlOptions {
+  /** The namespace the views are scoped to; `null` = every run. */
+  namespace: string | null;
+}
+
+/** The result of `RunIndex.querySql`. */
+export interface SqlResult {
+  /** Column names. */
+  columns: string[];
+  /** Rows of plain JS values (TIMESTAMP as Date, lists as arrays, BIGINT as number). */
+  rows: unknown[][];
+}
+
+/**
+ * A `RunIndex` answers questions about the runs of one datastore root from an in-memory DuckDB kept
+ * current with the snapshot and the journal. Open one per process and keep it; `close()` it at the end.
+ * @example
+ * const index = await RunIndex.open(openDatastore());
+ * const [latest] = await index.listRuns("TeamCollabFlow", { namespace: "user:alice", successfulOnly: true, limit: 1 });
+ * await index.close();
+ */
+export class RunIndex {
+  private readonly sandbox = new SqlSandbox();
+  private queue: Promise<unknown> = Promise.resolve();
+  private compacting = false;
+  private closed = false;
+
+  private constructor(
+    private readonly ds: Datastore,
+    private readonly db: Database,
+    private readonly sync: IndexSync,
+  ) {}
+
+  /**
+   * Opens the index of a datastore root: loads the snapshot (rebuilding it when missing or damaged)
+   * and applies the journal.
+   * @param ds the datastore root.
+   * @param options where notices go.
+   * @returns an open index.
+   */
+  static async open(ds: Datastore, options: RunIndexOptions = {}): Promise<RunIndex> {
+    const notice = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
+    const db = await Database.create();
+    try {
+      await db.run(CREATE_TABLES);
+      const sync = new IndexSync(ds, db, snapshotFileOf(ds), notice);
+      await sync.init();
+      return new RunIndex(ds, db, sync);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** The flows with at least one run in namespace `ns` (sorted). */
+  async listFlows(ns: string | null): Promise<string[]> {
+    return this.column(Q.LIST_FLOWS, [ns === null, ns ?? ""]);
+  }
+
+  /** Tells whether a flow has any run at all, in any namespace. */
+  async flowExists(flow: string): Promise<boolean> {
+    return (await this.column(Q.FLOW_EXISTS, [flow]))[0] === true;
+  }
+
+  /** The runs of a flow in a namespace, newest first (`createdAt` desc, then run id desc). */
+  async listRuns(flow: string, q: ListRunsQuery): Promise<RunRow[]> {
+    const params = [flow, q.namespace === null, q.namespace ?? "", q.tags ?? [], q.successfulOnly ?? false, q.limit ?? null, q.offset ?? 0];
+    return (await this.rows(Q.LIST_RUNS, params)).map(toRunRow);
+  }
+
+  /** One run, whatever its namespace (the caller checks its tags), or undefined. */
+  async getRun(flow: string, runId: string): Promise<RunRow | undefined> {
+    const [row] = await this.rows(Q.GET_RUN, [flow, runId]);
+    return row && toRunRow(row);
+  }
+
+  /** How many runs a flow (or every flow, with `null`) has in namespace `ns`. */
+  async countRuns(flow: string | null, ns: string | null): Promise<number> {
+    return (await this.column(Q.COUNT_RUNS, [flow === null, flow ?? "", ns === null, ns ?? ""]))[0] as number;
+  }
+
+  /** Every tag in use (each is a namespace) with its run count, sorted by tag. */
+  async listNamespaces(): Promise<NamespaceCount[]> {
+    return (await this.rows(Q.LIST_NAMESPACES, [])).map(toCount);
+  }
+
+  /**
+   * The namespaces a flow (or one of its runs) is in, `user:`/`production:` first, then by run count:
+   * what a "not in namespace" message suggests switching to.
+   */
+  async whereElse(flow: string, runId?: string): Promise<NamespaceCount[]> {
+    return (await this.rows(Q.WHERE_ELSE, [flow, runId === undefined, runId ?? ""])).map(toCount);
+  }
+
+  /** Tags in use that start with `prefix` (tab completion). */
+  async listTags(prefix = ""): Promise<string[]> {
+    return this.column(Q.LIST_TAGS, [prefix]);
+  }
+
+  /** Run ids of a flow in a namespace that start with `prefix`, newest first (tab completion). */
+  async listRunIds(flow: string, ns: string | null, prefix = "", limit = 50): Promise<string[]> {
+    return this.column(Q.LIST_RUN_IDS, [flow, ns === null, ns ?? "", prefix, limit]);
+  }
+
+  /**
+   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags` and `artifacts`,
+   * scoped to a namespace (see `sql-sandbox.ts` for their columns).
+   * @throws SqlRefusedError when the SQL is not exactly one query, or reads files.
+   * @throws SqlError when it is allowed but fails (syntax, unknown column).
+   * @example
+   * await index.querySql("SELECT status, count(*) FROM runs GROUP BY status", { namespace: null });
+   */
+  async querySql(sql: string, options: QuerySqlOptions): Promise<SqlResult> {
+    return this.read(async () => {
+      const plan = await checkSql(this.db, sql);
+      const box = await this.prepareSandbox(options.namespace, plan.needsDetails);
+      const inspected = await box.inspect(sql).catch((err) => Promise.reject(sqlError(err)));
+      if (inspected.statements !== 1 || !inspected.isQuery) throw new SqlRefusedError(`Only queries are allowed. ${SQL_ALLOWED}`);
+      return box.queryOnce(sql).catch((err) => Promise.reject(sqlError(err)));
+    });
+  }
+
+  /** Rebuilds the index from the datastore and publishes it as the snapshot. */
+  async rebuild(): Promise<{ runs: number; ms: number }> {
+    return this.exclusive(() => this.sync.rebuild());
+  }
+
+  /** Folds pending journal events into a new snapshot; false when another process holds the lock. */
+  async compact(): Promise<boolean> {
+    return this.exclusive(() => this.sync.compact());
+  }
+
+  /** Counts and sizes of the index, for `tsflow index status`. */
+  async status(): Promise<RunIndexStatus> {
+    return this.read(async () => {
+      const [runs, flows] = (await this.db.query(Q.COUNTS)).rows[0] as [number, number];
+      const journalEvents = (await listJournal(this.ds.storage)).length;
+      const file = this.sync.file;
+      const snapshotBytes = file ? ((await fs.stat(file).catch(() => undefined))?.size ?? 0) : 0;
+      return { runs, flows, journalEvents, snapshotBytes, ...(this.sync.snapshotAt && { snapshotAt: this.sync.snapshotAt }) };
+    });
+  }
+
+  /** Brings the index up to date now (every query does this first anyway). */
+  async refresh(): Promise<void> {
+    await this.read(async () => undefined);
+  }
+
+  /** Waits for pending work (a background compaction) and releases DuckDB and temporary files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.sandbox.dispose();
+    this.db.close();
+  }
+
+  private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
+    await this.db.run("DELETE FROM scope");
+    await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
+    if (details && (await loadMissingDetails(this.db, this.ds)) > 0) this.sync.version++;
+    return this.sandbox.open(this.db, JSON.stringify([ns, details, this.sync.version]));
+  }
+
+  private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
+    return this.read(async () => (await this.db.query(sql, params)).rows);
+  }
+
+  private async column<T>(sql: string, params: SqlValue[]): Promise<T[]> {
+    return (await this.rows(sql, params)).map((r) => r[0] as T);
+  }
+
+  /** Refreshes, runs `fn`, and schedules a compaction when many events piled up. */
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    const result = await this.exclusive(async () => {
+      await this.sync.refresh();
+      return fn();
+    });
+    if (this.sync.wantsCompaction && !this.compacting) this.compactInBackground();
+    return result;
+  }
+
+  private compactInBackground(): void {
+    this.compacting = true;
+    void this.exclusive(() => this.sync.compact())
+      .catch(() => false) // a failed compaction leaves the journal as it was: nothing is lost
+      .finally(() => (this.compacting = false));
+  }
+
+  /** Runs `fn` after every call before it: the one DuckDB connection is never used concurrently. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed && !this.compacting) return Promise.reject(new Error("RunIndex is closed"));
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function toCount(row: unknown[]): NamespaceCount {
+  return { namespace: row[0] as string, runs: row[1] as number };
+}
+
+function sqlError(err: unknown): SqlError {
+  return new SqlError(String((err as Error)?.message ?? err).split("\n")[0]!, { cause: err });
+}

@@ -1,0 +1,85 @@
+/**
+ * The snapshot file `index/index.duckdb`: an immutable DuckDB database holding the `runs` table.
+ * Nobody ever opens it read-write in place: it is written whole to a unique temporary file, closed,
+ * and renamed over the old one, so any number of processes can read it without a lock conflict.
+ */
+import * as fs from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { type Database, sqlLiteral } from "./duckdb.js";
+import { CLEAR_TABLES, LOAD_SNAPSHOT, SNAPSHOT_FORMAT, WRITE_SNAPSHOT } from "./schema.js";
+
+/** Raised inside the index when a snapshot file is missing, truncated, garbage or of another format. */
+export class SnapshotUnreadable extends Error {
+  /** True when the file does not exist at all. */
+  readonly missing: boolean;
+
+  constructor(message: string, missing: boolean, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.missing = missing;
+  }
+}
+
+/** What identifies one version of the snapshot file: a rename over it changes the inode. */
+export async function snapshotIdentity(file: string): Promise<string | undefined> {
+  try {
+    const st = await fs.stat(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/** Replaces the in-memory `runs` with the snapshot's; returns when the snapshot was built. */
+export async function loadSnapshot(db: Database, file: string): Promise<Date> {
+  try {
+    await db.run(`ATTACH ${sqlLiteral(file)} AS snap (READ_ONLY)`);
+  } catch (err) {
+    const missing = (await snapshotIdentity(file)) === undefined;
+    throw new SnapshotUnreadable(missing ? "missing" : `unreadable (${firstLine(err)})`, missing, err);
+  }
+  try {
+    const builtAt = await checkFormat(db);
+    await db.run(CLEAR_TABLES);
+    await db.run(LOAD_SNAPSHOT);
+    return builtAt;
+  } catch (err) {
+    await db.run(CLEAR_TABLES);
+    if (err instanceof SnapshotUnreadable) throw err;
+    throw new SnapshotUnreadable(`unreadable (${firstLine(err)})`, false, err);
+  } finally {
+    await db.run("DETACH DATABASE IF EXISTS snap");
+  }
+}
+
+async function checkFormat(db: Database): Promise<Date> {
+  const { rows } = await db.query("SELECT key, value FROM snap.meta");
+  const meta = new Map(rows.map((r) => [r[0] as string, r[1] as string]));
+  if (meta.get("format") !== SNAPSHOT_FORMAT) {
+    throw new SnapshotUnreadable(`of another format (${meta.get("format") ?? "none"})`, false);
+  }
+  return new Date(Number(meta.get("builtAt")));
+}
+
+/**
+ * Writes the in-memory `runs` to a fresh temporary file beside `file`, closes it and renames it over
+ * `file`. The caller holds the compaction lock.
+ */
+export async function writeSnapshot(db: Database, file: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    await db.run(`ATTACH ${sqlLiteral(tmp)} AS snap`);
+    await db.run(WRITE_SNAPSHOT);
+    await db.run("INSERT INTO snap.meta VALUES ('format', $1), ('builtAt', $2)", [SNAPSHOT_FORMAT, String(Date.now())]);
+    await db.run("DETACH snap");
+    await fs.rm(`${file}.wal`, { force: true });
+    await fs.rename(tmp, file);
+  } finally {
+    await db.run("DETACH DATABASE IF EXISTS snap");
+    await Promise.all([fs.rm(tmp, { force: true }), fs.rm(`${tmp}.wal`, { force: true })]);
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split("\n")[0]!.slice(0, 200);
+}

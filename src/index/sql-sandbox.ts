@@ -1,0 +1,88 @@
+/**
+ * The sandbox a user's SQL runs in: a separate DuckDB instance opened read-only on a private file
+ * that holds only the runs of the query's namespace (and their steps, tasks, tags and artifacts),
+ * with file system access disabled and the configuration locked. So even a query the guard let
+ * through cannot write, read files, attach databases, load extensions or see other namespaces.
+ *
+ * The views (tables in the sandbox) and their columns:
+ * - `runs`: flow, run_id, created_at, user, system_tags, user_tags, tags, successful, finished,
+ *   finished_at, status, origin_run_id, end_step
+ * - `tags`: flow, run_id, tag, kind ('system' | 'user')
+ * - `steps`: flow, run_id, step, tasks, successful, started_at, finished_at
+ * - `tasks`: flow, run_id, step, task_id, index, attempts, successful, started_at, finished_at
+ * - `artifacts`: flow, run_id, step, task_id, name, sha, size, format, type, created_at
+ * Times are TIMESTAMP (UTC); `successful` of a task is null while it runs.
+ */
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { tmpdir } from "node:os";
+import { Database, sqlLiteral } from "./duckdb.js";
+
+const IN_SCOPE = "(flow, run_id) IN (SELECT flow, run_id FROM scope)";
+const ts = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE epoch_ms(${col}) END AS ${col}`;
+
+const EXPORTS = [
+  `CREATE TABLE out.runs AS SELECT flow, run_id, ${ts("created_at")}, "user", system_tags, user_tags, tags,
+    successful, finished, ${ts("finished_at")}, status, origin_run_id, end_step
+    FROM runs WHERE ${IN_SCOPE} ORDER BY created_at DESC, run_id DESC`,
+  `CREATE TABLE out.tags AS
+    SELECT flow, run_id, unnest(system_tags) AS tag, 'system' AS kind FROM runs WHERE ${IN_SCOPE}
+    UNION ALL SELECT flow, run_id, unnest(user_tags) AS tag, 'user' AS kind FROM runs WHERE ${IN_SCOPE}`,
+  `CREATE TABLE out.tasks AS SELECT flow, run_id, step, task_id, "index", attempts, success AS successful,
+    ${ts("started_at")}, ${ts("finished_at")} FROM tasks WHERE ${IN_SCOPE}`,
+  `CREATE TABLE out.steps AS SELECT flow, run_id, step, count(*) AS tasks, bool_and(successful) AS successful,
+    min(started_at) AS started_at, CASE WHEN count(finished_at) = count(*) THEN max(finished_at) END AS finished_at
+    FROM out.tasks GROUP BY flow, run_id, step`,
+  `CREATE TABLE out.artifacts AS SELECT flow, run_id, step, task_id, name, sha, size, format, type,
+    ${ts("created_at")} FROM artifacts WHERE ${IN_SCOPE}`,
+];
+
+/** One sandbox at a time, rebuilt when the namespace, the data or the need for details changes. */
+export class SqlSandbox {
+  private db: Database | undefined;
+  private key: string | undefined;
+  private dir: string | undefined;
+  private file: string | undefined;
+  private serial = 0;
+
+  /**
+   * Returns a sandbox holding what `main`'s `scope` table selects; `key` names that content, and a
+   * sandbox with the same key is reused.
+   */
+  async open(main: Database, key: string): Promise<Database> {
+    if (this.db && this.key === key) return this.db;
+    await this.close();
+    this.dir ??= await fs.mkdtemp(path.join(tmpdir(), "tsflow-sql-"));
+    this.file = path.join(this.dir, `scope-${this.serial++}.duckdb`);
+    await exportScope(main, this.file);
+    this.db = await Database.create({ path: this.file, readOnly: true, sandbox: true });
+    this.key = key;
+    return this.db;
+  }
+
+  /** Closes the current sandbox and removes its file. */
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.key = undefined;
+    if (this.file) await fs.rm(this.file, { force: true });
+    this.file = undefined;
+  }
+
+  /** Closes the sandbox and removes its private folder. */
+  async dispose(): Promise<void> {
+    await this.close();
+    if (this.dir) await fs.rm(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+async function exportScope(main: Database, file: string): Promise<void> {
+  await main.run(`ATTACH ${sqlLiteral(file)} AS out`);
+  try {
+    for (const sql of EXPORTS) await main.run(sql);
+  } finally {
+    await main.run("DETACH DATABASE IF EXISTS out");
+  }
+  await fs.rm(`${file}.wal`, { force: true });
+}

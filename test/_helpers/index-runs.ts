@@ -1,0 +1,51 @@
+/** Test helpers for the run index: runs written straight into a datastore, as the runtime would. */
+import { Datastore } from "../../src/store/datastore.js";
+import { LocalStorage } from "../../src/store/local-storage.js";
+import type { RunRecord } from "../../src/store/records.js";
+
+/** How a made-up run ends. */
+export type Outcome = "successful" | "failed" | "running";
+
+/** What `makeRun` writes. */
+export interface MakeRunOptions {
+  flow?: string;
+  user?: string;
+  tags?: string[];
+  outcome?: Outcome;
+  /** Also announce the run in the journal. @default true */
+  notify?: boolean;
+}
+
+/** Opens a datastore over a local directory. */
+export function localDatastore(dir: string): Datastore {
+  return new Datastore(new LocalStorage(dir));
+}
+
+/** Writes a run (start and end tasks, artifacts, outcome) and returns its record. */
+export async function makeRun(ds: Datastore, o: MakeRunOptions = {}): Promise<RunRecord> {
+  const flow = o.flow ?? "TeamCollabFlow";
+  const user = o.user ?? "alice";
+  const run = await ds.createRun(
+    { flow, user, systemTags: [`user:${user}`, "runtime:node"], originRunId: null, startStep: "start", endStep: "end",
+      graph: { flow, steps: [] }, parameters: [] },
+    o.tags ?? [],
+  );
+  await writeTask(ds, run, "start", true);
+  const outcome = o.outcome ?? "successful";
+  if (outcome !== "running") {
+    await writeTask(ds, run, "end", outcome === "successful");
+    await ds.writeStatus(flow, run.runId, { state: outcome, finishedAt: Date.now() });
+  }
+  if (o.notify ?? true) await ds.notifyRunChanged(flow, run.runId);
+  return run;
+}
+
+/** Writes one finished task (task 1 of `step`) with an artifact `choice` and a hidden `_graph`. */
+export async function writeTask(ds: Datastore, run: RunRecord, step: string, success: boolean): Promise<void> {
+  const { flow, runId } = run;
+  const now = Date.now();
+  await ds.writeTask({ flow, runId, step, taskId: "1", createdAt: now, index: null, foreachStack: [], parents: [], originRunId: null });
+  const ref = { sha: "a".repeat(64), size: 2, format: "json" as const, createdAt: now, type: "number" };
+  await ds.writeArtifacts(flow, runId, step, "1", 0, { choice: ref, _graph: ref });
+  await ds.writeDone(flow, runId, step, "1", { attempt: 0, success, startedAt: now, finishedAt: now + 1, pid: process.pid, next: [] });
+}
