@@ -1,0 +1,65 @@
+/** `tsflow run <file>` and `tsflow resume <file> [STEP]`: execute a flow file. */
+import { Command } from "commander";
+import { openDatastore } from "../../store/root.js";
+import { runFlowFile } from "../../runner/run-flow-file.js";
+import type { LoadedFlow } from "../../runtime/load-flow-file.js";
+import { resolveIdentity } from "../../util/identity.js";
+import { VERSION } from "../../util/version.js";
+import { addParameterOptions, givenParameters } from "../flow-options.js";
+import { EXIT } from "../output.js";
+import { UsageError } from "../../util/errors.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-workers expects a positive integer, got '${value}'.`);
+  return n;
+};
+
+/** Registers `run` and `resume`. */
+export function registerRun(program: Command, loaded: LoadedFlow | undefined, setExit: (code: number) => void): void {
+  const run = program.command("run").argument("<file>", "a .ts file exporting a FlowSpec subclass")
+    .description("run a flow file: every task and artifact is persisted in the datastore")
+    .option("--tag <tag>", "add a user tag to the run (repeatable)", collect, [])
+    .option("--max-workers <n>", "tasks run at once (default: number of CPUs)", positiveInt)
+    .option("--flow <name>", "the flow class to run, when the file exports several");
+  const params = addParameterOptions(run, loaded);
+  run.action(async (file: string, opts: { tag: string[]; maxWorkers?: number }) => {
+    const flow = requireLoaded(loaded, file);
+    const datastore = openDatastore(program.opts().datastoreRoot, { create: true });
+    banner(flow.flowClass.name);
+    const result = await runFlowFile(flow, { datastore, params: givenParameters(run, params), tags: opts.tag, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    setExit(result.success ? EXIT.ok : EXIT.runFailed);
+  });
+
+  const resume = program.command("resume").argument("<file>").argument("[step]", "the step to re-run from (default: the first that failed)")
+    .description("re-run a failed run from its failed (or a named) step, reusing the tasks that succeeded")
+    .option("--origin-run-id <id>", "the run to resume (default: the latest run of the flow)")
+    .option("--tag <tag>", "add a user tag to the new run (repeatable)", collect, [])
+    .option("--max-workers <n>", "tasks run at once", positiveInt)
+    .option("--flow <name>", "the flow class, when the file exports several");
+  resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number }) => {
+    const flow = requireLoaded(loaded, file);
+    const datastore = openDatastore(program.opts().datastoreRoot);
+    const originRunId = opts.originRunId ?? (await latestRunId(datastore, flow.flowClass.name));
+    banner(flow.flowClass.name);
+    process.stdout.write(`Resuming ${flow.flowClass.name}/${originRunId}${step ? ` from step ${step}` : ""}\n`);
+    const result = await runFlowFile(flow, { datastore, tags: opts.tag, resume: { originRunId, ...(step ? { step } : {}) }, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    setExit(result.success ? EXIT.ok : EXIT.runFailed);
+  });
+}
+
+function requireLoaded(loaded: LoadedFlow | undefined, file: string): LoadedFlow {
+  if (!loaded) throw new UsageError(`'${file}' is not a flow file: give the path of a .ts or .js file that exports a FlowSpec subclass.`);
+  return loaded;
+}
+
+function banner(flow: string): void {
+  process.stdout.write(`tsflow ${VERSION} executing ${flow} for ${resolveIdentity()}\n`);
+}
+
+async function latestRunId(datastore: import("../../store/datastore.js").Datastore, flow: string): Promise<string> {
+  const ids = await datastore.listRunIds(flow);
+  if (ids.length === 0) throw new UsageError(`${flow} has no run to resume: run it first with tsflow run.`);
+  return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? 1 : -1))[0]!;
+}

@@ -1,0 +1,80 @@
+/**
+ * `current` describes the task that is running: inside a step it tells the flow, run, step and
+ * task, who launched the run and in which identity namespace. Outside a flow every field is
+ * undefined (or false). It follows async context, so concurrent in-process tasks each see their own.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** What `current` reports inside a task. */
+export interface TaskInfo {
+  flowName: string;
+  runId: string;
+  stepName: string;
+  taskId: string;
+  username: string;
+  /** The launcher's identity namespace: `user:<name>` or `production:<token>`. */
+  namespace: string;
+  /** The run's user tags. */
+  tags: readonly string[];
+  retryCount: number;
+  originRunId: string | null;
+  isProduction: boolean;
+  parameterNames: readonly string[];
+}
+
+const STORE = Symbol.for("tsflow.current.store");
+type Holder = { [STORE]?: AsyncLocalStorage<TaskInfo> };
+// One store per process, shared by every copy of the library (a kernel may load two).
+const store: AsyncLocalStorage<TaskInfo> = ((globalThis as Holder)[STORE] ??= new AsyncLocalStorage<TaskInfo>());
+
+/** Runs `fn` with `current` describing `info` (used by the runtime). */
+export function runWithTask<T>(info: TaskInfo, fn: () => T): T {
+  return store.run(info, fn);
+}
+
+/** The task running in this async context, if any. */
+export function currentTask(): TaskInfo | undefined {
+  return store.getStore();
+}
+
+/** The read-only view of the running task that steps use. */
+export interface Current {
+  readonly flowName: string | undefined;
+  readonly runId: string | undefined;
+  readonly stepName: string | undefined;
+  readonly taskId: string | undefined;
+  /** `Flow/RunId/Step/TaskId`. */
+  readonly pathspec: string | undefined;
+  readonly username: string | undefined;
+  readonly namespace: string | undefined;
+  readonly tags: readonly string[] | undefined;
+  readonly retryCount: number | undefined;
+  readonly originRunId: string | null | undefined;
+  readonly parameterNames: readonly string[] | undefined;
+  readonly isProduction: boolean;
+  readonly isRunningFlow: boolean;
+}
+
+/**
+ * `current` is the running task's context.
+ * @example
+ * @step start() { console.log(`current.username: ${current.username}`); this.next(this.end); }
+ */
+export const current: Current = Object.freeze({
+  get flowName() { return currentTask()?.flowName; },
+  get runId() { return currentTask()?.runId; },
+  get stepName() { return currentTask()?.stepName; },
+  get taskId() { return currentTask()?.taskId; },
+  get pathspec() {
+    const t = currentTask();
+    return t && `${t.flowName}/${t.runId}/${t.stepName}/${t.taskId}`;
+  },
+  get username() { return currentTask()?.username; },
+  get namespace() { return currentTask()?.namespace; },
+  get tags() { return currentTask()?.tags; },
+  get retryCount() { return currentTask()?.retryCount; },
+  get originRunId() { return currentTask()?.originRunId; },
+  get parameterNames() { return currentTask()?.parameterNames; },
+  get isProduction() { return currentTask()?.isProduction ?? false; },
+  get isRunningFlow() { return currentTask() !== undefined; },
+});

@@ -1,0 +1,15 @@
+/**
+ * tsflow's public API: define flows (`FlowSpec`, `@step`, `Parameter`, `current`), run them, and
+ * read runs and artifacts back through the namespace-aware client.
+ */
+export { FlowSpec, type Inputs, type MergeOptions, type NextOptions } from "./flow/flow-spec.js";
+export { step, retry, catchErrors, catchErrors as catch, timeout, type RetryOptions, type CatchOptions, type TimeoutOptions } from "./flow/step.js";
+export { Parameter, type ParameterOptions, type ParameterContext, type ParameterType } from "./flow/parameter.js";
+export { current, type Current } from "./flow/current.js";
+export type { FlowClass } from "./flow/graph.js";
+export type { RunEvent } from "./runtime/run-events.js";
+export {
+  TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
+  TaggingError, GraphError, StepError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
+  ProductionTokenError, UsageError, SqlRefusedError, RunFailedError, isTsflowError, formatUserError,
+} from "./util/errors.js";

@@ -1,0 +1,54 @@
+/**
+ * Runs a flow file the way `tsflow run` does: tasks in worker processes, the run's log printed
+ * as Metaflow-style lines, and the outcome returned.
+ */
+import { buildGraph } from "../flow/graph.js";
+import { createArtifactStore } from "../runtime/datastore-artifacts.js";
+import { launchRun } from "../runtime/launch.js";
+import type { LoadedFlow } from "../runtime/load-flow-file.js";
+import { RunLogFormatter } from "../runtime/log-format.js";
+import type { RunEvent } from "../runtime/run-events.js";
+import type { RunResult } from "../runtime/scheduler.js";
+import { WorkerPoolExecutor } from "../runtime/worker-pool.js";
+import type { Datastore } from "../store/datastore.js";
+import { writeUncaptured } from "../runtime/output-capture.js";
+
+/** Options of `runFlowFile`. */
+export interface RunFlowFileOptions {
+  datastore: Datastore;
+  params?: Record<string, unknown>;
+  tags?: string[];
+  /** @default the number of CPUs */
+  maxWorkers?: number;
+  productionToken?: string;
+  resume?: { originRunId: string; step?: string };
+  /** Receives every event; the default prints the log. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** Runs a loaded flow file to the end. */
+export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Promise<RunResult> {
+  const pool = new WorkerPoolExecutor({
+    flowFile: loaded.file, className: loaded.flowClass.name, datastore: o.datastore,
+    ...(o.maxWorkers ? { size: o.maxWorkers } : {}),
+  });
+  buildGraph(loaded.flowClass, loaded.docs);
+  pool.warm();
+  return launchRun({
+    flowClass: loaded.flowClass, datastore: o.datastore, store: createArtifactStore(o.datastore),
+    params: o.params ?? {}, tags: o.tags ?? [], maxWorkers: pool.capacity, createExecutor: () => pool,
+    flowFile: loaded.file, docs: loaded.docs, onEvent: o.onEvent ?? printEvents(),
+    ...(o.productionToken ? { productionToken: o.productionToken } : {}), ...(o.resume ? { resume: o.resume } : {}),
+  }).catch(async (err) => {
+    await pool.close();
+    throw err;
+  });
+}
+
+/** An event listener that prints the run's log to stdout/stderr. */
+export function printEvents(): (event: RunEvent) => void {
+  const formatter = new RunLogFormatter();
+  return (event) => {
+    for (const { stream, line } of formatter.lines(event)) writeUncaptured(stream, `${line}\n`);
+  };
+}

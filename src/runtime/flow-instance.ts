@@ -1,0 +1,115 @@
+/**
+ * Builds the flow instance a task runs on: parameters as read-only fields, inherited artifacts as
+ * lazy fields (loaded on first read), and afterwards collects what the step set or changed.
+ */
+import type { FlowSpec } from "../flow/flow-spec.js";
+import { RESERVED_MEMBERS } from "../flow/flow-spec.js";
+import { isParameterSpec } from "../flow/parameter.js";
+import type { ArtifactRef, ArtifactsRecord } from "../store/records.js";
+import { ArtifactError, StepError } from "../util/errors.js";
+import type { ArtifactStore } from "./artifact-store.js";
+
+interface Slot {
+  ref?: ArtifactRef;
+  value?: unknown;
+  loaded: boolean;
+  dirty: boolean;
+}
+
+/** A flow instance prepared for one task, and the bookkeeping of its artifacts. */
+export class FlowInstance {
+  readonly flow: FlowSpec;
+  private readonly slots = new Map<string, Slot>();
+  /** Names of the flow's parameter fields. */
+  readonly parameterNames = new Set<string>();
+
+  constructor(flow: FlowSpec, private readonly store: ArtifactStore, private readonly step: string) {
+    this.flow = flow;
+  }
+
+  /** Replaces each `Parameter()` field by a read-only field holding the run's value. */
+  bindParameters(values: ArtifactsRecord): void {
+    for (const key of Object.keys(this.flow)) {
+      const spec = (this.flow as unknown as Record<string, unknown>)[key];
+      if (!isParameterSpec(spec)) continue;
+      const ref = values[key];
+      this.parameterNames.add(key);
+      const load = lazy(() => (ref ? this.store.loadSync(ref) : undefined));
+      Object.defineProperty(this.flow, key, {
+        get: load, enumerable: false, configurable: false,
+        set: () => {
+          throw new StepError(`Flow level attributes and Parameters are not modifiable: '${key}' is a parameter of the flow; copy it to another name to change it.`);
+        },
+      });
+    }
+  }
+
+  /** Makes each inherited artifact a lazy field of the instance. */
+  bindArtifacts(refs: ArtifactsRecord): void {
+    for (const [name, ref] of Object.entries(refs)) {
+      if (this.parameterNames.has(name)) continue;
+      this.defineSlot(name, { ref, loaded: false, dirty: false });
+    }
+  }
+
+  /** Sets an artifact as if the step had assigned it (used by `mergeArtifacts`). */
+  setFromRef(name: string, ref: ArtifactRef): void {
+    this.defineSlot(name, { ref, loaded: false, dirty: false });
+  }
+
+  /** Tells whether the step has an artifact of that name (set or inherited). */
+  has(name: string): boolean {
+    const own = Object.getOwnPropertyDescriptor(this.flow, name);
+    return this.slots.has(name) || (own !== undefined && "value" in own && own.value !== undefined);
+  }
+
+  private defineSlot(name: string, slot: Slot): void {
+    this.slots.set(name, slot);
+    Object.defineProperty(this.flow, name, {
+      enumerable: true, configurable: true,
+      get: () => {
+        if (!slot.loaded) {
+          slot.value = this.store.loadSync(slot.ref!);
+          slot.loaded = true;
+        }
+        return slot.value;
+      },
+      set: (v: unknown) => {
+        slot.value = v;
+        slot.loaded = true;
+        slot.dirty = true;
+      },
+    });
+  }
+
+  /** Stores every artifact that is new or changed and returns all the task's artifact refs. */
+  async persist(parameters: ArtifactsRecord): Promise<ArtifactsRecord> {
+    const out: ArtifactsRecord = { ...parameters };
+    for (const [name, slot] of this.slots) {
+      if (!slot.dirty && slot.ref) out[name] = slot.ref;
+      else out[name] = await this.store.put(slot.value, { artifact: name, step: this.step });
+    }
+    for (const name of Object.keys(this.flow)) {
+      if (this.slots.has(name) || this.parameterNames.has(name) || name.startsWith("_")) continue;
+      const value = (this.flow as unknown as Record<string, unknown>)[name];
+      if (value === undefined) continue;
+      if (RESERVED_MEMBERS.has(name)) {
+        throw new ArtifactError(`Step *${this.step}* sets this.${name}, but '${name}' is a member of FlowSpec: give the artifact another name.`);
+      }
+      out[name] = await this.store.put(value, { artifact: name, step: this.step });
+    }
+    return out;
+  }
+}
+
+function lazy<T>(load: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = load();
+      done = true;
+    }
+    return value;
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Loads a flow file (`.ts` runs without a build step, through tsx's loader) and finds its flow
+ * class: the exported `FlowSpec` subclass, or the one named with `--flow`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { FlowSpec } from "../flow/flow-spec.js";
+import type { FlowClass } from "../flow/graph.js";
+import { FlowFileError } from "../util/errors.js";
+
+/** A loaded flow file. */
+export interface LoadedFlow {
+  flowClass: FlowClass;
+  /** Absolute path of the file. */
+  file: string;
+  /** Step docs (the JSDoc comment above each step), for `show` and the stored graph. */
+  docs: Record<string, string>;
+  /** The class's own doc. */
+  doc?: string;
+}
+
+let registered = false;
+
+/** Loads `file` and returns its flow class. @throws FlowFileError with what to fix */
+export async function loadFlowFile(file: string, className?: string): Promise<LoadedFlow> {
+  const abs = path.resolve(file);
+  if (!existsSync(abs)) throw new FlowFileError(`No such flow file: ${file}. Give the path of a .ts file that exports a FlowSpec subclass.`);
+  const mod = await importFile(abs);
+  const flowClass = pickFlowClass(mod, abs, className);
+  const source = readFileSync(abs, "utf8");
+  return { flowClass, file: abs, docs: stepDocs(source), ...classDoc(source, flowClass.name) };
+}
+
+async function importFile(abs: string): Promise<Record<string, unknown>> {
+  if (!registered && /\.(c|m)?tsx?$/.test(abs)) {
+    const { register } = await import("tsx/esm/api");
+    register();
+    registered = true;
+  }
+  try {
+    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (err) {
+    const e = err as Error;
+    const detail = e.message.split("\n").slice(0, 6).join("\n");
+    throw new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${detail}`, { cause: err });
+  }
+}
+
+function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: string): FlowClass {
+  const flows = Object.values(mod).filter(
+    (v): v is FlowClass => typeof v === "function" && (v as FlowClass).prototype instanceof FlowSpec,
+  );
+  const unique = [...new Set(flows)];
+  if (className) {
+    const found = unique.find((f) => f.name === className);
+    if (found) return found;
+    throw new FlowFileError(`${path.basename(abs)} exports no flow named '${className}' (it exports: ${unique.map((f) => f.name).join(", ") || "none"}).`);
+  }
+  if (unique.length === 1) return unique[0]!;
+  if (unique.length === 0) {
+    throw new FlowFileError(`${path.basename(abs)} exports no flow: export a class that extends FlowSpec, e.g. \`export class MyFlow extends FlowSpec { ... }\`.`);
+  }
+  throw new FlowFileError(`${path.basename(abs)} exports ${unique.length} flows (${unique.map((f) => f.name).join(", ")}): choose one with --flow <Name>.`);
+}
+
+/** The JSDoc comment right above each method, by method name. */
+export function stepDocs(source: string): Record<string, string> {
+  const docs: Record<string, string> = {};
+  const re = /\/\*\*([\s\S]*?)\*\/\s*(?:@[\w.]+(?:\([^)]*\))?\s*)*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\(/g;
+  for (const m of source.matchAll(re)) docs[m[2]!] = cleanDoc(m[1]!);
+  return docs;
+}
+
+function classDoc(source: string, name: string): { doc?: string } {
+  const m = new RegExp(`/\\*\\*([\\s\\S]*?)\\*/\\s*export\\s+class\\s+${name}\\b`).exec(source);
+  return m ? { doc: cleanDoc(m[1]!) } : {};
+}
+
+function cleanDoc(raw: string): string {
+  return raw.split("\n").map((l) => l.replace(/^\s*\*\s?/, "").trim()).filter(Boolean).join(" ");
+}

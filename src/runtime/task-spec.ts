@@ -1,0 +1,41 @@
+/**
+ * What a task needs to run, as plain JSON: the runtime sends it to an executor (in-process, a
+ * worker process, or later a remote worker), and the task reads and writes the shared datastore.
+ */
+import type { ArtifactsRecord, ExceptionInfo, ForeachFrame } from "../store/records.js";
+
+/** A finished attempt of a parent task. */
+export interface TaskAddress {
+  step: string;
+  taskId: string;
+  attempt: number;
+}
+
+/** Everything a task needs to run. */
+export interface TaskSpec {
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  attempt: number;
+  /** True when no retry remains (then `@catch` applies). */
+  lastAttempt: boolean;
+  parents: TaskAddress[];
+  foreachStack: ForeachFrame[];
+  /** Where `this.input` comes from: the foreach split task, its list artifact and this task's index. */
+  input?: TaskAddress & { artifact: string; index: number };
+  /** The run's parameter values (refs), visible in every task. */
+  parameters: ArtifactsRecord;
+  username: string;
+  identity: string;
+  userTags: string[];
+  originRunId: string | null;
+}
+
+/** How an attempt ended, as the runtime needs it to schedule what follows. */
+export interface TaskOutcome {
+  success: boolean;
+  next: string[];
+  foreachCount?: number;
+  exception?: ExceptionInfo;
+}

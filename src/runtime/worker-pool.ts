@@ -1,0 +1,139 @@
+/**
+ * `WorkerPoolExecutor` runs the tasks of a flow file in worker processes, one task per worker at a
+ * time, so CPU-bound foreach tasks use every core and a task that crashes, exits or hangs fails
+ * alone: the runtime records its failure and replaces the worker.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Datastore } from "../store/datastore.js";
+import type { TaskExecutor, TaskHooks } from "./executor.js";
+import type { TaskOutcome, TaskSpec } from "./task-spec.js";
+import { WORKER_CONFIG_ENV, type FromWorker, type WorkerConfig } from "./worker-protocol.js";
+
+/** Options of `WorkerPoolExecutor`. */
+export interface WorkerPoolOptions {
+  flowFile: string;
+  className: string;
+  datastore: Datastore;
+  /** Worker processes at most. @default the number of CPUs */
+  size?: number;
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: Promise<void>;
+  busy: boolean;
+}
+
+const TIMEOUT_GRACE_MS = 2000;
+
+/** Runs tasks in a pool of worker processes. */
+export class WorkerPoolExecutor implements TaskExecutor {
+  readonly kind = "workers";
+  readonly capacity: number;
+  private readonly workers: Worker[] = [];
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.capacity = Math.max(1, options.size ?? availableParallelism());
+  }
+
+  /** Starts one worker ahead of the first task, so its start-up overlaps the run's set-up. */
+  warm(): void {
+    if (this.workers.length === 0) this.workers.push(this.spawn());
+  }
+
+  async run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
+    const worker = this.acquire();
+    try {
+      await worker.ready;
+      return await this.dispatch(worker, spec, hooks);
+    } finally {
+      worker.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => stop(w.child)));
+    this.workers.length = 0;
+  }
+
+  private acquire(): Worker {
+    const idle = this.workers.find((w) => !w.busy && w.child.exitCode === null && w.child.signalCode === null);
+    const worker = idle ?? this.spawn();
+    if (!idle) this.workers.push(worker);
+    worker.busy = true;
+    return worker;
+  }
+
+  private spawn(): Worker {
+    const config: WorkerConfig = { flowFile: this.options.flowFile, className: this.options.className, datastoreRoot: this.options.datastore.location };
+    const child = fork(workerEntry(), [], {
+      env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv: process.execArgv,
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.on("message", (m: FromWorker) => {
+        if (m.type === "ready") resolve();
+        if (m.type === "load-failed") reject(new Error(m.message));
+      });
+      child.once("exit", (code) => reject(new Error(`the worker process exited with code ${code} while starting`)));
+    });
+    ready.catch(() => {});
+    return { child, ready, busy: false };
+  }
+
+  private dispatch(worker: Worker, spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
+    const { child } = worker;
+    return new Promise<TaskOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (outcome: TaskOutcome) => {
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(outcome);
+      };
+      const onMessage = (m: FromWorker) => {
+        if (m.type === "output") hooks.onOutput(m.stream, m.text, child.pid ?? 0);
+        if (m.type === "done") settle(m.outcome);
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        const why = signal === "SIGKILL" && timer === undefined ? `it was killed after its @timeout` : `code ${code ?? signal}`;
+        void this.recordLoss(spec, `the worker process running the task exited (${why}): a crash, process.exit() or running out of memory`).then(settle);
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      if (hooks.timeoutMs) timer = setTimeout(() => { timer = undefined; child.kill("SIGKILL"); }, hooks.timeoutMs + TIMEOUT_GRACE_MS);
+      child.send({ type: "run", spec });
+    });
+  }
+
+  // A worker that died wrote no outcome: record the attempt as failed so nothing looks successful.
+  private async recordLoss(spec: TaskSpec, message: string): Promise<TaskOutcome> {
+    const exception = { type: "WorkerExit", message, stack: message };
+    const ds = this.options.datastore;
+    const existing = await ds.readDone(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt).catch(() => undefined);
+    if (existing) return { success: existing.success, next: existing.next, ...(existing.exception ? { exception: existing.exception } : {}) };
+    const now = Date.now();
+    await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, success: false, startedAt: now, finishedAt: now, pid: process.pid, next: [], exception });
+    if (!this.closed) this.workers.splice(this.workers.findIndex((w) => w.child.exitCode !== null || w.child.signalCode !== null), 1);
+    return { success: false, next: [], exception };
+  }
+}
+
+function workerEntry(): string {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return fileURLToPath(new URL(`./worker-main${ext}`, import.meta.url));
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.disconnect?.();
+    setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+  });
+}
