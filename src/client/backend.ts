@@ -1,0 +1,155 @@
+/**
+ * Where the client reads from: a datastore root, its run index (every listing and lookup of runs)
+ * and its object store (artifact values). One backend per root, opened lazily and shared.
+ */
+import { Datastore } from "../store/datastore.js";
+import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
+import type { ArtifactRef } from "../store/records.js";
+import { clientState } from "./state.js";
+
+/** One run as the run index knows it: everything a listing shows, without reading the run's files. */
+export interface RunRow {
+  flow: string;
+  runId: string;
+  createdAt: Date;
+  user: string;
+  systemTags: string[];
+  userTags: string[];
+  tags: string[];
+  successful: boolean;
+  finished: boolean;
+  finishedAt: Date | null;
+  status: string;
+  originRunId: string | null;
+  endStep: string;
+}
+
+/** The options of a run listing on the index. */
+export interface IndexListRunsOptions {
+  namespace: string | null;
+  tags?: readonly string[];
+  successfulOnly?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** The part of the run index the client uses (see `src/index/run-index.ts`). */
+export interface RunIndexPort {
+  listFlows(namespace: string | null): Promise<string[]>;
+  flowExists(flow: string): Promise<boolean>;
+  listRuns(flow: string, options: IndexListRunsOptions): Promise<RunRow[]>;
+  getRun(flow: string, runId: string): Promise<RunRow | undefined>;
+  countRuns(flow: string | null, namespace: string | null): Promise<number>;
+  listNamespaces(): Promise<{ namespace: string; runs: number }[]>;
+  querySql(sql: string, options: { namespace: string | null }): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** The part of the object store the client uses: loading one artifact value. */
+export interface ObjectReaderPort {
+  get(ref: Pick<ArtifactRef, "sha" | "format">): Promise<unknown>;
+}
+
+/** A datastore root with its run index and object store. */
+export interface ClientBackend {
+  readonly root: string;
+  readonly datastore: Datastore;
+  /** The run index, opened on first use. */
+  index(): Promise<RunIndexPort>;
+  readonly objects: ObjectReaderPort;
+}
+
+/** Parts of a backend a caller may supply instead of the defaults (tests, tools). */
+export interface BackendParts {
+  datastore?: Datastore;
+  openIndex?: (datastore: Datastore) => Promise<RunIndexPort>;
+  objects?: ObjectReaderPort;
+}
+
+/**
+ * Points the client at a datastore root (Metaflow's `metadata()`); `undefined` goes back to the
+ * default root (`--datastore-root`, `TSFLOW_DATASTORE_ROOT`, or the nearest `.tsflow`).
+ * Objects already in hand keep reading the root they came from.
+ * @param root A directory; relative paths resolve against the working directory.
+ * @returns The resolved root directory.
+ * @example
+ * useDatastore("/shared/team/.tsflow");
+ */
+export function useDatastore(root?: string): string {
+  const resolved = root === undefined ? undefined : resolveDatastoreRoot(root);
+  clientState().root = resolved;
+  return resolved ?? resolveDatastoreRoot();
+}
+
+/** Returns the datastore root the client reads now. */
+export function getDatastoreRoot(): string {
+  return clientState().root ?? resolveDatastoreRoot();
+}
+
+/** Returns the backend of the current root, opening it once per root per process. */
+export function currentBackend(): ClientBackend {
+  const root = getDatastoreRoot();
+  const backends = clientState().backends as Map<string, ClientBackend>;
+  let backend = backends.get(root);
+  if (!backend) backends.set(root, (backend = createBackend(root, {})));
+  return backend;
+}
+
+/**
+ * Installs a backend for a root built from the given parts (defaults for the rest) and returns it;
+ * for tests and tools that bring their own index or object store.
+ */
+export function installBackend(root: string, parts: BackendParts): ClientBackend {
+  const resolved = resolveDatastoreRoot(root);
+  const backend = createBackend(resolved, parts);
+  (clientState().backends as Map<string, ClientBackend>).set(resolved, backend);
+  return backend;
+}
+
+/** Closes and forgets every open backend (their run indexes included). */
+export async function closeBackends(): Promise<void> {
+  const backends = clientState().backends as Map<string, ClientBackend>;
+  const all = [...backends.values()];
+  backends.clear();
+  await Promise.all(all.map(async (b) => (await b.index()).close().catch(() => undefined)));
+}
+
+function createBackend(root: string, parts: BackendParts): ClientBackend {
+  const datastore = parts.datastore ?? openDatastore(root);
+  const opener = parts.openIndex ?? openDefaultIndex;
+  let index: Promise<RunIndexPort> | undefined;
+  return {
+    root,
+    datastore,
+    index: () => {
+      index ??= opener(datastore);
+      // A failed open is not cached, so the next query retries.
+      index.catch(() => (index = undefined));
+      return index;
+    },
+    objects: parts.objects ?? defaultObjectReader(datastore),
+  };
+}
+
+// TODO(integration): static imports once src/index/run-index.ts and src/store/object-store.ts land.
+const RUN_INDEX_MODULE = "../index/run-index.js";
+const OBJECT_STORE_MODULE = "../store/object-store.js";
+
+async function openDefaultIndex(datastore: Datastore): Promise<RunIndexPort> {
+  const mod = (await import(RUN_INDEX_MODULE)) as {
+    RunIndex: { open(ds: Datastore, options: { onNotice?: (m: string) => void }): Promise<RunIndexPort> };
+  };
+  return mod.RunIndex.open(datastore, { onNotice: (m) => process.stderr.write(`${m}\n`) });
+}
+
+function defaultObjectReader(datastore: Datastore): ObjectReaderPort {
+  let store: Promise<ObjectReaderPort> | undefined;
+  return {
+    async get(ref) {
+      store ??= import(OBJECT_STORE_MODULE).then(
+        (mod: { ObjectStore: new (storage: Datastore["storage"]) => ObjectReaderPort }) => new mod.ObjectStore(datastore.storage),
+      );
+      return (await store).get(ref);
+    },
+  };
+}

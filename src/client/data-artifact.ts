@@ -1,0 +1,97 @@
+/**
+ * `DataArtifact`: one value a task stored, as a reference (sha, size, format) whose value is loaded
+ * from the object store when `data` is awaited.
+ */
+import type { ArtifactRef } from "../store/records.js";
+import { branded, ClientObject } from "./client-object.js";
+import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { LazyPromise } from "./lazy-promise.js";
+import { checkAttempt, notFound, parsePathspec } from "./model.js";
+import { registerLoader, type LoadRequest } from "./registry.js";
+import { checkNamespace, runStateFor } from "./run-state.js";
+import { readTaskSnapshot, setArtifactFactory, type TaskSnapshot } from "./task.js";
+
+/**
+ * A `DataArtifactObject` is one artifact of a `Task`, the bottom of the client model (no children).
+ * Its reference fields are synchronous; `data` loads the value once, when first awaited.
+ */
+export class DataArtifactObject extends ClientObject<never> {
+  readonly #ref: ArtifactRef;
+  #data: Promise<unknown> | undefined;
+
+  /** @internal Use `DataArtifact(pathspec)` or `task.get(name)`. */
+  constructor(ctx: ReadContext, run: RunState, parts: string[], ref: ArtifactRef, requested: number | undefined) {
+    super({ kind: "DataArtifact", parts, ctx, createdAt: new Date(ref.createdAt), run, attempt: requested });
+    this.#ref = ref;
+  }
+
+  /** The artifact's value, loaded from the object store when first awaited. */
+  get data(): Promise<unknown> {
+    return (this.#data ??= LazyPromise.from(() => this.ctx.backend.objects.get(this.#ref)));
+  }
+
+  /** The SHA-256 of the stored bytes (hex). */
+  get sha(): string {
+    return this.#ref.sha;
+  }
+
+  /** The size of the stored bytes. */
+  get size(): number {
+    return this.#ref.size;
+  }
+
+  /** How the value is stored: `json` or `arrow`. */
+  get format(): "json" | "arrow" {
+    return this.#ref.format;
+  }
+
+  /** A short description of the value's type (`number`, `Array`, `arrow.Table`...). */
+  get type(): string {
+    return this.#ref.type;
+  }
+
+  protected async *listChildren(): AsyncGenerator<never> {}
+
+  protected override summary(): Record<string, unknown> {
+    return { sha: this.sha, size: this.size, format: this.format, type: this.type };
+  }
+}
+
+setArtifactFactory((ctx, run, parts, snap: TaskSnapshot, requested) => {
+  const ref = snap.artifacts[parts[4]!];
+  if (!ref) throw notFound("DataArtifact", parts.join("/"), requested);
+  return new DataArtifactObject(ctx, run, parts, ref, requested);
+});
+
+async function loadArtifact(ctx: ReadContext, request: LoadRequest): Promise<DataArtifactObject> {
+  const run = await runStateFor("DataArtifact", ctx, request);
+  const snap = await readTaskSnapshot(ctx, request.parts.slice(0, 4), request.attempt);
+  const ref = snap?.artifacts[request.parts[4]!];
+  if (!ref) throw notFound("DataArtifact", request.parts.join("/"), request.attempt);
+  checkNamespace(ctx, run);
+  return new DataArtifactObject(ctx, run, request.parts, ref, request.attempt);
+}
+
+registerLoader("DataArtifact", loadArtifact);
+
+/**
+ * Reads an artifact by pathspec in the current namespace. A `DataArtifact` is one value of a `Task`.
+ * @param pathspec `FlowName/RunID/StepName/TaskID/ArtifactName`.
+ * @param options `attempt`: which attempt of the task to read (default: the newest).
+ * @throws InvalidPathspecError `Expects DataArtifact('FlowName/RunID/StepName/TaskID/ArtifactName')` (before any I/O).
+ * @throws NotFoundError `DataArtifact('F/R/end/2/nope') does not exist` (wins over a namespace mismatch).
+ * @throws NamespaceMismatchError when the artifact's run is not in the namespace.
+ * @example
+ * const choice = await (await DataArtifact(`TeamCollabFlow/${run.id}/end/2/choice`)).data;
+ */
+export const DataArtifact = branded<DataArtifactObject, (pathspec: string, options?: { attempt?: number }) => Promise<DataArtifactObject>>(
+  "DataArtifact",
+  async function DataArtifact(pathspec: string, options: { attempt?: number } = {}): Promise<DataArtifactObject> {
+    const attempt = checkAttempt("DataArtifact", options.attempt);
+    const parts = parsePathspec("DataArtifact", pathspec);
+    return loadArtifact(currentContext(), { parts, attempt });
+  },
+);
+
+/** A `DataArtifact` object (the type of `await DataArtifact(pathspec)`). */
+export type DataArtifact = DataArtifactObject;

@@ -1,0 +1,49 @@
+/**
+ * Namespaces: which runs the client sees. A run is in namespace `N` when `N` is one of its tags
+ * (system or user), so any tag works as a namespace; `null` is the global namespace (no filtering).
+ */
+import { resolveIdentity } from "../util/identity.js";
+import { assertNamespace } from "../util/validate.js";
+import { clientState } from "./state.js";
+
+/**
+ * Sets the process-global namespace that new client objects are read in, and returns it.
+ * `null` selects the global namespace; `''` is a namespace nobody is in (not global).
+ * Objects already in hand keep the namespace they were made in.
+ * @param ns A tag such as `user:alice`, `production:<token>` or any user tag; `null` for global.
+ * @returns `ns`, as `getNamespace()` now returns it.
+ * @throws InvalidNameError when `ns` is neither null nor a string that could be a tag.
+ * @example
+ * namespace("user:teammate");
+ * namespace(null); // global: every run, whoever ran it
+ */
+export function namespace(ns: string | null): string | null {
+  clientState().namespace = assertNamespace(ns);
+  return getNamespace();
+}
+
+/**
+ * Returns the current namespace: a string, or `null` for global. The first call resolves the default
+ * (`defaultNamespace()`) lazily, because the environment may change after the library is imported.
+ * @throws UnknownUserError when the default must be resolved and no user name is set.
+ * @example
+ * console.log(getNamespace()); // user:alice
+ */
+export function getNamespace(): string | null {
+  const state = clientState();
+  if (state.namespace === undefined) return defaultNamespace();
+  return state.namespace;
+}
+
+/**
+ * Returns the identity namespace (`production:<token>` when `TSFLOW_PRODUCTION_TOKEN` is set, else
+ * `user:<name>`) and, as in Metaflow, makes it the current namespace again.
+ * @throws UnknownUserError when no user name can be found in the environment.
+ * @example
+ * namespace(defaultNamespace()); // back to your own runs
+ */
+export function defaultNamespace(): string {
+  const identity = resolveIdentity();
+  clientState().namespace = identity;
+  return identity;
+}

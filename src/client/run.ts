@@ -1,0 +1,196 @@
+/**
+ * `Run`: one execution of a flow. A run's fields come from the run index (one row, no file reads);
+ * its steps, end task and data are read from the run's files when asked for.
+ */
+import { NotFoundError } from "../util/errors.js";
+import { PARAMETERS_STEP, PARAMETERS_TASK } from "../store/layout.js";
+import { branded, ClientObject } from "./client-object.js";
+import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { checkAttempt, isHidden, parsePathspec } from "./model.js";
+import { load, registerLoader, type LoadRequest } from "./registry.js";
+import { checkNamespace, runStateFor } from "./run-state.js";
+import { applyTagEdit, planTagEdit } from "./tags.js";
+import { createRunData, type RunData, type TaskData } from "./task-data.js";
+import type { StepObject } from "./step.js";
+import type { TaskObject } from "./task.js";
+
+/**
+ * A `RunObject` is one execution of a `Flow`; it contains `Step`s (the internal `_parameters` step is
+ * hidden from iteration but `get("_parameters")` reaches it). `successful`, `finished`, `finishedAt`
+ * and the tags are synchronous (the index row read when the run was looked up); `endTask`, `data`,
+ * `parameters` and the steps are read from the run's files when awaited.
+ */
+export class RunObject extends ClientObject<StepObject> {
+  #endData: Promise<TaskData | null> | undefined;
+
+  /** @internal Use `Run(pathspec)`, `flow.get(id)` or `flow.latestRun`. */
+  constructor(ctx: ReadContext, run: RunState) {
+    super({ kind: "Run", parts: [run.row.flow, run.row.runId], ctx, createdAt: run.row.createdAt, run });
+  }
+
+  private get row() {
+    return this.runState!.row;
+  }
+
+  /** True when the run's end task succeeded. */
+  get successful(): boolean {
+    return this.row.successful;
+  }
+
+  /** True when the run's end task finished (succeeded); false while running or after a failure. */
+  get finished(): boolean {
+    return this.row.finished;
+  }
+
+  /** When the run's end task finished, or null. */
+  get finishedAt(): Date | null {
+    return this.row.finishedAt;
+  }
+
+  /** The user who launched the run. */
+  get user(): string {
+    return this.row.user;
+  }
+
+  /** The run's status as the index reports it (`running`, `successful`, `failed`...). */
+  get status(): string {
+    return this.row.status;
+  }
+
+  /** `Flow/<origin run id>` for a resumed run, else null. */
+  get originPathspec(): string | null {
+    return this.row.originRunId ? `${this.row.flow}/${this.row.originRunId}` : null;
+  }
+
+  /** The task of the run's end step, or null when the end step has not started. */
+  get endTask(): Promise<TaskObject | null> {
+    return this.findEndTask();
+  }
+
+  /**
+   * The end task's artifacts: `await run.data.choice` loads one value; `await run.data` gives the
+   * whole `TaskData`, or null when the run has no end task (then `run.data.x` rejects with NotFoundError).
+   */
+  get data(): RunData {
+    return createRunData(this.toString(), () => this.endData());
+  }
+
+  /** The run's parameter values (the artifacts of the hidden `_parameters` task), by name. */
+  get parameters(): Promise<Record<string, unknown>> {
+    return this.loadParameters();
+  }
+
+  /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */
+  addTag(tag: string): Promise<void> {
+    return this.editTags([tag], []);
+  }
+
+  /** Adds user tags (system tags among them are ignored); updates `tags` in place. */
+  addTags(tags: Iterable<string>): Promise<void> {
+    return this.editTags(tags, []);
+  }
+
+  /**
+   * Removes one user tag (removing an absent tag is a no-op).
+   * @throws TaggingError `Cannot remove a tag that is an existing system tag (['user:alice'])`.
+   */
+  removeTag(tag: string): Promise<void> {
+    return this.editTags([], [tag]);
+  }
+
+  /** Removes user tags; a system tag among them is an error and nothing changes. */
+  removeTags(tags: Iterable<string>): Promise<void> {
+    return this.editTags([], tags);
+  }
+
+  /** Removes `remove` then adds `add`, as one atomic edit. */
+  replaceTag(remove: string, add: string): Promise<void> {
+    return this.editTags([add], [remove]);
+  }
+
+  /** Removes `remove` then adds `add`, as one atomic edit. */
+  replaceTags(remove: Iterable<string>, add: Iterable<string>): Promise<void> {
+    return this.editTags(add, remove);
+  }
+
+  protected async *listChildren(): AsyncGenerator<StepObject> {
+    const names = await this.ctx.backend.datastore.listSteps(this.row.flow, this.row.runId);
+    const steps = await Promise.all(names.filter((n) => !isHidden(n)).map((n) => this.get(n)));
+    yield* steps.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  protected override summary(): Record<string, unknown> {
+    const { successful, finished, finishedAt, status, user, originPathspec } = this;
+    return { successful, finished, finishedAt: finishedAt?.toISOString() ?? null, status, user, originPathspec };
+  }
+
+  /** The end task's data, kept once found (so each value loads once); looked up again while absent. */
+  private endData(): Promise<TaskData | null> {
+    const found = (this.#endData ??= this.findEndTask().then((task) => task?.data ?? null));
+    found.then((data) => data ?? (this.#endData = undefined), () => (this.#endData = undefined));
+    return found;
+  }
+
+  private async findEndTask(): Promise<TaskObject | null> {
+    const { flow, runId, endStep } = this.row;
+    const [taskId] = await this.ctx.backend.datastore.listTaskIds(flow, runId, endStep);
+    if (taskId === undefined) return null;
+    return load<TaskObject>("Task", this.ctx, { parts: [flow, runId, endStep, taskId], run: this.runState });
+  }
+
+  private async loadParameters(): Promise<Record<string, unknown>> {
+    const parts = [this.row.flow, this.row.runId, PARAMETERS_STEP, PARAMETERS_TASK];
+    let data: TaskData;
+    try {
+      data = (await load<TaskObject>("Task", this.ctx, { parts, run: this.runState })).data;
+    } catch (err) {
+      if (err instanceof NotFoundError) return {};
+      throw err;
+    }
+    const names = Object.keys(data);
+    const values = await Promise.all(names.map((n) => data[n]));
+    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  }
+
+  private async editTags(add: unknown, remove: unknown): Promise<void> {
+    const row = this.row;
+    const edit = planTagEdit(row.systemTags, add, remove);
+    const { datastore } = this.ctx.backend;
+    const saved = await datastore.updateTags(row.flow, row.runId, (current) => applyTagEdit(current, edit));
+    // Update in place: every step, task and artifact made from this run shares `row`.
+    row.userTags = [...saved.userTags];
+    row.tags = [...new Set([...row.systemTags, ...row.userTags])];
+  }
+}
+
+async function loadRun(ctx: ReadContext, request: LoadRequest): Promise<RunObject> {
+  const run = await runStateFor("Run", ctx, request);
+  checkNamespace(ctx, run);
+  return new RunObject(ctx, run);
+}
+
+registerLoader("Run", loadRun);
+
+/**
+ * Reads a run by pathspec in the current namespace. A `Run` is one execution of a `Flow`; it
+ * contains `Step`s.
+ * @param pathspec `FlowName/RunID`.
+ * @throws InvalidPathspecError `Expects Run('FlowName/RunID')` (checked before any I/O).
+ * @throws NotFoundError `Run('F/9') does not exist` (wins over a namespace mismatch).
+ * @throws NamespaceMismatchError `Object not in namespace 'user:alice'`.
+ * @example
+ * namespace(null);
+ * const run = await Run("TeamCollabFlow/1795770905508901");
+ * console.log(run.successful, await run.data.choice);
+ */
+export const Run = branded<RunObject, (pathspec: string) => Promise<RunObject>>(
+  "Run",
+  async function Run(pathspec: string, options?: { attempt?: unknown }): Promise<RunObject> {
+    checkAttempt("Run", options?.attempt);
+    const parts = parsePathspec("Run", pathspec);
+    return loadRun(currentContext(), { parts });
+  },
+);
+
+/** A `Run` object (the type of `await Run(pathspec)`). */
+export type Run = RunObject;

@@ -1,0 +1,23 @@
+/**
+ * The client's process-global state: the current namespace and the chosen datastore root. It lives
+ * on `globalThis` under a registered symbol, so a second copy of the library loaded in the same
+ * process (a notebook kernel) shares it instead of diverging silently.
+ */
+
+const STATE = Symbol.for("tsflow.client.state");
+
+/** The shared state; `namespace` is `undefined` until the default identity is first resolved. */
+export interface ClientState {
+  /** `undefined`: not resolved yet; `null`: global; a string: that namespace. */
+  namespace: string | null | undefined;
+  /** The datastore root chosen with `useDatastore`, or `undefined` for the default root. */
+  root: string | undefined;
+  /** Open backends, by resolved root, shared by every copy of the library. */
+  backends: Map<string, unknown>;
+}
+
+/** Returns the state shared by every copy of the client in this process, creating it once. */
+export function clientState(): ClientState {
+  const holder = globalThis as { [STATE]?: ClientState };
+  return (holder[STATE] ??= { namespace: undefined, root: undefined, backends: new Map() });
+}

@@ -1,0 +1,223 @@
+/**
+ * `Task`: one execution of a step (one per foreach item), at one attempt. Its record, outcome and
+ * artifact list are read when the task is looked up; artifact values and logs when awaited.
+ */
+import type { ArtifactsRecord, AttemptRecord, ExceptionInfo, TaskRecord } from "../store/records.js";
+import { branded, ClientObject } from "./client-object.js";
+import { currentContext, type ReadContext, type RunState } from "./context.js";
+import type { DataArtifactObject } from "./data-artifact.js";
+import { checkAttempt, componentsValid, isHidden, notFound, parsePathspec } from "./model.js";
+import { load, registerLoader, type LoadRequest } from "./registry.js";
+import { checkNamespace, runStateFor } from "./run-state.js";
+import { createTaskData, type TaskData } from "./task-data.js";
+
+/** The exception a failed attempt raised. */
+export interface TaskException {
+  /** The error's class name, e.g. `TypeError`. */
+  type: string;
+  message: string;
+  stack: string;
+}
+
+/** Options of a task or artifact lookup. */
+export interface TaskLookupOptions {
+  /**
+   * The attempt to read (0-based, smaller than 6). An attempt that never ran is not an error: it
+   * reads as unsuccessful, with no artifacts.
+   * @default the newest attempt that started
+   */
+  attempt?: number;
+}
+
+/** What was read when a task was looked up. */
+export interface TaskSnapshot {
+  record: TaskRecord;
+  attempt: number;
+  done: AttemptRecord | undefined;
+  artifacts: ArtifactsRecord;
+}
+
+/**
+ * A `TaskObject` is one execution of a `Step` at one attempt; it contains `DataArtifact`s. Its status
+ * fields are synchronous (read at lookup); `data` values, `stdout`, `stderr`, `parentTasks` and
+ * `childTasks` are read when awaited.
+ */
+export class TaskObject extends ClientObject<DataArtifactObject> {
+  readonly #snap: TaskSnapshot;
+  #data: TaskData | undefined;
+
+  /** @internal Use `Task(pathspec)` or `step.get(id)`. */
+  constructor(ctx: ReadContext, run: RunState, parts: string[], snap: TaskSnapshot, requested: number | undefined) {
+    super({ kind: "Task", parts, ctx, createdAt: new Date(snap.record.createdAt), run, attempt: requested });
+    this.#snap = snap;
+  }
+
+  /** The attempt this object reads (the newest one unless one was asked for). */
+  get currentAttempt(): number {
+    return this.#snap.attempt;
+  }
+
+  /** True when the attempt ended successfully. */
+  get successful(): boolean {
+    return this.#snap.done?.success === true;
+  }
+
+  /** True when the attempt finished successfully (false while running and after a failure, as in Metaflow). */
+  get finished(): boolean {
+    return this.#snap.done?.success === true;
+  }
+
+  /** When the attempt ended (also after a failure), or null while it runs or if it never ran. */
+  get finishedAt(): Date | null {
+    return this.#snap.done ? new Date(this.#snap.done.finishedAt) : null;
+  }
+
+  /** The exception the attempt raised, or null. */
+  get exception(): TaskException | null {
+    const e: ExceptionInfo | undefined = this.#snap.done?.exception;
+    return e ? { type: e.type, message: e.message, stack: e.stack } : null;
+  }
+
+  /** The task's foreach index, or null outside a foreach. */
+  get index(): number | null {
+    return this.#snap.record.index;
+  }
+
+  /** For a task cloned by resume, `Flow/<origin run>/<step>/<origin task>`; else null. */
+  get originPathspec(): string | null {
+    const { originRunId, originTaskId } = this.#snap.record;
+    return originRunId && originTaskId ? `${this.parts[0]}/${originRunId}/${originTaskId}` : null;
+  }
+
+  /** The task's artifacts as properties; each value is loaded when awaited. Hidden `_` ones are left out. */
+  get data(): TaskData {
+    return (this.#data ??= createTaskData({
+      owner: this.toString(),
+      names: Object.keys(this.#snap.artifacts),
+      load: (name) => this.artifactObject(name).data,
+    }));
+  }
+
+  /** The task's visible artifacts as `DataArtifact` objects, by name (no values are loaded). */
+  get artifacts(): Readonly<Record<string, DataArtifactObject>> {
+    const names = Object.keys(this.#snap.artifacts).filter((n) => !isHidden(n)).sort();
+    return Object.fromEntries(names.map((n) => [n, this.artifactObject(n)]));
+  }
+
+  /** The attempt's standard output. */
+  get stdout(): Promise<string> {
+    return this.readLog("stdout");
+  }
+
+  /** The attempt's standard error. */
+  get stderr(): Promise<string> {
+    return this.readLog("stderr");
+  }
+
+  /** The tasks this one ran after (across foreach fan-out and joins); not namespace-checked. */
+  get parentTasks(): Promise<TaskObject[]> {
+    const ctx: ReadContext = { ...this.ctx, check: false };
+    const [flow, runId] = this.parts as [string, string];
+    return Promise.all(
+      this.#snap.record.parents.map((p) => load<TaskObject>("Task", ctx, { parts: [flow, runId, ...p.split("/")], run: this.runState })),
+    );
+  }
+
+  /** The tasks that ran after this one; not namespace-checked. */
+  get childTasks(): Promise<TaskObject[]> {
+    return this.findChildTasks();
+  }
+
+  protected async *listChildren(): AsyncGenerator<DataArtifactObject> {
+    const visible = Object.values(this.artifacts);
+    yield* visible.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  protected override summary(): Record<string, unknown> {
+    const { currentAttempt, successful, finished, index } = this;
+    return { currentAttempt, successful, finished, finishedAt: this.finishedAt?.toISOString() ?? null, index, artifacts: Object.keys(this.artifacts) };
+  }
+
+  private artifactObject(name: string): DataArtifactObject {
+    return makeArtifact(this.ctx, this.runState!, [...this.parts, name], this.#snap, this.requestedAttempt);
+  }
+
+  private readLog(stream: "stdout" | "stderr"): Promise<string> {
+    const [flow, runId, step, taskId] = this.parts as [string, string, string, string];
+    return this.ctx.backend.datastore.readLog(flow, runId, step, taskId, this.#snap.attempt, stream);
+  }
+
+  private async findChildTasks(): Promise<TaskObject[]> {
+    const [flow, runId, step, taskId] = this.parts as [string, string, string, string];
+    const { datastore } = this.ctx.backend;
+    const record = await datastore.readRun(flow, runId);
+    const next = record?.graph.steps.find((s) => s.name === step)?.next ?? [];
+    const me = `${step}/${taskId}`;
+    const ctx: ReadContext = { ...this.ctx, check: false };
+    const found: TaskObject[] = [];
+    for (const child of next) {
+      for (const id of await datastore.listTaskIds(flow, runId, child)) {
+        const rec = await datastore.readTask(flow, runId, child, id);
+        if (rec?.parents.includes(me)) found.push(await load<TaskObject>("Task", ctx, { parts: [flow, runId, child, id], run: this.runState }));
+      }
+    }
+    return found;
+  }
+}
+
+/** Makes the artifact object of a task snapshot (registered by `data-artifact.ts`). */
+let makeArtifact: (ctx: ReadContext, run: RunState, parts: string[], snap: TaskSnapshot, requested: number | undefined) => DataArtifactObject;
+
+/** @internal Called once by `data-artifact.ts`. */
+export function setArtifactFactory(factory: typeof makeArtifact): void {
+  makeArtifact = factory;
+}
+
+/** Reads a task's snapshot at an attempt, or undefined when the task does not exist. */
+export async function readTaskSnapshot(ctx: ReadContext, parts: readonly string[], attempt: number | undefined): Promise<TaskSnapshot | undefined> {
+  const [flow, runId, step, taskId] = parts as [string, string, string, string];
+  const { datastore } = ctx.backend;
+  const record = await datastore.readTask(flow, runId, step, taskId);
+  if (!record) return undefined;
+  const chosen = attempt ?? (await datastore.listAttempts(flow, runId, step, taskId)).at(-1) ?? 0;
+  const [done, artifacts] = await Promise.all([
+    datastore.readDone(flow, runId, step, taskId, chosen),
+    datastore.readArtifacts(flow, runId, step, taskId, chosen),
+  ]);
+  return { record, attempt: chosen, done, artifacts };
+}
+
+async function loadTask(ctx: ReadContext, request: LoadRequest): Promise<TaskObject> {
+  const run = await runStateFor("Task", ctx, request);
+  const parts = request.parts.slice(0, 4);
+  const snap = componentsValid(parts) ? await readTaskSnapshot(ctx, parts, request.attempt) : undefined;
+  if (!snap) throw notFound("Task", parts.join("/"), request.attempt);
+  checkNamespace(ctx, run);
+  return new TaskObject(ctx, run, parts, snap, request.attempt);
+}
+
+registerLoader("Task", loadTask);
+
+/**
+ * Reads a task by pathspec in the current namespace. A `Task` is one execution of a `Step`; it
+ * contains `DataArtifact`s.
+ * @param pathspec `FlowName/RunID/StepName/TaskID`.
+ * @param options `attempt`: which attempt to read (default: the newest).
+ * @throws InvalidPathspecError `Expects Task('FlowName/RunID/StepName/TaskID')` (before any I/O).
+ * @throws NotFoundError `Task('F/R/end/99') does not exist`, or a bad attempt (`Attempt can only be smaller than 6`).
+ * @throws NamespaceMismatchError when the task's run is not in the namespace.
+ * @example
+ * const first = await Task(`TeamCollabFlow/${run.id}/flaky/3`, { attempt: 0 });
+ * console.log(first.exception?.message, await first.stdout);
+ */
+export const Task = branded<TaskObject, (pathspec: string, options?: TaskLookupOptions) => Promise<TaskObject>>(
+  "Task",
+  async function Task(pathspec: string, options: TaskLookupOptions = {}): Promise<TaskObject> {
+    const attempt = checkAttempt("Task", options.attempt);
+    const parts = parsePathspec("Task", pathspec);
+    return loadTask(currentContext(), { parts, attempt });
+  },
+);
+
+/** A `Task` object (the type of `await Task(pathspec)`). */
+export type Task = TaskObject;
