@@ -5,45 +5,15 @@
 import { Datastore } from "../store/datastore.js";
 import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
 import type { ArtifactRef } from "../store/records.js";
+import { RunIndex } from "../index/run-index.js";
 import { clientState } from "./state.js";
 
-/** One run as the run index knows it: everything a listing shows, without reading the run's files. */
-export interface RunRow {
-  flow: string;
-  runId: string;
-  createdAt: Date;
-  user: string;
-  systemTags: string[];
-  userTags: string[];
-  tags: string[];
-  successful: boolean;
-  finished: boolean;
-  finishedAt: Date | null;
-  status: string;
-  originRunId: string | null;
-  endStep: string;
-}
+/** The part of the run index the client uses (every listing and lookup of runs goes through it). */
+export type RunIndexPort = Pick<
+  RunIndex, "listFlows" | "flowExists" | "listRuns" | "getRun" | "countRuns" | "listNamespaces" | "querySql" | "close"
+>;
 
-/** The options of a run listing on the index. */
-export interface IndexListRunsOptions {
-  namespace: string | null;
-  tags?: readonly string[];
-  successfulOnly?: boolean;
-  limit?: number;
-  offset?: number;
-}
-
-/** The part of the run index the client uses (see `src/index/run-index.ts`). */
-export interface RunIndexPort {
-  listFlows(namespace: string | null): Promise<string[]>;
-  flowExists(flow: string): Promise<boolean>;
-  listRuns(flow: string, options: IndexListRunsOptions): Promise<RunRow[]>;
-  getRun(flow: string, runId: string): Promise<RunRow | undefined>;
-  countRuns(flow: string | null, namespace: string | null): Promise<number>;
-  listNamespaces(): Promise<{ namespace: string; runs: number }[]>;
-  querySql(sql: string, options: { namespace: string | null }): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
+export type { RunRow, ListRunsQuery, SqlResult } from "../index/run-index.js";
 
 /** The part of the object store the client uses: loading one artifact value. */
 export interface ObjectReaderPort {
@@ -131,15 +101,11 @@ function createBackend(root: string, parts: BackendParts): ClientBackend {
   };
 }
 
-// TODO(integration): static imports once src/index/run-index.ts and src/store/object-store.ts land.
-const RUN_INDEX_MODULE = "../index/run-index.js";
+// TODO(integration): a static import once src/store/object-store.ts is committed.
 const OBJECT_STORE_MODULE = "../store/object-store.js";
 
-async function openDefaultIndex(datastore: Datastore): Promise<RunIndexPort> {
-  const mod = (await import(RUN_INDEX_MODULE)) as {
-    RunIndex: { open(ds: Datastore, options: { onNotice?: (m: string) => void }): Promise<RunIndexPort> };
-  };
-  return mod.RunIndex.open(datastore, { onNotice: (m) => process.stderr.write(`${m}\n`) });
+function openDefaultIndex(datastore: Datastore): Promise<RunIndexPort> {
+  return RunIndex.open(datastore);
 }
 
 function defaultObjectReader(datastore: Datastore): ObjectReaderPort {

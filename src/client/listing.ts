@@ -4,7 +4,7 @@
  */
 import { isTsflowError, NamespaceMismatchError } from "../util/errors.js";
 import { assertNamespace } from "../util/validate.js";
-import { currentBackend } from "./backend.js";
+import { currentBackend, type SqlResult } from "./backend.js";
 import type { ReadContext } from "./context.js";
 import { runFromRow, type FlowObject } from "./flow.js";
 import { getNamespace } from "./namespace.js";
@@ -94,7 +94,7 @@ export async function listNamespaces(): Promise<NamespaceCount[]> {
  * @example
  * const rows = await querySql("select flow, count(*) as n from runs group by flow");
  */
-export async function querySql(sql: string, options: NamespaceOptions = {}): Promise<Record<string, unknown>[]> {
+export async function querySql(sql: string, options: NamespaceOptions = {}): Promise<SqlResult> {
   const ctx = contextFor(options);
   return (await ctx.backend.index()).querySql(sql, { namespace: ctx.namespace });
 }

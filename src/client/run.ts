@@ -37,12 +37,15 @@ export class RunObject extends ClientObject<StepObject> {
     return this.row.successful;
   }
 
-  /** True when the run's end task finished (succeeded); false while running or after a failure. */
+  /**
+   * True when the run's end task finished successfully: as in Metaflow (the end task's `_task_ok`),
+   * false while running and after a failure; `status` tells those apart.
+   */
   get finished(): boolean {
-    return this.row.finished;
+    return this.row.finished && this.row.successful;
   }
 
-  /** When the run's end task finished, or null. */
+  /** When the run's end task ended (after a failure too, as in Metaflow), or null. */
   get finishedAt(): Date | null {
     return this.row.finishedAt;
   }

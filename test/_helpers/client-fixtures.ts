@@ -8,10 +8,10 @@ import type { Datastore } from "../../src/store/datastore.js";
 import { openDatastore } from "../../src/store/root.js";
 import { keys, PARAMETERS_STEP, PARAMETERS_TASK } from "../../src/store/layout.js";
 import type { ArtifactRef, ArtifactsRecord, GraphInfo, GraphStepInfo, RunRecord } from "../../src/store/records.js";
-import { closeBackends, installBackend, useDatastore, type ObjectReaderPort } from "../../src/client/backend.js";
+import { closeBackends, installBackend, useDatastore, type ObjectReaderPort, type RunIndexPort } from "../../src/client/backend.js";
+import { RunIndex } from "../../src/index/run-index.js";
 import { clientState } from "../../src/client/state.js";
 import { makeTempDir, removeTempDir } from "./tmp.js";
-import { ScanIndex } from "./scan-index.js";
 
 /** An object store for tests: JSON values under `objects/`, counting every read. */
 export class CountingObjects implements ObjectReaderPort {
@@ -39,11 +39,40 @@ export class CountingObjects implements ObjectReaderPort {
   }
 }
 
+/** The real run index of a root, counting the queries the client makes through it. */
+export class CountingIndex {
+  /** Queries answered, by method. */
+  readonly calls = new Map<string, number>();
+  inner: RunIndexPort | undefined;
+
+  /** Total queries answered. */
+  get queries(): number {
+    return [...this.calls.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** Opens the real index and returns a port that counts every call. */
+  async open(ds: Datastore): Promise<RunIndexPort> {
+    const inner = (this.inner = await RunIndex.open(ds, { onNotice: () => undefined }));
+    return new Proxy(inner, {
+      get: (target, prop, receiver) => {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== "function" || typeof prop !== "string" || prop === "close") {
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return (...args: unknown[]) => {
+          this.calls.set(prop, (this.calls.get(prop) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+}
+
 /** A temporary root the client reads, with its stand-in index and counting object store. */
 export interface ClientFixture {
   root: string;
   ds: Datastore;
-  index: ScanIndex;
+  index: CountingIndex;
   objects: CountingObjects;
   /** Removes the root and resets the client's global state. */
   cleanup(): Promise<void>;
@@ -53,9 +82,9 @@ export interface ClientFixture {
 export async function makeClientFixture(user = "alice"): Promise<ClientFixture> {
   const root = await makeTempDir("tsflow-client-");
   const ds = openDatastore(root);
-  const index = new ScanIndex(ds);
+  const index = new CountingIndex();
   const objects = new CountingObjects(ds);
-  installBackend(root, { datastore: ds, openIndex: async () => index, objects });
+  installBackend(root, { datastore: ds, openIndex: (d) => index.open(d), objects });
   useDatastore(root);
   process.env.TSFLOW_USER = user;
   delete process.env.TSFLOW_PRODUCTION_TOKEN;
