@@ -102,7 +102,9 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
     const kind = MODEL[this.kind].parent;
     if (kind === null) return Promise.resolve(null);
     const ctx: ReadContext = { ...this.ctx, check: false };
-    return load(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState });
+    // An artifact read at an attempt has that attempt's task as parent.
+    const attempt = MODEL[kind].attempts ? this.requestedAttempt : undefined;
+    return load(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState, attempt });
   }
 
   /**

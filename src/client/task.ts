@@ -128,6 +128,19 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
     return this.findChildTasks();
   }
 
+  /**
+   * Looks up an artifact of this task's attempt by name (hidden `_` ones too), without I/O.
+   * @throws NotFoundError `DataArtifact('F/R/S/T/nope') does not exist`.
+   */
+  override get(name: string): Promise<DataArtifactObject> {
+    return Promise.resolve(name).then((n) => this.artifactObject(String(n)));
+  }
+
+  /** Tells whether this task's attempt has an artifact of that name (hidden ones too). */
+  override async has(name: string): Promise<boolean> {
+    return Object.hasOwn(this.#snap.artifacts, String(name));
+  }
+
   protected async *listChildren(): AsyncGenerator<DataArtifactObject> {
     const visible = Object.values(this.artifacts);
     yield* visible.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());

@@ -127,3 +127,16 @@ task("should be an instance of Task and nothing else", async ({ fx }) => {
   assert.is(JSON.parse(JSON.stringify(t)).currentAttempt, 0);
 });
 task.run();
+
+const attemptChildren = suite<FixtureContext>("Task attempts and children");
+useFixture(attemptChildren);
+attemptChildren("should read artifacts of the attempt the task was read at", async ({ fx }) => {
+  const rec = await buildRun(fx, { retry: true, artifacts: { choice: 1 } });
+  const p = `TeamCollabFlow/${rec.runId}/start/1`;
+  const first = await Task(p, { attempt: 0 });
+  const a = await first.get("choice");
+  assert.is(String(a), `DataArtifact('${p}/choice', attempt=0)`);
+  assert.is(await a.data, 1);
+  assert.is(String(first.artifacts.choice), `DataArtifact('${p}/choice', attempt=0)`);
+});
+attemptChildren.run();
