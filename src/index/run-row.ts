@@ -59,11 +59,9 @@ export interface RunFacts {
 export async function readRunFacts(ds: Datastore, flow: string, runId: string): Promise<RunFacts | undefined> {
   const run = await ds.readRun(flow, runId);
   if (!run) return undefined;
-  const [tags, status, end] = await Promise.all([
-    ds.readTags(flow, runId),
-    ds.readStatus(flow, runId),
-    readEndAttempt(ds, flow, runId, run.endStep),
-  ]);
+  const [tags, end] = await Promise.all([ds.readTags(flow, runId), readEndAttempt(ds, flow, runId, run.endStep)]);
+  // status.json only matters while the end task has no outcome: skip the read otherwise (rebuild speed)
+  const status = end === undefined ? await ds.readStatus(flow, runId) : undefined;
   const successful = end?.success === true;
   return {
     flow, runId, createdAt: run.createdAt, user: run.user, systemTags: run.systemTags,
