@@ -23,8 +23,12 @@ export class FlowInstance {
   /** Names of the flow's parameter fields. */
   readonly parameterNames = new Set<string>();
 
+  // Values class field initializers gave: defaults, not something the step set.
+  private readonly initial: ReadonlyMap<string, unknown>;
+
   constructor(flow: FlowSpec, private readonly store: ArtifactStore, private readonly step: string) {
     this.flow = flow;
+    this.initial = new Map(Object.entries(flow));
   }
 
   /** Replaces each `Parameter()` field by a read-only field holding the run's value. */
@@ -60,7 +64,9 @@ export class FlowInstance {
   /** Tells whether the step has an artifact of that name (set or inherited). */
   has(name: string): boolean {
     const own = Object.getOwnPropertyDescriptor(this.flow, name);
-    return this.slots.has(name) || (own !== undefined && "value" in own && own.value !== undefined);
+    if (this.slots.has(name)) return true;
+    if (own === undefined || !("value" in own) || own.value === undefined) return false;
+    return !(this.initial.has(name) && this.initial.get(name) === own.value);
   }
 
   private defineSlot(name: string, slot: Slot): void {

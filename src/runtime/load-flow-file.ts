@@ -3,6 +3,7 @@
  * class: the exported `FlowSpec` subclass, or the one named with `--flow`.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { FlowSpec } from "../flow/flow-spec.js";
@@ -20,7 +21,8 @@ export interface LoadedFlow {
   doc?: string;
 }
 
-let registered = false;
+const require = createRequire(import.meta.url);
+let registered: "cjs" | "esm" | undefined;
 
 /** Loads `file` and returns its flow class. @throws FlowFileError with what to fix */
 export async function loadFlowFile(file: string, className?: string): Promise<LoadedFlow> {
@@ -32,19 +34,33 @@ export async function loadFlowFile(file: string, className?: string): Promise<Lo
   return { flowClass, file: abs, docs: stepDocs(source), ...classDoc(source, flowClass.name) };
 }
 
+// tsx's CommonJS hooks load in-thread in ~50 ms (its ESM hooks start a loader thread: ~250 ms);
+// a file that needs ESM (top-level await) falls back to the ESM hooks.
 async function importFile(abs: string): Promise<Record<string, unknown>> {
-  if (!registered && /\.(c|m)?tsx?$/.test(abs)) {
-    const { register } = await import("tsx/esm/api");
-    register();
-    registered = true;
-  }
   try {
-    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    if (!/\.(c|m)?tsx?$/.test(abs)) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    try {
+      registered ??= registerCjs();
+      return require(abs) as Record<string, unknown>;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ASYNC_MODULE") throw err;
+      if (registered !== "esm") (await import("tsx/esm/api")).register(), (registered = "esm");
+      return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    }
   } catch (err) {
-    const e = err as Error;
-    const detail = e.message.split("\n").slice(0, 6).join("\n");
-    throw new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${detail}`, { cause: err });
+    throw loadError(abs, err);
   }
+}
+
+function registerCjs(): "cjs" {
+  (require("tsx/cjs/api") as { register: () => void }).register();
+  return "cjs";
+}
+
+function loadError(abs: string, err: unknown): FlowFileError {
+  const e = err as Error;
+  const detail = e.message.split("\n").slice(0, 6).join("\n");
+  return new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${detail}`, { cause: err });
 }
 
 function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: string): FlowClass {
@@ -67,13 +83,13 @@ function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: st
 /** The JSDoc comment right above each method, by method name. */
 export function stepDocs(source: string): Record<string, string> {
   const docs: Record<string, string> = {};
-  const re = /\/\*\*([\s\S]*?)\*\/\s*(?:@[\w.]+(?:\([^)]*\))?\s*)*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\(/g;
+  const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:@[\w.]+(?:\([^)]*\))?\s*)*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\(/g;
   for (const m of source.matchAll(re)) docs[m[2]!] = cleanDoc(m[1]!);
   return docs;
 }
 
 function classDoc(source: string, name: string): { doc?: string } {
-  const m = new RegExp(`/\\*\\*([\\s\\S]*?)\\*/\\s*export\\s+class\\s+${name}\\b`).exec(source);
+  const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export\\s+class\\s+${name}\\b`).exec(source);
   return m ? { doc: cleanDoc(m[1]!) } : {};
 }
 

@@ -39,7 +39,7 @@ export class ResumePlan {
     if (!resumeStep) throw new UsageError(`Run ${flow}/${originRunId} was successful: name the step to re-run from, e.g. tsflow resume <file> end.`);
     if (!graph.steps.has(resumeStep)) throw new UsageError(`Step '${resumeStep}' is not a step of ${flow}: choose one of ${[...graph.steps.keys()].join(", ")}.`);
     const parameters = await ds.readArtifacts(flow, originRunId, PARAMETERS_STEP, PARAMETERS_TASK, 0);
-    return new ResumePlan(originRunId, resumeStep, parameters, descendants(graph, resumeStep), origin, flow);
+    return new ResumePlan(originRunId, resumeStep, parameters, descendants(graph, resumeStep), origin.tasks, flow);
   }
 
   /** Clones the origin's task for `spec` when it can be reused; undefined when it must run. */
@@ -62,8 +62,11 @@ export class ResumePlan {
   }
 }
 
-async function readOrigin(ds: Datastore, flow: string, runId: string): Promise<Map<string, OriginTask>> {
+interface Origin { tasks: Map<string, OriginTask>; failedSteps: Set<string> }
+
+async function readOrigin(ds: Datastore, flow: string, runId: string): Promise<Origin> {
   const found = new Map<string, OriginTask>();
+  const failedSteps = new Set<string>();
   for (const step of await ds.listSteps(flow, runId)) {
     if (step === PARAMETERS_STEP) continue;
     for (const taskId of await ds.listTaskIds(flow, runId, step)) {
@@ -71,27 +74,15 @@ async function readOrigin(ds: Datastore, flow: string, runId: string): Promise<M
       const attempt = attempts.at(-1);
       const done = attempt === undefined ? undefined : await ds.readDone(flow, runId, step, taskId, attempt);
       if (task && done?.success) found.set(keyOf(step, task.foreachStack), { taskId, attempt: attempt!, done });
+      else failedSteps.add(step);
     }
   }
-  return found;
+  return { tasks: found, failedSteps };
 }
 
-function firstUnfinished(graph: FlowGraph, origin: Map<string, OriginTask>): string | undefined {
-  const succeeded = new Set([...origin.keys()].map((k) => k.split("|")[0]));
-  return graph.order.find((step) => !succeeded.has(step) || failedSomewhere(step, graph, origin));
-}
-
-// A foreach body step may have succeeded for some elements only: it counts as unfinished.
-function failedSomewhere(step: string, graph: FlowGraph, origin: Map<string, OriginTask>): boolean {
-  const node = graph.steps.get(step)!;
-  if (node.type !== "foreach") return false;
-  const body = node.next[0]!;
-  const splits = [...origin.entries()].filter(([k]) => k.startsWith(`${step}|`));
-  return splits.some(([, t]) => {
-    const count = t.done.foreachCount ?? 0;
-    const children = [...origin.keys()].filter((k) => k.startsWith(`${body}|`)).length;
-    return children < count;
-  });
+function firstUnfinished(graph: FlowGraph, origin: Origin): string | undefined {
+  const succeeded = new Set([...origin.tasks.keys()].map((k) => k.split("|")[0]));
+  return graph.order.find((step) => !succeeded.has(step) || origin.failedSteps.has(step));
 }
 
 function descendants(graph: FlowGraph, step: string): Set<string> {

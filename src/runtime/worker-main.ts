@@ -9,7 +9,10 @@ import { loadFlowFile } from "./load-flow-file.js";
 import { runTask, type TaskContext } from "./task-runner.js";
 import { WORKER_CONFIG_ENV, type FromWorker, type ToWorker, type WorkerConfig } from "./worker-protocol.js";
 
-const send = (message: FromWorker) => process.send?.(message);
+// The runtime may go away first (a usage error before the first task): then there is no one to tell.
+const send = (message: FromWorker) => {
+  if (process.connected) process.send?.(message);
+};
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? "{}") as WorkerConfig;

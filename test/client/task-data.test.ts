@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { inspect } from "node:util";
 import { createRunData, createTaskData } from "../../src/client/task-data.js";
-import { NotFoundError } from "../../src/util/errors.js";
+import { NotFoundError, UsageError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 
 function source(values: Record<string, unknown>) {
@@ -75,3 +75,10 @@ runData("should do no work until awaited", async () => {
   assert.ok(rd instanceof Promise);
 });
 runData.run();
+
+const runDataIn = suite("createRunData in");
+runDataIn("should refuse `in` with a UsageError saying how to ask", () => {
+  const rd = createRunData("Run('F/1')", async () => null);
+  assert.throws(() => "choice" in rd, (e: unknown) => e instanceof UsageError && /"choice" in \(await run.data\)/.test((e as Error).message));
+});
+runDataIn.run();

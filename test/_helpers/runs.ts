@@ -1,0 +1,31 @@
+/** Reads runs straight from a datastore root (the source of truth), for runtime tests. */
+import { Datastore } from "../../src/store/datastore.js";
+import { LocalStorage } from "../../src/store/local-storage.js";
+import { createArtifactStore } from "../../src/runtime/datastore-artifacts.js";
+import type { AttemptRecord } from "../../src/store/records.js";
+
+/** A datastore over a test root. */
+export function datastoreAt(root: string): Datastore {
+  return new Datastore(new LocalStorage(root));
+}
+
+/** The run id a `tsflow run` printed (`Workflow starting (run-id N)`). */
+export function runIdFrom(stdout: string): string {
+  const m = /run-id (\d+)/.exec(stdout);
+  if (!m) throw new Error(`no run id in output:\n${stdout}`);
+  return m[1]!;
+}
+
+/** One task's newest attempt: its record, outcome and artifact values. */
+export async function readTask(root: string, flow: string, runId: string, step: string, taskId?: string) {
+  const ds = datastoreAt(root);
+  const id = taskId ?? (await ds.listTaskIds(flow, runId, step))[0];
+  if (!id) throw new Error(`no task for ${flow}/${runId}/${step}`);
+  const attempts = await ds.listAttempts(flow, runId, step, id);
+  const attempt = attempts.at(-1)!;
+  const done = (await ds.readDone(flow, runId, step, id, attempt)) as AttemptRecord | undefined;
+  const refs = await ds.readArtifacts(flow, runId, step, id, attempt);
+  const store = createArtifactStore(ds);
+  const value = (name: string) => store.loadSync(refs[name]!);
+  return { taskId: id, attempt, attempts, done, refs, value, task: await ds.readTask(flow, runId, step, id), stdout: await ds.readLog(flow, runId, step, id, attempt, "stdout") };
+}
