@@ -143,18 +143,14 @@ async function loadFlow(ctx: ReadContext, request: { parts: string[]; attempt?: 
   const name = request.parts[0]!;
   if (!componentsValid([name])) throw notFound("Flow", name);
   const index = await ctx.backend.index();
-  if (!(await index.flowExists(name))) throw notFound("Flow", name);
+  const all = await index.countRuns(name, null);
+  if (all === 0) throw notFound("Flow", name);
   if (mustCheck(ctx) && (await index.countRuns(name, ctx.namespace)) === 0) {
     throw new NamespaceMismatchError(ctx.namespace);
   }
-  return new FlowObject(ctx, name, await oldestRunTime(ctx, name));
-}
-
-async function oldestRunTime(ctx: ReadContext, name: string): Promise<Date> {
-  const index = await ctx.backend.index();
-  const count = await index.countRuns(name, null);
-  const [oldest] = await index.listRuns(name, { namespace: null, limit: 1, offset: Math.max(0, count - 1) });
-  return oldest?.createdAt ?? new Date(0);
+  // A flow has no record of its own: it was created with its first run.
+  const [oldest] = await index.listRuns(name, { namespace: null, limit: 1, offset: all - 1 });
+  return new FlowObject(ctx, name, oldest?.createdAt ?? new Date(0));
 }
 
 registerLoader("Flow", loadFlow);

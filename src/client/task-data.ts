@@ -4,7 +4,7 @@
  * promise that also answers `run.data.choice`, so reading a run's artifact is one `await`.
  */
 import { inspect } from "node:util";
-import { NotFoundError } from "../util/errors.js";
+import { NotFoundError, UsageError } from "../util/errors.js";
 import { isHidden } from "./model.js";
 import { LazyPromise } from "./lazy-promise.js";
 
@@ -17,7 +17,8 @@ export type TaskData = { readonly [artifact: string]: Promise<unknown> };
 
 /**
  * The data of a run: a Promise of its end task's `TaskData` (`null` when the run has no end task),
- * whose properties are also the artifacts, so `await run.data.choice` is one await.
+ * whose properties are also the artifacts, so `await run.data.choice` is one await. Test for an
+ * artifact with `"choice" in (await run.data)`: `in` on `run.data` itself throws `UsageError`.
  */
 export type RunData = Promise<TaskData | null> & { readonly [artifact: string]: Promise<unknown> };
 
@@ -80,6 +81,12 @@ export function createRunData(owner: string, end: () => Promise<TaskData | null>
         }
         return data[prop];
       });
+    },
+    has(_target, prop) {
+      // Answering would need I/O (the end task's artifact list): a silent `false` would mislead.
+      throw new UsageError(
+        `${owner}.data cannot answer \`${String(prop)} in\` without reading the run: use \`"${String(prop)}" in (await run.data)\``,
+      );
     },
   }) as unknown as RunData;
 }

@@ -1,0 +1,25 @@
+/**
+ * The flows of the client's seed scenario (issue 3), kept with the client's tests so the scenario
+ * does not depend on other suites' fixtures.
+ */
+import { FlowSpec } from "../../src/flow/flow-spec.js";
+import { step } from "../../src/flow/step.js";
+import { current } from "../../src/flow/current.js";
+
+/** A flow a team shares: it records who ran it and a random choice. */
+export class TeamCollabFlow extends FlowSpec {
+  choice?: number;
+
+  /** Prints who runs the flow and in which namespace. */
+  @step start() {
+    console.log(`current.username: ${current.username}`);
+    console.log(`current.namespace: ${current.namespace}`);
+    this.next(this.end);
+  }
+
+  /** Stores a random choice. */
+  @step end() {
+    this.choice = [1, 2, 3, 4, 5][Math.floor(Math.random() * 5)];
+    console.log(`Random choice was ${this.choice}`);
+  }
+}
