@@ -8,6 +8,14 @@ export { Parameter, type ParameterOptions, type ParameterContext, type Parameter
 export { current, type Current } from "./flow/current.js";
 export type { FlowClass } from "./flow/graph.js";
 export type { RunEvent } from "./runtime/run-events.js";
+export { runFlow, type RunFlowOptions } from "./runner/run-flow.js";
+export {
+  namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot, closeClient,
+  Flow, Run, Step, Task, DataArtifact, listFlows, listRuns, listNamespaces, querySql,
+  ClientObject, FlowObject, FlowPromise, RunObject, StepObject, TaskObject, DataArtifactObject, MODEL, MAX_ATTEMPTS,
+  type RunRow, type ClientObjectJSON, type TaskException, type TaskLookupOptions, type TaskData, type RunData,
+  type Kind, type KindInfo, type ListRunsOptions, type NamespaceCount, type NamespaceOptions,
+} from "./client/index.js";
 export {
   TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
   TaggingError, GraphError, StepError, ParameterError, ArtifactError, FlowFileError, DatastoreError,

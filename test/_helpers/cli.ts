@@ -32,3 +32,8 @@ export function tsflow(args: string[], options: { root: string; user?: string; e
 export function fixture(name: string): string {
   return `${REPO}test/_fixtures/flows/${name}`;
 }
+
+/** The path of an example flow file (examples/). */
+export function example(name: string): string {
+  return `${REPO}examples/${name}`;
+}

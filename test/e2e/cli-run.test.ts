@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { fixture, tsflow } from "../_helpers/cli.js";
+import { example, fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { datastoreAt, readTask, runIdFrom } from "../_helpers/runs.js";
 
@@ -10,7 +10,7 @@ run.before.each(async () => { root = await makeTempDir(); });
 run.after.each(async () => { await removeTempDir(root); });
 
 run("should run TeamCollabFlow, stream Metaflow-style logs and persist the choice", async () => {
-  const r = await tsflow(["run", fixture("team-collab.ts")], { root });
+  const r = await tsflow(["run", example("team-collab.ts")], { root });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /tsflow \S+ executing TeamCollabFlow for user:alice/);
   assert.match(r.stdout, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[\d+\/start\/1 \(pid \d+\)\] current\.username: alice/);
@@ -119,7 +119,7 @@ run("should fail alone the task whose worker exits, and report the run failed", 
 });
 
 run("should give two runs started at once different ids", async () => {
-  const [a, b] = await Promise.all([tsflow(["run", fixture("team-collab.ts")], { root }), tsflow(["run", fixture("team-collab.ts")], { root })]);
+  const [a, b] = await Promise.all([tsflow(["run", example("team-collab.ts")], { root }), tsflow(["run", example("team-collab.ts")], { root })]);
   assert.is(a.code, 0);
   assert.is(b.code, 0);
   assert.is.not(runIdFrom(a.stdout), runIdFrom(b.stdout));
@@ -132,7 +132,7 @@ run("should reject bad flow files with exit code 2 and a clear message", async (
     [["run", fixture("two-flows.ts")], /exports 2 flows \(FirstFlow, SecondFlow\): choose one with --flow/],
     [["run", fixture("syntax-error.ts")], /Cannot load flow file syntax-error.ts/],
     [["run", fixture("nope.ts")], /No such flow file/],
-    [["run", fixture("team-collab.ts"), "--tag", ""], /Tags must not be empty string/],
+    [["run", example("team-collab.ts"), "--tag", ""], /Tags must not be empty string/],
   ];
   for (const [args, message] of cases) {
     const r = await tsflow(args, { root });
@@ -145,7 +145,7 @@ run("should reject bad flow files with exit code 2 and a clear message", async (
 });
 
 run("should show a flow's graph and docs", async () => {
-  const r = await tsflow(["show", fixture("team-collab.ts")], { root });
+  const r = await tsflow(["show", example("team-collab.ts")], { root });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /Step start\n\s+Prints who runs the flow and in which namespace.\n\s+=> end/);
 });

@@ -1,0 +1,79 @@
+/**
+ * `runFlow` runs a flow class defined in code (a notebook cell, a script) in this process, with no
+ * file, and returns the finished `Run` — Metaflow's `NBRunner(...).nbrun()`. The datastore output is
+ * the same as `tsflow run` writes.
+ */
+import type { FlowClass } from "../flow/graph.js";
+import type { FlowSpec } from "../flow/flow-spec.js";
+import { createArtifactStore } from "../runtime/datastore-artifacts.js";
+import { launchRun } from "../runtime/launch.js";
+import type { RunEvent } from "../runtime/run-events.js";
+import { writeUncaptured } from "../runtime/output-capture.js";
+import { openDatastore } from "../store/root.js";
+import { getDatastoreRoot, getNamespace, namespace, Run } from "../client/index.js";
+import { RunFailedError } from "../util/errors.js";
+
+/** Options of `runFlow`. */
+export interface RunFlowOptions {
+  /** Parameter values by name or field (strings are parsed as on the command line). @default {} */
+  params?: Record<string, unknown>;
+  /** User tags of the run. @default [] */
+  tags?: string[];
+  /** Tasks in flight at once; in-process, async steps overlap. @default 4 */
+  maxWorkers?: number;
+  /** Receives every event of the run. @default prints each task's output as `[step/task] line` */
+  onEvent?: (event: RunEvent) => void;
+  /** Aborting stops the run: it is recorded as failed, and can be resumed. */
+  signal?: AbortSignal;
+  /** Reject with `RunFailedError` when the run fails. @default true */
+  throwOnFailure?: boolean;
+  /** Resume from this run (and step) of the same flow. */
+  resume?: { originRunId: string; step?: string };
+}
+
+/**
+ * Runs a flow class to the end in this process and returns its `Run` (readable whatever the
+ * current namespace, like Metaflow's runner result).
+ * @example
+ * const run = await runFlow(TeamCollabFlow, { tags: ["notebook"] });
+ * console.log(await run.data.choice);
+ * @throws RunFailedError when the run fails (unless `throwOnFailure: false`), GraphError,
+ * ParameterError or TaggingError before anything runs.
+ */
+export async function runFlow<T extends FlowSpec>(flowClass: FlowClass<T>, options: RunFlowOptions = {}): Promise<Run> {
+  const datastore = openDatastore(getDatastoreRoot(), { create: true });
+  const result = await launchRun({
+    flowClass, datastore, store: createArtifactStore(datastore), params: options.params ?? {}, tags: options.tags ?? [],
+    maxWorkers: options.maxWorkers ?? 4, onEvent: options.onEvent ?? printOutput(),
+    ...(options.signal ? { signal: options.signal } : {}), ...(options.resume ? { resume: options.resume } : {}),
+  });
+  const pathspec = `${result.flow}/${result.runId}`;
+  if (!result.success && options.throwOnFailure !== false) {
+    throw new RunFailedError(pathspec, `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`);
+  }
+  return readUnchecked(pathspec);
+}
+
+// The run just made is readable whatever the namespace: read it in the global namespace, which
+// the object keeps for its children, and leave the caller's namespace as it was.
+function readUnchecked(pathspec: string): Promise<Run> {
+  const previous = getNamespace();
+  namespace(null);
+  try {
+    return Run(pathspec);
+  } finally {
+    namespace(previous);
+  }
+}
+
+function printOutput(): (event: RunEvent) => void {
+  const partial = new Map<string, string>();
+  return (event) => {
+    if (event.type === "task-finished" && event.success === false) writeUncaptured("stderr", `[${event.step}/${event.taskId}] failed: ${event.message}\n`);
+    if (event.type !== "task-output") return;
+    const key = `${event.step}/${event.taskId}/${event.stream}`;
+    const lines = ((partial.get(key) ?? "") + event.text).split("\n");
+    partial.set(key, lines.pop()!);
+    for (const line of lines) writeUncaptured(event.stream, `[${event.step}/${event.taskId}] ${line}\n`);
+  };
+}
