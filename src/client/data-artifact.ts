@@ -9,7 +9,7 @@ import { LazyPromise } from "./lazy-promise.js";
 import { checkAttempt, notFound, parsePathspec } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
-import { readTaskSnapshot, setArtifactFactory, type TaskSnapshot } from "./task.js";
+import { readTaskSnapshot, setArtifactFactory, type TaskLookupOptions, type TaskSnapshot } from "./task.js";
 
 /**
  * A `DataArtifactObject` is one artifact of a `Task`, the bottom of the client model (no children).
@@ -84,9 +84,9 @@ registerLoader("DataArtifact", loadArtifact);
  * @example
  * const choice = await (await DataArtifact(`TeamCollabFlow/${run.id}/end/2/choice`)).data;
  */
-export const DataArtifact = branded<DataArtifactObject, (pathspec: string, options?: { attempt?: number }) => Promise<DataArtifactObject>>(
+export const DataArtifact = branded<DataArtifactObject, (pathspec: string, options?: TaskLookupOptions) => Promise<DataArtifactObject>>(
   "DataArtifact",
-  async function DataArtifact(pathspec: string, options: { attempt?: number } = {}): Promise<DataArtifactObject> {
+  async function DataArtifact(pathspec: string, options: TaskLookupOptions = {}): Promise<DataArtifactObject> {
     const attempt = checkAttempt("DataArtifact", options.attempt);
     const parts = parsePathspec("DataArtifact", pathspec);
     return loadArtifact(currentContext(), { parts, attempt });

@@ -1,6 +1,26 @@
 /**
  * The client API: read any run back, your own or a teammate's, by namespace. `Flow -> Run -> Step ->
  * Task -> DataArtifact`, namespaces, tags and listings over the run index.
+ *
+ * Metaflow to tsflow (one `await` per I/O hop; synchronous fields are a snapshot taken at lookup):
+ *
+ * | Metaflow                               | tsflow                                              |
+ * |----------------------------------------|-----------------------------------------------------|
+ * | `Flow('F').latest_successful_run`      | `await Flow("F").latestSuccessfulRun`               |
+ * | `run.data.choice`                      | `await run.data.choice`                             |
+ * | `run.data is None`                     | `(await run.data) === null`                         |
+ * | `'x' in run.data` / `'x' in task.data` | `"x" in (await run.data)` / `"x" in task.data`      |
+ * | `Run('F/1')`, `Task('F/1/s/2', attempt=0)` | `await Run("F/1")`, `await Task("F/1/s/2", { attempt: 0 })` |
+ * | `list(flow)`, `flow.runs('t')`          | `for await (const r of flow)`, `flow.runs("t")`     |
+ * | `flow['1']`, `'1' in flow`              | `await flow.get("1")`, `await flow.has("1")`        |
+ * | `obj.parent`, `obj.is_in_namespace()`   | `await obj.parent`, `await obj.isInNamespace()`     |
+ * | `task.stdout`, `task.parent_tasks`      | `await task.stdout`, `await task.parentTasks`       |
+ * | `run.add_tag('x')`                      | `await run.addTag("x")`                             |
+ * | `Metaflow().flows`                      | `await listFlows()`                                 |
+ * | `namespace(None)`, `get_namespace()`    | `namespace(null)`, `getNamespace()`                 |
+ * | `metadata('/path')`                     | `useDatastore("/path")`                             |
+ * | (none: Netflix/metaflow#1018)           | `await listNamespaces()`                            |
+ * | `KeyError` from `flow['999']`           | `NotFoundError` "Run('F/999') does not exist"       |
  */
 import "./flow.js";
 import "./run.js";

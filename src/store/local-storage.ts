@@ -102,14 +102,15 @@ export class LocalStorage implements Storage {
     const stream = createWriteStream(tmp, { highWaterMark: 1 << 20 });
     return {
       stream,
-      commit: async () => {
+      commit: async (finalKey?: string) => {
         if (!stream.writableFinished) {
           stream.end();
           await finished(stream);
         }
-        await fs.rename(tmp, target).catch(async (err) => {
+        const final = finalKey === undefined ? target : this.localPath(finalKey);
+        await renameCreatingDirs(tmp, final).catch(async (err) => {
           await fs.rm(tmp, { force: true });
-          throw wrap(err, "write", key);
+          throw wrap(err, "write", finalKey ?? key);
         });
       },
       abort: async () => {
@@ -142,6 +143,16 @@ async function writeCreatingDirs(file: string, data: Uint8Array | string): Promi
     if (!isMissing(err)) throw err;
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, data);
+  }
+}
+
+async function renameCreatingDirs(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    await fs.rename(from, to);
   }
 }
 

@@ -49,8 +49,12 @@ export interface Storage {
 export interface StagedWrite {
   /** The stream to write bytes to. */
   readonly stream: Writable;
-  /** Makes the value visible at its key (atomically). */
-  commit(): Promise<void>;
+  /**
+   * Makes the value visible at its key (atomically), or at `finalKey` when given: a key known only
+   * once the bytes are written, such as a content address computed while streaming. A value
+   * committed to an existing key replaces it.
+   */
+  commit(finalKey?: string): Promise<void>;
   /** Discards the staged bytes. */
   abort(): Promise<void>;
 }
