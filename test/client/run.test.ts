@@ -71,7 +71,7 @@ run("should give a null end task and data when the end step never ran", async ({
   assert.is(await r.endTask, null);
   assert.is(await r.data, null);
   assert.not.ok(r.successful || r.finished);
-  await rejects(r.data.choice, NotFoundError, /has no end task .*'choice'/);
+  await rejects(r.data.choice!, NotFoundError, /has no end task .*'choice'/);
 });
 run("should read the end task's artifacts with one await each, lazily and once", async ({ fx }) => {
   const rec = await buildRun(fx, { artifacts: { choice: 5, big: [1, 2, 3] } });
@@ -89,9 +89,9 @@ run("should read the end task's artifacts with one await each, lazily and once",
 });
 run("should reject a missing artifact naming the ones that exist", async ({ fx }) => {
   const r = await Run(`TeamCollabFlow/${(await buildRun(fx, { artifacts: { choice: 5 } })).runId}`);
-  const err = await rejects(r.data.nope, NotFoundError, "Artifact 'nope' does not exist in Task(");
+  const err = await rejects(r.data.nope!, NotFoundError, "Artifact 'nope' does not exist in Task(");
   assert.match(err.message, /it has: choice, name/);
-  await rejects(r.data._task_info, NotFoundError, "Artifact '_task_info' does not exist");
+  await rejects(r.data._task_info!, NotFoundError, "Artifact '_task_info' does not exist");
 });
 run("should iterate steps newest first, hiding _parameters yet reaching it by name", async ({ fx }) => {
   const r = await Run(`TeamCollabFlow/${(await buildRun(fx, { params: { alpha: 0.5 } })).runId}`);

@@ -36,8 +36,8 @@ taskData("should list visible names without I/O and hide internal ones", () => {
 });
 taskData("should reject a missing or hidden artifact naming the ones that exist", async () => {
   const data = createTaskData(source({ a: 1, _hidden: 3 }).src);
-  await rejects(data.nope, NotFoundError, "Artifact 'nope' does not exist in Task('F/1/end/2'); it has: a");
-  await rejects(data._hidden, NotFoundError, "Artifact '_hidden' does not exist");
+  await rejects(data.nope!, NotFoundError, "Artifact 'nope' does not exist in Task('F/1/end/2'); it has: a");
+  await rejects(data._hidden!, NotFoundError, "Artifact '_hidden' does not exist");
 });
 taskData("should not be thenable and not leak a rejection when a property is only touched", async () => {
   const data = createTaskData(source({ a: 1 }).src);
@@ -64,7 +64,7 @@ runData("should resolve to the task data and answer artifacts directly", async (
 runData("should resolve to null and reject artifact reads when there is no end task", async () => {
   const rd = createRunData("Run('F/1')", async () => null);
   assert.is(await rd, null);
-  await rejects(rd.choice, NotFoundError, "Run('F/1') has no end task (yet), so it has no data: artifact 'choice' cannot be read");
+  await rejects(rd.choice!, NotFoundError, "Run('F/1') has no end task (yet), so it has no data: artifact 'choice' cannot be read");
 });
 runData("should do no work until awaited", async () => {
   let calls = 0;
