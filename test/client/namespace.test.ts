@@ -93,3 +93,18 @@ def("should prefer production:<token> when a production token is set", () => {
   assert.is(getNamespace(), "production:tok");
 });
 def.run();
+
+const production = suite<FixtureContext>("production namespace");
+useFixture(production);
+production("should keep production runs out of user namespaces and show them in production:<token>", async ({ fx }) => {
+  const prod = await buildRun(fx, { production: "tok123", artifacts: { choice: 3 } });
+  await rejects(Flow("TeamCollabFlow"), NamespaceMismatchError, "Object not in namespace 'user:alice'");
+  await rejects(Run(`TeamCollabFlow/${prod.runId}`), NamespaceMismatchError, "Object not in namespace 'user:alice'");
+  namespace("production:tok123");
+  const run = await Flow("TeamCollabFlow").latestSuccessfulRun;
+  assert.is(run?.id, prod.runId);
+  assert.not.ok(run!.systemTags.some((t) => t.startsWith("user:")));
+  withEnv({ TSFLOW_USER: "alice", TSFLOW_PRODUCTION_TOKEN: "tok123" }, () => defaultNamespace());
+  assert.is((await Flow("TeamCollabFlow").latestRun)?.id, prod.runId);
+});
+production.run();
