@@ -1,0 +1,47 @@
+/**
+ * Completion, inspection and is-complete for a cell that may hold magics: magic lines are answered
+ * from the magic registry, everything else by the engine on the blanked code (offsets unchanged).
+ */
+import type { Completion, CompletenessCheck, Engine } from "./engine/engine.js";
+import type { MagicRegistry } from "./magics/registry.js";
+import { completeMagic } from "./magics/complete.js";
+import { lineAt, parseCell } from "./magics/parse.js";
+import { helpText } from "./magics/builtin/help.js";
+import { log } from "./log.js";
+
+/** Completion candidates at `cursor`. */
+export async function completeCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number): Promise<Completion> {
+  const empty = { start: cursor, end: cursor, matches: [] };
+  const magic = await completeMagic(code, cursor, registry);
+  if (magic) return magic;
+  const parsed = parseCell(code);
+  if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return empty;
+  return guard("complete", () => engine.complete(parsed.code, cursor), empty);
+}
+
+/** The text shown for the symbol (or magic) at `cursor`, or undefined. */
+export function inspectCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number): string | undefined {
+  const { text } = lineAt(code, cursor);
+  const magic = /^\s*(%%?[\w-]+)/.exec(text);
+  if (magic) return guard("inspect", () => helpText(registry, magic[1] as string), undefined);
+  const parsed = parseCell(code);
+  if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return undefined;
+  return guard("inspect", () => engine.inspect(parsed.code, cursor), undefined);
+}
+
+/** Whether the cell can run as typed (Enter in a console) or needs more lines. */
+export function checkCompleteness(engine: Engine, registry: MagicRegistry, code: string): CompletenessCheck {
+  const parsed = parseCell(code);
+  if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return { status: "complete" };
+  if (parsed.code.trim() === "") return { status: "complete" };
+  return guard("is_complete", () => engine.isComplete(parsed.code), { status: "complete" });
+}
+
+function guard<T>(what: string, work: () => T, fallback: T): T {
+  try {
+    return work();
+  } catch (err) {
+    log("warn", `${what} failed: ${(err as Error)?.stack ?? String(err)}`);
+    return fallback;
+  }
+}

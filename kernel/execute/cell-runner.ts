@@ -1,0 +1,79 @@
+/**
+ * Runs one cell: its leading line magics in order, then either its cell magic or its TypeScript code.
+ * The first failure stops the cell and is returned as `error` content; nothing here throws.
+ */
+import type { CellDiagnostic, Engine } from "../engine/engine.js";
+import type { MagicContext, MagicOutput } from "../magics/magic.js";
+import type { MagicRegistry } from "../magics/registry.js";
+import { parseCell, type ParsedCell } from "../magics/parse.js";
+import { tokenize } from "../magics/tokenize.js";
+import { parseArgs } from "../magics/options.js";
+import { UsageError } from "../magics/usage-error.js";
+import { diagnosticsError, thrownError, type ErrorContent } from "./error-content.js";
+
+/** What a cell needs to run. */
+export interface CellRunnerDeps {
+  engine: Engine;
+  registry: MagicRegistry;
+}
+
+/** Runs `source`; resolves the error content when the cell failed, undefined when it succeeded. */
+export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOutput, signal: AbortSignal): Promise<ErrorContent | undefined> {
+  const parsed = parseCell(source);
+  let codeError: ErrorContent | undefined;
+  const runCode = async (code: string): Promise<boolean> => {
+    codeError = await runTypeScript(deps.engine, code, out);
+    return codeError === undefined;
+  };
+  const ctx: MagicContext = { out, signal, runCode, registry: deps.registry };
+  try {
+    checkPlacement(parsed);
+    for (const call of parsed.lineMagics) await runMagic(deps.registry, "line", call.name, call.args, "", parsed.code, ctx);
+    if (parsed.cellMagic) {
+      const { name, args, body } = parsed.cellMagic;
+      await runMagic(deps.registry, "cell", name, args, body, parsed.code, ctx);
+      return codeError;
+    }
+    if (parsed.code.trim() !== "") await runCode(parsed.code);
+    return codeError;
+  } catch (err) {
+    return signal.aborted ? thrownError({ message: "Interrupted asynchronously" }) : thrownError(err);
+  }
+}
+
+async function runMagic(registry: MagicRegistry, kind: "line" | "cell", name: string, raw: string, body: string, code: string, ctx: MagicContext): Promise<void> {
+  const magic = registry.require(kind, name);
+  const args = parseArgs(tokenize(raw), magic.args, magic.usage);
+  await magic.run({ raw, args, body, code }, ctx);
+}
+
+/** Compiles and runs TypeScript; the last expression's value becomes the cell result. */
+export async function runTypeScript(engine: Engine, code: string, out: MagicOutput): Promise<ErrorContent | undefined> {
+  const diagnostics: CellDiagnostic[] = [];
+  let thrown: { value: unknown } | undefined;
+  let result: { value: unknown } | undefined;
+  const ok = await engine.execute(code, {
+    result: (value) => (result = { value }),
+    thrown: (value) => (thrown ??= { value }),
+    diagnostic: (d) => diagnostics.push(d),
+  });
+  if (diagnostics.length) return diagnosticsError(diagnostics);
+  if (!ok) return thrownError(thrown?.value ?? new Error("the cell failed"));
+  if (result) {
+    try {
+      await out.result(result.value);
+    } catch (err) {
+      return thrownError(err);
+    }
+  }
+  return undefined;
+}
+
+function checkPlacement(parsed: ParsedCell): void {
+  const [line] = parsed.misplaced;
+  if (line === undefined) return;
+  throw new UsageError(
+    `line ${line + 1} looks like a magic, but magics must come first in a cell (a %%cell magic on the very first line). ` +
+      "Move it to the top of the cell, or into a cell of its own.",
+  );
+}

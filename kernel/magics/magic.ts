@@ -1,0 +1,73 @@
+/**
+ * A `Magic` is a kernel command written `%name args` (line magic) or `%%name args` + body (cell
+ * magic). It declares its arguments as data, so parsing, usage messages, `%help` and completion all
+ * come from one place.
+ */
+import type { MimeBundle } from "../display/mime-bundle.js";
+import type { ArgsSpec, ParsedArgs } from "./options.js";
+import type { Completion } from "../engine/engine.js";
+
+/** Where a magic writes what it shows. */
+export interface MagicOutput {
+  /** Writes text to the cell's stdout. */
+  print(text: string): void;
+  /** Shows a display; with `displayId`, later calls with `update: true` replace it. */
+  display(data: MimeBundle, options?: { displayId?: string; update?: boolean }): void;
+  /** Shows `value` as the cell's result (`Out[n]`), formatted like a last expression. */
+  result(value: unknown): Promise<void>;
+}
+
+/** What a running magic can use. */
+export interface MagicContext {
+  out: MagicOutput;
+  /** Aborted when the user interrupts the kernel. */
+  signal: AbortSignal;
+  /** Compiles and runs TypeScript as if it were (the rest of) the cell; resolves false on error. */
+  runCode(code: string): Promise<boolean>;
+  /** Every magic known to the kernel (for `%lsmagic`, `%help`). */
+  registry: MagicLookup;
+}
+
+/** One invocation of a magic. */
+export interface MagicCall {
+  /** The arguments as written, after the name. */
+  raw: string;
+  args: ParsedArgs;
+  /** For a cell magic: the cell after its first line. */
+  body: string;
+  /** For a cell magic: the whole cell with the magic line blanked (offsets unchanged). */
+  code: string;
+}
+
+/** Completion of a magic's argument: the words before the cursor and the partial word at it. */
+export interface ArgCompletionRequest {
+  words: string[];
+  partial: string;
+  registry: MagicLookup;
+}
+
+/** A kernel magic. */
+export interface Magic {
+  name: string;
+  kind: "line" | "cell";
+  /** One sentence for `%lsmagic`. */
+  summary: string;
+  /** The usage line, e.g. `%runs <Flow> [--tag T] [--limit N]`. */
+  usage: string;
+  /** Longer help for `%help`, optional. */
+  help?: string;
+  args: ArgsSpec;
+  /** For a cell magic: whether its body is TypeScript (completed and inspected as code). @default "text" */
+  body?: "typescript" | "text";
+  run(call: MagicCall, ctx: MagicContext): void | Promise<void>;
+  /** Candidates for the argument being typed. */
+  completeArgs?(request: ArgCompletionRequest): string[] | Promise<string[]>;
+}
+
+/** Read access to the registered magics. */
+export interface MagicLookup {
+  find(kind: Magic["kind"], name: string): Magic | undefined;
+  list(): Magic[];
+}
+
+export type { Completion };

@@ -1,0 +1,58 @@
+/**
+ * Starts a kernel on a connection file: builds the engine (with tsflow served to cells), the magic
+ * registry and the request handlers, binds the sockets and serves until a shutdown request.
+ */
+import { performance } from "node:perf_hooks";
+import { createTslabEngine, openTslabTransport } from "./engine/tslab-engine.js";
+import { provideModule } from "./engine/provided-modules.js";
+import type { OverlayPackage } from "./engine/type-overlay.js";
+import { createBuiltinRegistry } from "./magics/builtin/index.js";
+import { ExecuteHandler } from "./execute/execute-handler.js";
+import { captureStdio } from "./execute/stdio-capture.js";
+import { History } from "./history.js";
+import { KernelServer } from "./server/kernel-server.js";
+import { createRoutes } from "./server/routes.js";
+import { kernelInfo } from "./server/kernel-info.js";
+import { installProcessGuards } from "./process-guards.js";
+import { importLibrary, kernelVersion, locateLibrary, nodeTypesRoot } from "./library.js";
+import { log } from "./log.js";
+
+/** Runs the kernel for `connectionFile` in the current folder (the notebook's). */
+export async function startKernel(connectionFile: string): Promise<void> {
+  const t0 = performance.now();
+  const library = locateLibrary();
+  const packages: OverlayPackage[] = library?.types ? [{ name: "tsflow", root: library.root, types: library.types }] : [];
+  const roots = nodeTypesRoot();
+  const engine = createTslabEngine({ cwd: process.cwd(), packages, ...(roots ? { nodeTypesRoot: roots } : {}) });
+  const registry = createBuiltinRegistry();
+  const history = new History();
+  const holder: { server?: KernelServer } = {};
+  let libraryLoaded = (): void => {};
+  const ready = new Promise<void>((resolve) => (libraryLoaded = resolve));
+  const execute = new ExecuteHandler({ engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 });
+  const server = (holder.server = new KernelServer(
+    createRoutes({ engine, registry, history, execute, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) }),
+  ));
+  engine.warmUp();
+  installProcessGuards();
+  captureStdio();
+  process.on("SIGINT", () => execute.interrupt());
+  const transport = await openTslabTransport(connectionFile, server.receive);
+  server.attach(transport);
+  log("info", `kernel ready in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
+  // Loading the library (DuckDB, Arrow) happens while the user looks at the notebook; cells wait for it.
+  const exports = library ? await importLibrary() : undefined;
+  if (exports) provideModule("tsflow", exports);
+  libraryLoaded();
+  log("info", `library ${exports ? "loaded" : "absent"} after ${Math.round(performance.now() - t0)} ms`);
+
+  function stop(restart: boolean): void {
+    log("info", `shutdown requested${restart ? " (restart)" : ""}`);
+    // Give the reply and the idle status a moment to leave the sockets.
+    setTimeout(() => {
+      engine.close();
+      transport.close();
+      process.exit(0);
+    }, 30);
+  }
+}
