@@ -8,13 +8,31 @@ import { listParameters, type FlowParameter } from "../runtime/parameters.js";
 import { loadFlowFile, type LoadedFlow } from "../runtime/load-flow-file.js";
 
 /** Loads the flow file named on a command line, if the command takes one and the file exists. */
-export async function preloadFlow(args: string[], fileCommands: ReadonlySet<string>): Promise<LoadedFlow | undefined> {
+export async function preloadFlow(allArgs: string[], fileCommands: ReadonlySet<string>): Promise<LoadedFlow | undefined> {
+  const args = withoutGlobalOptions(allArgs);
   const command = args[0];
   if (!command || !fileCommands.has(command)) return undefined;
   const file = args.slice(1).find((a) => !a.startsWith("-"));
   if (!file || !/\.(c|m)?[tj]sx?$/.test(file)) return undefined;
   const flowIndex = args.indexOf("--flow");
   return loadFlowFile(file, flowIndex > 0 ? args[flowIndex + 1] : undefined);
+}
+
+/** The command line without the global `--datastore-root` option, so `args[0]` is the command. */
+export function withoutGlobalOptions(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--datastore-root") i++;
+    else if (!args[i]!.startsWith("--datastore-root=")) out.push(args[i]!);
+  }
+  return out;
+}
+
+/** The value of the global `--datastore-root` option, if given. */
+export function datastoreRootArg(args: string[]): string | undefined {
+  const i = args.indexOf("--datastore-root");
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith("--datastore-root="))?.slice("--datastore-root=".length);
 }
 
 /** Adds one option per flow parameter to a command. */

@@ -10,7 +10,9 @@ import { clientState } from "./state.js";
 
 /** The part of the run index the client uses (every listing and lookup of runs goes through it). */
 export type RunIndexPort = Pick<
-  RunIndex, "listFlows" | "flowExists" | "listRuns" | "getRun" | "countRuns" | "listNamespaces" | "querySql" | "close"
+  RunIndex,
+  | "listFlows" | "flowExists" | "listRuns" | "getRun" | "countRuns" | "listNamespaces" | "querySql" | "close"
+  | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds"
 >;
 
 export type { RunRow, ListRunsQuery, SqlResult } from "../index/run-index.js";

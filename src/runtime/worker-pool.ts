@@ -71,7 +71,7 @@ export class WorkerPoolExecutor implements TaskExecutor {
   private spawn(): Worker {
     const config: WorkerConfig = { flowFile: this.options.flowFile, className: this.options.className, datastoreRoot: this.options.datastore.location };
     const child = fork(workerEntry(), [], {
-      env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+      env: { ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       execArgv: process.execArgv,
     });

@@ -8,13 +8,8 @@ import { VERSION } from "../../util/version.js";
 import { addParameterOptions, givenParameters } from "../flow-options.js";
 import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
+import { collect, positiveInt } from "./common.js";
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-workers expects a positive integer, got '${value}'.`);
-  return n;
-};
 
 /** Registers `run` and `resume`. */
 export function registerRun(program: Command, loaded: LoadedFlow | undefined, setExit: (code: number) => void): void {

@@ -1,0 +1,66 @@
+/** `tsflow show <pathspec>`: a run, step, task or artifact, read through the client. */
+import { inspect } from "node:util";
+import { DataArtifact, Flow, Run, Step, Task, type DataArtifactObject, type RunObject, type StepObject, type TaskObject } from "../../client/index.js";
+import { InvalidPathspecError } from "../../util/errors.js";
+import { printJson, printTable } from "../output.js";
+import { localTime } from "./runs.js";
+
+type Out = (s: string) => void;
+
+/** Prints the object a pathspec names (`--json`: its summary as JSON). */
+export async function showObject(pathspec: string, json: boolean, out: Out = (s) => process.stdout.write(s)): Promise<void> {
+  const parts = pathspec.split("/");
+  const object = await lookup(pathspec, parts.length);
+  if (json) return printJson(object.toJSON());
+  out(`${object}\n`);
+  out(`  created    ${localTime(object.createdAt)}\n  tags       ${object.tags.join(", ") || "-"}\n`);
+  if (parts.length === 2) await showRun(object as RunObject, out);
+  if (parts.length === 3) await showStep(object as StepObject, out);
+  if (parts.length === 4) await showTask(object as TaskObject, out);
+  if (parts.length === 5) await showArtifact(object as DataArtifactObject, out);
+}
+
+async function lookup(pathspec: string, depth: number) {
+  switch (depth) {
+    case 1: return Flow(pathspec);
+    case 2: return Run(pathspec);
+    case 3: return Step(pathspec);
+    case 4: return Task(pathspec);
+    case 5: return DataArtifact(pathspec);
+    default: throw new InvalidPathspecError(`Expects a pathspec Flow/RunId[/Step[/TaskId[/Artifact]]], got '${pathspec}'.`);
+  }
+}
+
+async function showRun(run: RunObject, out: Out): Promise<void> {
+  out(`  status     ${run.status}\n  user       ${run.user}\n  finished   ${localTime(run.finishedAt)}\n`);
+  if (run.originPathspec) out(`  resumed    from ${run.originPathspec}\n`);
+  const rows: string[][] = [];
+  for await (const step of run) {
+    for await (const task of step) rows.push([step.id, task.id, task.successful ? "ok" : task.finished ? "finished" : "failed/running", localTime(task.finishedAt)]);
+  }
+  out("\n");
+  printTable(["STEP", "TASK", "OUTCOME", "FINISHED"], rows, out);
+  const end = await run.endTask;
+  if (end) out(`\nend artifacts: ${Object.keys(end.artifacts).join(", ") || "-"}\n`);
+}
+
+async function showStep(step: StepObject, out: Out): Promise<void> {
+  const rows: string[][] = [];
+  for await (const task of step) rows.push([task.id, String(task.index ?? "-"), task.successful ? "ok" : "failed", localTime(task.finishedAt)]);
+  printTable(["TASK", "INDEX", "OUTCOME", "FINISHED"], rows, out);
+}
+
+async function showTask(task: TaskObject, out: Out): Promise<void> {
+  out(`  outcome    ${task.successful ? "successful" : "not successful"} (attempt ${task.currentAttempt})\n`);
+  if (task.exception) out(`  exception  ${task.exception.type}: ${task.exception.message}\n`);
+  const rows = Object.values(task.artifacts).map((a) => [a.id, a.type, a.format, String(a.size), a.sha.slice(0, 12)]);
+  out("\n");
+  printTable(["ARTIFACT", "TYPE", "FORMAT", "BYTES", "SHA"], rows, out);
+  const stdout = await task.stdout;
+  if (stdout) out(`\nstdout:\n${stdout.replace(/^/gm, "  ")}`);
+}
+
+async function showArtifact(artifact: DataArtifactObject, out: Out): Promise<void> {
+  out(`  type       ${artifact.type} (${artifact.format}, ${artifact.size} bytes, sha ${artifact.sha.slice(0, 12)})\n\n`);
+  out(`${inspect(await artifact.data, { depth: 6, colors: false, maxArrayLength: 50 })}\n`);
+}
