@@ -9,7 +9,7 @@
 import { inspect } from "node:util";
 import { isTsflowError, NotFoundError } from "../util/errors.js";
 import { getNamespace } from "./namespace.js";
-import type { ReadContext, RunState } from "./context.js";
+import type { ReadContext, RunHandle } from "./context.js";
 import { inNamespace } from "./context.js";
 import { MODEL, renderObject, type Kind } from "./model.js";
 import { load } from "./registry.js";
@@ -36,7 +36,7 @@ export interface ClientObjectInit {
   parts: string[];
   ctx: ReadContext;
   createdAt: Date;
-  run?: RunState | undefined;
+  run?: RunHandle | undefined;
   /** The attempt, only when one was asked for explicitly (shown by `toString()`). */
   attempt?: number | undefined;
 }
@@ -62,7 +62,7 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
   /** @internal The pathspec components. */
   protected readonly parts: readonly string[];
   /** @internal The shared state of the run this object belongs to (none for a `Flow`). */
-  protected readonly runState: RunState | undefined;
+  protected readonly runState: RunHandle | undefined;
   /** @internal The attempt asked for explicitly, if any. */
   protected readonly requestedAttempt: number | undefined;
 

@@ -20,7 +20,7 @@ export interface ReadContext {
  * The state of one run shared by the run object and every descendant made from it: a tag edit on the
  * run shows on its steps, tasks and artifacts in hand.
  */
-export interface RunState {
+export interface RunHandle {
   row: RunRow;
 }
 

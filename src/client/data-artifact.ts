@@ -4,7 +4,7 @@
  */
 import type { ArtifactRef } from "../store/records.js";
 import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { LazyPromise } from "./lazy-promise.js";
 import { checkAttempt, notFound, parsePathspec } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
@@ -20,7 +20,7 @@ export class DataArtifactObject extends ClientObject<never> {
   #data: Promise<unknown> | undefined;
 
   /** @internal Use `DataArtifact(pathspec)` or `task.get(name)`. */
-  constructor(ctx: ReadContext, run: RunState, parts: string[], ref: ArtifactRef, requested: number | undefined) {
+  constructor(ctx: ReadContext, run: RunHandle, parts: string[], ref: ArtifactRef, requested: number | undefined) {
     super({ kind: "DataArtifact", parts, ctx, createdAt: new Date(ref.createdAt), run, attempt: requested });
     this.#ref = ref;
   }

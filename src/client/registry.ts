@@ -3,7 +3,7 @@
  * each; each kind's file registers its loader, so parents reach children without import cycles.
  */
 import type { ClientObject } from "./client-object.js";
-import type { ReadContext, RunState } from "./context.js";
+import type { ReadContext, RunHandle } from "./context.js";
 import type { Kind } from "./model.js";
 
 /** Where a lookup starts from: the components of the pathspec and, when known, the run's state. */
@@ -11,7 +11,7 @@ export interface LoadRequest {
   parts: string[];
   attempt?: number | undefined;
   /** The run's state when the lookup comes from a run or one of its descendants. */
-  run?: RunState | undefined;
+  run?: RunHandle | undefined;
 }
 
 /** Loads one object of a kind; rejects with NotFoundError or NamespaceMismatchError. */

@@ -3,7 +3,7 @@
  * `DataArtifact` starts from, and the namespace check that follows it.
  */
 import { NamespaceMismatchError } from "../util/errors.js";
-import type { ReadContext, RunState } from "./context.js";
+import type { ReadContext, RunHandle } from "./context.js";
 import { inNamespace, mustCheck } from "./context.js";
 import { componentsValid, notFound, type Kind } from "./model.js";
 import type { LoadRequest } from "./registry.js";
@@ -12,7 +12,7 @@ import type { LoadRequest } from "./registry.js";
  * Returns the state of the run a lookup of `kind` is under (reusing the one handed down), or
  * rejects with NotFoundError naming the object asked for.
  */
-export async function runStateFor(kind: Kind, ctx: ReadContext, request: LoadRequest): Promise<RunState> {
+export async function runStateFor(kind: Kind, ctx: ReadContext, request: LoadRequest): Promise<RunHandle> {
   const { parts, attempt } = request;
   if (!componentsValid(parts)) throw notFound(kind, parts.join("/"), attempt);
   const [flow, runId] = parts as [string, string];
@@ -23,6 +23,6 @@ export async function runStateFor(kind: Kind, ctx: ReadContext, request: LoadReq
 }
 
 /** Rejects with NamespaceMismatchError when the context checks namespaces and the run is outside. */
-export function checkNamespace(ctx: ReadContext, run: RunState): void {
+export function checkNamespace(ctx: ReadContext, run: RunHandle): void {
   if (mustCheck(ctx) && !inNamespace(run.row.tags, ctx.namespace)) throw new NamespaceMismatchError(ctx.namespace);
 }

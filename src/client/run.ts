@@ -4,8 +4,9 @@
  */
 import { NotFoundError } from "../util/errors.js";
 import { PARAMETERS_STEP, PARAMETERS_TASK } from "../store/layout.js";
+import type { RunRow } from "./backend.js";
 import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { checkAttempt, isHidden, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
@@ -24,7 +25,7 @@ export class RunObject extends ClientObject<StepObject> {
   #endData: Promise<TaskData | null> | undefined;
 
   /** @internal Use `Run(pathspec)`, `flow.get(id)` or `flow.latestRun`. */
-  constructor(ctx: ReadContext, run: RunState) {
+  constructor(ctx: ReadContext, run: RunHandle) {
     super({ kind: "Run", parts: [run.row.flow, run.row.runId], ctx, createdAt: run.row.createdAt, run });
   }
 
@@ -55,8 +56,8 @@ export class RunObject extends ClientObject<StepObject> {
     return this.row.user;
   }
 
-  /** The run's status as the index reports it (`running`, `successful`, `failed`...). */
-  get status(): string {
+  /** How the run stands: `running` (or its runtime died), `successful` or `failed`. */
+  get status(): RunRow["status"] {
     return this.row.status;
   }
 

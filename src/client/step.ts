@@ -2,7 +2,7 @@
  * `Step`: one step of a run, as the tasks that ran it. Read from the run's files.
  */
 import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { checkAttempt, notFound, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
@@ -16,7 +16,7 @@ export class StepObject extends ClientObject<TaskObject> {
   readonly #taskIds: readonly string[];
 
   /** @internal Use `Step(pathspec)` or `run.get(name)`. */
-  constructor(ctx: ReadContext, run: RunState, parts: string[], createdAt: Date, taskIds: readonly string[]) {
+  constructor(ctx: ReadContext, run: RunHandle, parts: string[], createdAt: Date, taskIds: readonly string[]) {
     super({ kind: "Step", parts, ctx, createdAt, run });
     this.#taskIds = taskIds;
   }

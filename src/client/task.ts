@@ -4,7 +4,7 @@
  */
 import type { ArtifactsRecord, AttemptRecord, ExceptionInfo, TaskRecord } from "../store/records.js";
 import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunState } from "./context.js";
+import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import type { DataArtifactObject } from "./data-artifact.js";
 import { checkAttempt, componentsValid, isHidden, notFound, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
@@ -47,7 +47,7 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
   #data: TaskData | undefined;
 
   /** @internal Use `Task(pathspec)` or `step.get(id)`. */
-  constructor(ctx: ReadContext, run: RunState, parts: string[], snap: TaskSnapshot, requested: number | undefined) {
+  constructor(ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined) {
     super({ kind: "Task", parts, ctx, createdAt: new Date(snap.record.createdAt), run, attempt: requested });
     this.#snap = snap;
   }
@@ -179,7 +179,7 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
 }
 
 /** Makes the artifact object of a task snapshot (registered by `data-artifact.ts`). */
-let makeArtifact: (ctx: ReadContext, run: RunState, parts: string[], snap: TaskSnapshot, requested: number | undefined) => DataArtifactObject;
+let makeArtifact: (ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined) => DataArtifactObject;
 
 /** @internal Called once by `data-artifact.ts`. */
 export function setArtifactFactory(factory: typeof makeArtifact): void {
