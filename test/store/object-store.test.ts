@@ -6,7 +6,7 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { Table } from "apache-arrow";
+import { Dictionary, Int32, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { LocalStorage } from "../../src/store/local-storage.js";
 import { ObjectStore } from "../../src/store/object-store.js";
 import type { StagedWrite, Storage } from "../../src/store/storage.js";
@@ -141,6 +141,12 @@ arrow("should store identical tables once and leave no staging file", async () =
 arrow("should leave no object and no staging file when a write fails midway", async () => {
   const failing = new ObjectStore(failingAfter(new LocalStorage(dir), 1 << 20));
   await rejects(failing.put(numericTable(1_000_000), ctx), DatastoreError, "Could not store artifact 'data' of step 'start'");
+  assert.equal(await objectFiles(), []);
+});
+
+arrow("should refuse a table it cannot write midway, leaving nothing behind", async () => {
+  const part = (values: string[]) => new Table({ c: vectorFromArray(values, new Dictionary(new Utf8(), new Int32())) });
+  await rejects(store.put(part(["a"]).concat(part(["b"])), ctx), ArtifactError, "this.data has a dictionary-encoded column");
   assert.equal(await objectFiles(), []);
 });
 
