@@ -124,10 +124,32 @@ export async function readArrowFile(file: FileHandle, options: ReadArrowOptions 
   try {
     const { size } = await file.stat();
     if (size > (options.wholeFileLimit ?? WHOLE_FILE_LIMIT)) return await readAllBatches(await RecordBatchReader.from(file), async () => {});
-    return await readAllBatches(RecordBatchReader.from(await readWhole(file, size)), async () => {});
+    return decodeArrowBytes(await readWhole(file, size));
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Decodes a whole Arrow IPC file (or stream) held in memory; the table's vectors are views of
+ * `bytes`. Synchronous, for reads that cannot wait (a step reading `this.x`).
+ * @param bytes - the stored bytes.
+ * @returns the table, with its schema even when it has no rows.
+ * @throws DatastoreError when the bytes are not an Arrow IPC file.
+ */
+export function decodeArrowBytes(bytes: Uint8Array): Table {
+  try {
+    const reader = RecordBatchReader.from(bytes).open();
+    const schema = reader.schema; // taken now: the reader forgets it when reading ends
+    if (!schema) throw new Error("no schema");
+    return new Table(schema, reader.readAll());
+  } catch (err) {
+    throw damaged(err);
+  }
+}
+
+function damaged(err: unknown): DatastoreError {
+  return new DatastoreError(`A stored Arrow artifact could not be read (${(err as Error).message}); the object is damaged.`, { cause: err });
 }
 
 // One exactly sized, uninitialised buffer filled by large positional reads: no zero-fill, no copies.
@@ -162,7 +184,7 @@ async function readAllBatches(reader: AnyReader, release: () => Promise<void>): 
     for await (const batch of reader as AsyncIterable<RecordBatch>) batches.push(batch);
     return new Table(schema, batches);
   } catch (err) {
-    throw new DatastoreError(`A stored Arrow artifact could not be read (${(err as Error).message}); the object is damaged.`, { cause: err });
+    throw damaged(err);
   } finally {
     await reader.cancel();
     await release();

@@ -7,7 +7,7 @@
 import { isArrowTable } from "apache-arrow";
 
 export { encodeJson, decodeJson } from "./json-codec.js";
-export { encodeArrowTable, readArrowFile, readArrowStream, type ReadArrowOptions } from "./arrow-codec.js";
+export { decodeArrowBytes, encodeArrowTable, readArrowFile, readArrowStream, type ReadArrowOptions } from "./arrow-codec.js";
 export { previewArrowFile, previewTable, type ArrowPreview } from "./arrow-preview.js";
 export { describeType } from "./classify.js";
 export type { ArtifactContext } from "./refusal.js";

@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Dictionary, Int32, Table, Utf8, tableFromArrays, tableFromIPC, vectorFromArray } from "apache-arrow";
-import { encodeArrowTable, readArrowFile, readArrowStream } from "../../../src/store/codec/arrow-codec.js";
+import { decodeArrowBytes, encodeArrowTable, readArrowFile, readArrowStream } from "../../../src/store/codec/arrow-codec.js";
 import { ArtifactError, DatastoreError } from "../../../src/util/errors.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 import { rejects } from "../../_helpers/assert-rejects.js";
@@ -85,6 +85,14 @@ read("should read tables of several input batches, and empty tables with their s
   const back = await readArrowFile(await open(await writeTable(dir, empty, "b")));
   assertSameTable(back, empty);
   assert.equal(back.schema.fields.map((f) => f.name), ["x", "s"]);
+});
+
+read("should decode a file held in memory synchronously, keeping an empty table's schema", () => {
+  const table = mixedTable();
+  assertSameTable(decodeArrowBytes(Buffer.concat([...encodeArrowTable(table, ctx)])), table);
+  const empty = tableFromArrays({ x: new Int32Array(0) });
+  assert.equal(decodeArrowBytes(Buffer.concat([...encodeArrowTable(empty, ctx)])).schema.fields.map((f) => f.name), ["x"]);
+  assert.throws(() => decodeArrowBytes(Buffer.from("nope")), (e: unknown) => e instanceof DatastoreError);
 });
 
 read("should raise DatastoreError for a damaged file, and close it", async () => {
