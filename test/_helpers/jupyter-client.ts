@@ -18,7 +18,7 @@ const PYTHON = "/usr/bin/python3";
 export interface KernelSessionOptions {
   /** The kernel's working directory (the notebook folder). @default a fresh temp dir */
   cwd?: string;
-  /** Extra environment for the kernel. */
+  /** Extra environment for the kernel. @default TSFLOW_USER=kernel-tester, a fresh TSFLOW_DATASTORE_ROOT */
   env?: Record<string, string>;
   /** The kernel argv to install. @default kernelCommand() */
   argv?: string[];
@@ -51,6 +51,8 @@ export async function openKernelSession(options: KernelSessionOptions = {}): Pro
   const child = spawn(PYTHON, [DRIVER], {
     env: {
       ...process.env,
+      TSFLOW_USER: "kernel-tester",
+      TSFLOW_DATASTORE_ROOT: join(dir, "datastore"),
       ...options.env,
       JUPYTER_PATH: join(dir, "share", "jupyter"),
       JUPYTER_DATA_DIR: join(dir, "data"),

@@ -6,6 +6,7 @@ Commands: start, execute, execute_many, request, interrupt_during, raw, shutdown
 shutdown, is_alive, pid. Every answer has "ok"; failures carry "error".
 """
 import json
+import queue
 import sys
 import time
 import traceback
@@ -131,15 +132,17 @@ def cmd_raw(c):
     kc.shell_channel.socket.send_multipart(frames)
     time.sleep(c.get("wait", 0.3))
     got = []
-    while kc.shell_channel.msg_ready():
-        got.append(strip(kc.get_shell_msg(timeout=1)))
-    return {"shell_replies": got}
+    while True:
+        try:
+            got.append(strip(kc.get_shell_msg(timeout=0.2)))
+        except queue.Empty:
+            return {"shell_replies": got}
 
 
 def cmd_shutdown_request(c):
     t0 = now_ms()
     mid = kc.shutdown(restart=c.get("restart", False))
-    reply = kc.control_channel.get_msg(timeout=10)
+    reply = kc.get_control_msg(timeout=10)
     deadline = time.time() + 10
     while km.is_alive() and time.time() < deadline:
         time.sleep(0.01)
