@@ -27,6 +27,15 @@ export interface KernelSessionOptions {
 /** One driver command's answer: `ok` plus command-specific fields. */
 export type Answer = { ok: boolean; error?: string; trace?: string } & Record<string, any>;
 
+/** One iopub message, as the driver reports it. */
+export interface IopubMessage {
+  msg_type: string;
+  content: any;
+}
+
+/** The answer to `execute`: the execute_reply content and the iopub messages of the request. */
+export type ExecuteAnswer = Answer & { ms: number; reply: any; iopub: IopubMessage[] };
+
 /** A started kernel and the client driving it. */
 export interface KernelSession {
   /** The temporary folder holding the kernelspec and Jupyter's runtime files. */

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { hasNodeTypes, overlayPackages, type SysLike } from "../../../kernel/engine/type-overlay.js";
-import { openKernelSession } from "../../_helpers/jupyter-client.js";
+import { openKernelSession, type ExecuteAnswer } from "../../_helpers/jupyter-client.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 
 function fakeSys(files: Record<string, string>): SysLike {
@@ -44,7 +44,7 @@ outside("should type-check console/setTimeout, import tsflow and a local helpers
   await writeFile(join(nb, "helpers.ts"), "export function double(n: number): number { return n * 2 }\n");
   const s = await openKernelSession({ cwd: nb });
   try {
-    const run = async (code: string) => (await s.send({ op: "execute", code })) as { reply: any; iopub: any[] };
+    const run = async (code: string) => (await s.send({ op: "execute", code })) as ExecuteAnswer;
     const a = await run("await new Promise((r) => setTimeout(r, 1)); console.log('ok')");
     assert.is(a.reply.status, "ok", JSON.stringify(a.iopub));
     const b = await run(`import { double } from "./helpers";\ndouble(21)`);

@@ -1,11 +1,11 @@
 // Execution semantics through the real kernel and jupyter_client: outputs, counts, errors, aborts, interrupts.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { openKernelSession, type KernelSession } from "../../_helpers/jupyter-client.js";
+import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../_helpers/jupyter-client.js";
 
 type Msg = { msg_type: string; content: any };
 let s: KernelSession;
-const execute = async (code: string, extra: Record<string, unknown> = {}) => (await s.send({ op: "execute", code, ...extra })) as { reply: any; iopub: Msg[] };
+const execute = async (code: string, extra: Record<string, unknown> = {}) => (await s.send({ op: "execute", code, ...extra })) as ExecuteAnswer;
 const find = (iopub: Msg[], type: string) => iopub.find((m) => m.msg_type === type)?.content;
 
 const out = suite("execute outputs");

@@ -1,10 +1,10 @@
 // Protocol tests: the real kernel driven by Debian's jupyter_client through an installed kernelspec.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { openKernelSession, type KernelSession } from "../../_helpers/jupyter-client.js";
+import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../_helpers/jupyter-client.js";
 
 let s: KernelSession;
-const execute = async (code: string) => (await s.send({ op: "execute", code })) as { reply: any; iopub: any[] };
+const execute = async (code: string) => (await s.send({ op: "execute", code })) as ExecuteAnswer;
 const request = async (type: string, args: Record<string, unknown> = {}) => await s.send({ op: "request", type, args });
 
 const info = suite("kernel_info");
