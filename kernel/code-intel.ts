@@ -9,11 +9,18 @@ import { lineAt, parseCell } from "./magics/parse.js";
 import { helpText } from "./magics/builtin/help.js";
 import { log } from "./log.js";
 
+/** A completer for something the engine does not know, e.g. run ids inside `Run("...")`. */
+export type ExtraCompleter = (code: string, cursor: number) => Promise<Completion | undefined>;
+
 /** Completion candidates at `cursor`. */
-export async function completeCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number): Promise<Completion> {
+export async function completeCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number, extra: readonly ExtraCompleter[] = []): Promise<Completion> {
   const empty = { start: cursor, end: cursor, matches: [] };
-  const magic = await completeMagic(code, cursor, registry);
+  const magic = await completeMagic(code, cursor, registry, engine.locals);
   if (magic) return magic;
+  for (const completer of extra) {
+    const found = await completer(code, cursor).catch(() => undefined);
+    if (found) return found;
+  }
   const parsed = parseCell(code);
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return empty;
   return guard("complete", () => engine.complete(parsed.code, cursor), empty);

@@ -7,7 +7,10 @@ import { createTslabEngine, openTslabTransport } from "./engine/tslab-engine.js"
 import { provideModule } from "./engine/provided-modules.js";
 import type { OverlayPackage } from "./engine/type-overlay.js";
 import { createBuiltinRegistry } from "./magics/builtin/index.js";
-import { ExecuteHandler } from "./execute/execute-handler.js";
+import { ExecuteHandler, type ExecuteDeps } from "./execute/execute-handler.js";
+import type { ExtraCompleter } from "./code-intel.js";
+import { connectLibrary } from "./tsflow/connect.js";
+import { elsewhereHint } from "./tsflow/elsewhere.js";
 import { captureStdio } from "./execute/stdio-capture.js";
 import { History } from "./history.js";
 import { KernelServer } from "./server/kernel-server.js";
@@ -29,9 +32,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const holder: { server?: KernelServer } = {};
   let libraryLoaded = (): void => {};
   const ready = new Promise<void>((resolve) => (libraryLoaded = resolve));
-  const execute = new ExecuteHandler({ engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 });
+  const deps: ExecuteDeps = { engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 };
+  const execute = new ExecuteHandler(deps);
+  const completers: ExtraCompleter[] = [];
   const server = (holder.server = new KernelServer(
-    createRoutes({ engine, registry, history, execute, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) }),
+    createRoutes({ engine, registry, history, execute, completers, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) }),
   ));
   engine.warmUp();
   installProcessGuards();
@@ -42,7 +47,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
   log("info", `kernel ready in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
   // Loading the library (DuckDB, Arrow) happens while the user looks at the notebook; cells wait for it.
   const exports = library ? await importLibrary() : undefined;
-  if (exports) provideModule("tsflow", exports);
+  if (exports) {
+    provideModule("tsflow", exports);
+    const api = connectLibrary(exports, registry, completers);
+    if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
+  }
   libraryLoaded();
   log("info", `library ${exports ? "loaded" : "absent"} after ${Math.round(performance.now() - t0)} ms`);
 

@@ -11,10 +11,16 @@ import { parseArgs } from "../magics/options.js";
 import { UsageError } from "../magics/usage-error.js";
 import { diagnosticsError, thrownError, type ErrorContent } from "./error-content.js";
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// Where `bind` leaves a value for the declaration it compiles; one at a time, as cells run in order.
+const BIND_SLOT = Symbol.for("tsflow.kernel.bind");
+
 /** What a cell needs to run. */
 export interface CellRunnerDeps {
   engine: Engine;
   registry: MagicRegistry;
+  /** Extra lines for an error's traceback, e.g. where else a missing run exists. */
+  explain?: (error: unknown, source: string) => Promise<string[]>;
 }
 
 /** Runs `source`; resolves the error content when the cell failed, undefined when it succeeded. */
@@ -22,10 +28,15 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
   const parsed = parseCell(source);
   let codeError: ErrorContent | undefined;
   const runCode = async (code: string): Promise<boolean> => {
-    codeError = await runTypeScript(deps.engine, code, out);
+    codeError = await runTypeScript(deps.engine, code, out, (err) => describe(deps, err, source));
     return codeError === undefined;
   };
-  const ctx: MagicContext = { out, signal, runCode, registry: deps.registry };
+  const bind = async (name: string, value: unknown, type: string): Promise<void> => {
+    if (!IDENTIFIER.test(name)) throw new UsageError(`'${name}' is not a valid variable name`);
+    (globalThis as Record<symbol, unknown>)[BIND_SLOT] = value;
+    await runCode(`const ${name} = (globalThis as any)[Symbol.for("${BIND_SLOT.description}")] as ${type};`);
+  };
+  const ctx: MagicContext = { out, signal, runCode, registry: deps.registry, locals: deps.engine.locals, bind };
   try {
     checkPlacement(parsed);
     for (const call of parsed.lineMagics) await runMagic(deps.registry, "line", call.name, call.args, "", parsed.code, ctx);
@@ -37,8 +48,14 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
     if (parsed.code.trim() !== "") await runCode(parsed.code);
     return codeError;
   } catch (err) {
-    return signal.aborted ? thrownError({ message: "Interrupted asynchronously" }) : thrownError(err);
+    return signal.aborted ? thrownError({ message: "Interrupted asynchronously" }) : describe(deps, err, source);
   }
+}
+
+async function describe(deps: CellRunnerDeps, err: unknown, source: string): Promise<ErrorContent> {
+  const content = thrownError(err);
+  const more = deps.explain ? await deps.explain(err, source).catch(() => []) : [];
+  return more.length ? { ...content, traceback: [...content.traceback, ...more] } : content;
 }
 
 async function runMagic(registry: MagicRegistry, kind: "line" | "cell", name: string, raw: string, body: string, code: string, ctx: MagicContext): Promise<void> {
@@ -48,7 +65,12 @@ async function runMagic(registry: MagicRegistry, kind: "line" | "cell", name: st
 }
 
 /** Compiles and runs TypeScript; the last expression's value becomes the cell result. */
-export async function runTypeScript(engine: Engine, code: string, out: MagicOutput): Promise<ErrorContent | undefined> {
+export async function runTypeScript(
+  engine: Engine,
+  code: string,
+  out: MagicOutput,
+  describeThrown: (err: unknown) => Promise<ErrorContent> = async (err) => thrownError(err),
+): Promise<ErrorContent | undefined> {
   const diagnostics: CellDiagnostic[] = [];
   let thrown: { value: unknown } | undefined;
   let result: { value: unknown } | undefined;
@@ -58,12 +80,12 @@ export async function runTypeScript(engine: Engine, code: string, out: MagicOutp
     diagnostic: (d) => diagnostics.push(d),
   });
   if (diagnostics.length) return diagnosticsError(diagnostics);
-  if (!ok) return thrownError(thrown?.value ?? new Error("the cell failed"));
+  if (!ok) return describeThrown(thrown?.value ?? new Error("the cell failed"));
   if (result) {
     try {
       await out.result(result.value);
     } catch (err) {
-      return thrownError(err);
+      return describeThrown(err);
     }
   }
   return undefined;

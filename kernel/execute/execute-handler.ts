@@ -10,11 +10,11 @@ import type { MagicRegistry } from "../magics/registry.js";
 import type { History } from "../history.js";
 import type { Request } from "../server/kernel-server.js";
 import { toMimeBundle } from "../display/mime-bundle.js";
-import { runCell } from "./cell-runner.js";
+import { runCell, type CellRunnerDeps } from "./cell-runner.js";
 import { routeStreams } from "./stdio-capture.js";
 
 /** What the execute handler works with. */
-export interface ExecuteDeps {
+export interface ExecuteDeps extends CellRunnerDeps {
   engine: Engine;
   registry: MagicRegistry;
   history: History;

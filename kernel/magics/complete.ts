@@ -11,7 +11,7 @@ const NAME_AT_CURSOR = /^(\s*)(%%?)([\w-]*)$/;
 const ARGS_AT_CURSOR = /^\s*(%%?)([\w-]+)\s+(.*)$/s;
 
 /** Completes the magic name or argument at `cursor`, if the cursor is on a magic line. */
-export async function completeMagic(source: string, cursor: number, registry: MagicLookup): Promise<Completion | undefined> {
+export async function completeMagic(source: string, cursor: number, registry: MagicLookup, locals: Readonly<Record<string, unknown>> = {}): Promise<Completion | undefined> {
   const { line, text, start } = lineAt(source, cursor);
   const before = text.slice(0, cursor - start);
   const name = NAME_AT_CURSOR.exec(before);
@@ -24,7 +24,7 @@ export async function completeMagic(source: string, cursor: number, registry: Ma
   const magic = registry.find(args[1] === "%%" ? "cell" : "line", args[2] as string);
   if (!magic?.completeArgs) return { start: cursor, end: cursor, matches: [] };
   const { words, partial } = splitPartial(args[3] as string);
-  const candidates = await magic.completeArgs({ words, partial, registry });
+  const candidates = await magic.completeArgs({ words, partial, registry, locals });
   const matches = [...new Set(candidates.filter((c) => c.startsWith(partial)))].sort();
   return { start: cursor - partial.length, end: cursor, matches };
 }

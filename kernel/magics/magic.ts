@@ -26,6 +26,10 @@ export interface MagicContext {
   runCode(code: string): Promise<boolean>;
   /** Every magic known to the kernel (for `%lsmagic`, `%help`). */
   registry: MagicLookup;
+  /** The variables defined by earlier cells. */
+  locals: Readonly<Record<string, unknown>>;
+  /** Defines `name` for later cells, typed as `type` (a TypeScript type expression). */
+  bind(name: string, value: unknown, type: string): Promise<void>;
 }
 
 /** One invocation of a magic. */
@@ -44,6 +48,8 @@ export interface ArgCompletionRequest {
   words: string[];
   partial: string;
   registry: MagicLookup;
+  /** The variables defined by earlier cells (e.g. flow classes for `%run`). */
+  locals: Readonly<Record<string, unknown>>;
 }
 
 /** A kernel magic. */

@@ -7,7 +7,7 @@ import type { MagicRegistry } from "../magics/registry.js";
 import type { History, HistoryQuery } from "../history.js";
 import type { ExecuteHandler } from "../execute/execute-handler.js";
 import type { RequestHandler } from "./kernel-server.js";
-import { checkCompleteness, completeCell, inspectCell } from "../code-intel.js";
+import { checkCompleteness, completeCell, inspectCell, type ExtraCompleter } from "../code-intel.js";
 import { log } from "../log.js";
 
 /** The parts of a running kernel the handlers use. */
@@ -17,6 +17,8 @@ export interface KernelParts {
   history: History;
   execute: ExecuteHandler;
   info: object;
+  /** Completers tried after magics and before the engine (filled once the library is loaded). */
+  completers: ExtraCompleter[];
   /** Stops the process after the reply went out. */
   shutdown(restart: boolean): void;
 }
@@ -35,7 +37,7 @@ export function createRoutes(k: KernelParts): Map<string, RequestHandler> {
       "complete_request",
       async (r) => {
         const c = r.msg.content as Content;
-        const found = await completeCell(k.engine, k.registry, text(c["code"]), cursorOf(c));
+        const found = await completeCell(k.engine, k.registry, text(c["code"]), cursorOf(c), k.completers);
         r.reply("complete_reply", { status: "ok", matches: found.matches, cursor_start: found.start, cursor_end: found.end, metadata: {} });
       },
     ],

@@ -1,0 +1,72 @@
+/**
+ * Rich displays of tsflow values: a client object (`Run`, `Flow`, `Step`, `Task`, `DataArtifact`) as a
+ * field table captioned with the namespace it was read in, a list of them as a listing table, a SQL
+ * result as a table, and an Arrow table as a preview (schema, row count, first rows).
+ */
+import { describeNamespace, isClientObject, type ClientObjectLike } from "../tsflow/api.js";
+import type { Formatter, MimeBundle } from "./mime-bundle.js";
+import { renderTable } from "./table.js";
+
+const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
+const PREVIEW_ROWS = 10;
+
+/** The formatter for tsflow values; returns undefined for anything else. */
+export const tsflowFormatter: Formatter = (value) => {
+  if (isClientObject(value)) return objectBundle(value);
+  if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
+  if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
+  if (isArrowTable(value)) return arrowPreview(value);
+  return undefined;
+};
+
+/** One object: its fields, captioned `Run('F/1') · namespace user:alice`. */
+export function objectBundle(obj: ClientObjectLike): MimeBundle {
+  const json = obj.toJSON();
+  const rows = Object.entries(json).filter(([k]) => !HIDDEN_FIELDS.has(k)).map(([k, v]) => [k, v]);
+  return renderTable({ columns: ["field", "value"], rows, caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}` });
+}
+
+/** Several objects of one kind: one row each. */
+export function listingBundle(objects: ClientObjectLike[], caption?: string, footer?: string): MimeBundle {
+  const first = objects[0] as ClientObjectLike;
+  const fields = Object.keys(first.toJSON()).filter((k) => !HIDDEN_FIELDS.has(k));
+  const rows = objects.map((o) => {
+    const json = o.toJSON();
+    return [String(o), ...fields.map((f) => json[f])];
+  });
+  const title = caption ?? `${objects.length} ${first.kind}${objects.length === 1 ? "" : "s"} · read in namespace ${describeNamespace(first.namespace)}`;
+  return renderTable({ columns: [first.kind, ...fields], rows, caption: title, ...(footer ? { footer } : {}) });
+}
+
+interface ArrowLike {
+  numRows: number;
+  schema: { fields: { name: string; type: unknown }[] };
+  slice(begin: number, end: number): { toArray(): unknown[] };
+}
+
+function isArrowTable(v: unknown): v is ArrowLike {
+  const t = v as Partial<ArrowLike> | null;
+  return typeof t === "object" && t !== null && typeof t.numRows === "number" && Array.isArray(t.schema?.fields) && typeof t.slice === "function";
+}
+
+function arrowPreview(table: ArrowLike): MimeBundle {
+  const fields = table.schema.fields;
+  const rows = table
+    .slice(0, PREVIEW_ROWS)
+    .toArray()
+    .map((row) => {
+      const r = (row as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (row as Record<string, unknown>);
+      return fields.map((f) => r[f.name]);
+    });
+  return renderTable({
+    columns: fields.map((f) => `${f.name}: ${String(f.type)}`),
+    rows,
+    caption: `Arrow table · ${table.numRows} rows × ${fields.length} columns`,
+    footer: table.numRows > PREVIEW_ROWS ? `first ${PREVIEW_ROWS} of ${table.numRows} rows` : `${table.numRows} rows`,
+  });
+}
+
+function isSqlResult(v: unknown): v is { columns: string[]; rows: unknown[][] } {
+  const r = v as { columns?: unknown; rows?: unknown } | null;
+  return typeof r === "object" && r !== null && Object.keys(r).length === 2 && Array.isArray(r.columns) && Array.isArray(r.rows);
+}

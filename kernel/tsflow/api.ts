@@ -1,0 +1,91 @@
+/**
+ * The part of tsflow's public API the kernel uses, declared structurally: the kernel type-checks
+ * without the library being built, and reaches the library only through `import("tsflow")`.
+ */
+
+/** A client object (`Flow`, `Run`, `Step`, `Task`, `DataArtifact`) as the kernel sees it. */
+export interface ClientObjectLike {
+  kind: string;
+  pathspec: string;
+  id: string;
+  createdAt: Date;
+  /** The namespace it was read in (null = global). */
+  namespace: string | null;
+  tags: string[];
+  toString(): string;
+  toJSON(): Record<string, unknown>;
+}
+
+/** A run: a client object with status and tag operations. */
+export interface RunLike extends ClientObjectLike {
+  successful: boolean;
+  finished: boolean;
+  userTags: string[];
+  addTag(tag: string): Promise<void>;
+  removeTag(tag: string): Promise<void>;
+  replaceTag(remove: string, add: string): Promise<void>;
+}
+
+/** An event of a running flow (`runFlow`'s `onEvent`). */
+export interface RunEventLike {
+  type: "run-started" | "task-started" | "task-finished" | "task-output" | "run-finished";
+  flow: string;
+  runId: string;
+  step?: string;
+  taskId?: string;
+  success?: boolean;
+  cloned?: boolean;
+  foreachCount?: number;
+  stream?: "stdout" | "stderr";
+  text?: string;
+  reason?: string;
+}
+
+/** The result of `querySql`. */
+export interface SqlResultLike {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** Namespace options of listings. */
+export interface NamespaceOption {
+  namespace?: string | null;
+}
+
+/** The functions of "tsflow" the kernel calls. */
+export interface TsflowApi {
+  namespace(ns: string | null): string | null;
+  getNamespace(): string | null;
+  defaultNamespace(): string;
+  Flow(name: string): Promise<ClientObjectLike>;
+  Run(pathspec: string): Promise<RunLike>;
+  Step(pathspec: string): Promise<ClientObjectLike>;
+  Task(pathspec: string): Promise<ClientObjectLike>;
+  DataArtifact(pathspec: string): Promise<ClientObjectLike & { data: Promise<unknown> }>;
+  listFlows(options?: NamespaceOption): Promise<ClientObjectLike[]>;
+  listRuns(flow: string, options?: NamespaceOption & { tags?: readonly string[]; limit?: number }): Promise<RunLike[]>;
+  listNamespaces(): Promise<{ namespace: string; runs: number }[]>;
+  querySql(sql: string, options?: NamespaceOption): Promise<SqlResultLike>;
+  runFlow(flowClass: unknown, options: { params?: Record<string, unknown>; tags?: string[]; signal?: AbortSignal; onEvent?: (e: RunEventLike) => void }): Promise<RunLike>;
+  FlowSpec: abstract new (...args: never[]) => unknown;
+}
+
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec"] as const;
+
+/** Returns the module as a `TsflowApi`, or undefined (naming what is missing) when it lacks a function. */
+export function asTsflowApi(exports: Record<string, unknown>): { api?: TsflowApi; missing: string[] } {
+  const missing = REQUIRED.filter((name) => typeof exports[name] !== "function");
+  return missing.length ? { missing } : { api: exports as unknown as TsflowApi, missing };
+}
+
+const KIND_BRAND = Symbol.for("tsflow.client.kind");
+
+/** True for a tsflow client object, from any copy of the library. */
+export function isClientObject(value: unknown): value is ClientObjectLike {
+  return typeof value === "object" && value !== null && typeof (value as Record<symbol, unknown>)[KIND_BRAND] === "string";
+}
+
+/** Describes a namespace for people: `user:alice`, or `global (all namespaces)`. */
+export function describeNamespace(ns: string | null): string {
+  return ns === null ? "global (all namespaces)" : ns;
+}

@@ -1,0 +1,121 @@
+// The tsflow magics through the real kernel and jupyter_client: a flow defined in a cell, %run,
+// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
+
+let s: KernelSession;
+const run = async (code: string) => (await s.send({ op: "execute", code })) as ExecuteAnswer;
+const ok = async (code: string) => {
+  const r = await run(code);
+  assert.is(r.reply.status, "ok", `${code}\n${JSON.stringify(r.iopub)}`);
+  return r;
+};
+const of = (r: ExecuteAnswer, type: string) => r.iopub.filter((m) => m.msg_type === type).map((m) => m.content);
+const text = (r: ExecuteAnswer) => r.iopub.map((m) => m.content.text ?? m.content.data?.["text/plain"] ?? (m.content.traceback ?? []).join("\n")).join("\n");
+const complete = async (code: string) => (await s.send({ op: "request", type: "complete", args: { code, cursor_pos: code.length } }))["reply"];
+let runId = "";
+
+const flows = suite("notebook-defined flows");
+flows.before(async () => {
+  s = await openKernelSession({ env: { TSFLOW_USER: "alice" } });
+});
+flows("should run a flow class from a cell with %run, with live progress, output and the Run as result", async () => {
+  await ok(`import { FlowSpec, step, current, Flow, Run, runFlow } from "tsflow";
+class TeamCollabFlow extends FlowSpec {
+  choice?: number;
+  @step start() { console.log("hello from", current.username); this.next(this.end); }
+  @step end() { this.choice = 4; }
+}`);
+  const r = await ok("%run TeamCollabFlow --tag exp1");
+  const displays = of(r, "display_data");
+  assert.is(displays.length, 1);
+  const updates = of(r, "update_display_data");
+  assert.ok(updates.length >= 1);
+  assert.is(updates.at(-1).transient.display_id, displays[0].transient.display_id);
+  assert.match(updates.at(-1).data["text/plain"], /succeeded · 2 tasks done, 0 running, 0 failed/);
+  assert.ok(of(r, "stream").some((c) => c.text.includes("[start/1] hello from alice")), text(r));
+  const result = of(r, "execute_result")[0].data;
+  assert.match(result["text/html"], /<table class="tsflow-table">/);
+  runId = /Run\('TeamCollabFlow\/(\d+)'\)/.exec(result["text/plain"])?.[1] ?? "";
+  assert.ok(runId, result["text/plain"]);
+});
+flows("should run a flow with runFlow in a cell and display the Run richly", async () => {
+  const r = await ok("await runFlow(TeamCollabFlow, { tags: ['exp2'] })");
+  assert.match(of(r, "execute_result")[0].data["text/html"], /read in namespace/);
+});
+flows("should refuse %run of something that is not a flow class", async () => {
+  const r = await run("%run NotAFlow");
+  assert.is(r.reply.ename, "UsageError");
+  assert.match(r.reply.evalue, /no flow class named 'NotAFlow'/);
+});
+flows.run();
+
+const ns = suite("namespace magics");
+ns("should show, switch and restore the namespace, and list namespaces, flows and runs", async () => {
+  assert.match(text(await ok("%namespace")), /Current namespace: user:alice/);
+  const listing = await ok("%runs TeamCollabFlow --tag exp1");
+  const html = of(listing, "display_data")[0].data["text/html"];
+  assert.match(html, /Runs of TeamCollabFlow in namespace user:alice with tags exp1/);
+  assert.match(html, new RegExp(runId));
+  assert.match(text(await ok("%namespaces")), /→\s+user:alice\s+2/);
+  assert.match(text(await ok("%flows")), /Flow\('TeamCollabFlow'\)/);
+  assert.match(text(await ok("%namespace user:bob")), /switched to user:bob/);
+  const miss = await ok("%runs TeamCollabFlow");
+  assert.match(text(miss), /No runs of TeamCollabFlow in namespace user:bob\.\nFound 2 runs of TeamCollabFlow in other namespaces: user:alice \(2 runs\)/);
+  assert.match(text(miss), /Use %namespace user:alice to switch there/);
+});
+ns("should add the elsewhere hint to a lookup error in cell code", async () => {
+  const r = await run("await Flow('TeamCollabFlow')");
+  assert.is(r.reply.status, "error");
+  assert.match(r.reply.traceback.join("\n"), /Found 2 runs of TeamCollabFlow in other namespaces: user:alice/);
+  assert.not.match(r.reply.traceback.join("\n"), /    at /);
+});
+ns("should scope %%with_namespace to one cell", async () => {
+  const r = await ok("%%with_namespace user:alice\n(await Flow('TeamCollabFlow').latestRun)?.namespace");
+  assert.is(of(r, "execute_result")[0].data["text/plain"], "'user:alice'");
+  assert.match(text(await ok("%namespace")), /Current namespace: user:bob/);
+  assert.match(text(await ok("%namespace --global")), /global \(all namespaces\)/);
+  assert.match(text(await ok("%namespace --default")), /switched to user:alice/);
+});
+ns.run();
+
+const more = suite("tag, show and sql");
+more("should edit tags with %tag and show objects with %show", async () => {
+  assert.match(text(await ok(`%tag add TeamCollabFlow/${runId} reviewed`)), /user tags: exp1, reviewed/);
+  assert.match(text(await ok(`%tag replace TeamCollabFlow/${runId} reviewed approved`)), /user tags: approved, exp1/);
+  assert.match(text(await ok(`%tag remove TeamCollabFlow/${runId} approved`)), /user tags: exp1$/m);
+  const shown = await ok(`%show TeamCollabFlow/${runId}/end`);
+  assert.match(of(shown, "execute_result")[0].data["text/html"], /Step\(&#39;TeamCollabFlow\//);
+  const artifact = await ok(`%show TeamCollabFlow/${runId}/end/2/choice`);
+  assert.is(of(artifact, "execute_result")[0].data["text/plain"], "4");
+  assert.is((await run("%tag add TeamCollabFlow")).reply.ename, "UsageError");
+});
+more("should query with %%sql, bind -o, and refuse writes", async () => {
+  const r = await ok("%%sql -o res\nSELECT flow, count(*) AS n FROM runs GROUP BY flow");
+  assert.match(of(r, "execute_result")[0].data["text/html"], /<th style="text-align:left">n<\/th>/);
+  assert.is(of(await ok("res.rows[0]?.[1]"), "execute_result")[0].data["text/plain"], "2");
+  const refused = await run("%%sql\nDELETE FROM runs");
+  assert.is(refused.reply.status, "error");
+  assert.match(refused.reply.traceback[0], /^SQL refused: /);
+});
+more.run();
+
+const comp = suite("tsflow completion");
+comp("should complete namespaces, flows, run ids and tags in magics and lookups", async () => {
+  assert.ok((await complete("%namespace us")).matches.includes("user:alice"));
+  assert.equal((await complete("%runs Team")).matches, ["TeamCollabFlow"]);
+  assert.ok((await complete("%runs TeamCollabFlow --tag ex")).matches.includes("exp1"));
+  assert.ok((await complete("%run Te")).matches.includes("TeamCollabFlow"));
+  assert.equal((await complete(`Flow("Te`)).matches, ["TeamCollabFlow"]);
+  const runs = await complete(`Run("TeamCollabFlow/`);
+  assert.ok(runs.matches.includes(`TeamCollabFlow/${runId}`), JSON.stringify(runs));
+  assert.is(runs.cursor_start, 5);
+  const t0 = Date.now();
+  await complete(`Run("TeamCollabFlow/`);
+  assert.ok(Date.now() - t0 < 2000);
+});
+comp.after(async () => {
+  await s.close();
+});
+comp.run();
