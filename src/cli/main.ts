@@ -5,7 +5,11 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../util/version.js";
 import { EXIT, reportError } from "./output.js";
-import { preloadFlow } from "./flow-options.js";
+import { datastoreRootArg, preloadFlow, withoutGlobalOptions } from "./flow-options.js";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { discardPrewarmed, prewarmWorker } from "../runtime/worker-pool.js";
+import { resolveDatastoreRoot } from "../store/root.js";
 import { registerRun } from "./commands/run.js";
 import { showFlow } from "./commands/show-flow.js";
 import { showObject } from "./commands/show-object.js";
@@ -25,6 +29,7 @@ export async function main(args: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const cleanups: (() => void)[] = [];
   try {
+    prewarm(args);
     const loaded = (await preloadFlow(args, FILE_COMMANDS)) ?? (await preloadDeployed(args, cleanups));
     const program = buildProgram(loaded, (code) => (exitCode = code));
     await program.parseAsync(args, { from: "user" });
@@ -33,9 +38,21 @@ export async function main(args: string[]): Promise<number> {
     return reportError(err);
   } finally {
     for (const c of cleanups) c();
+    discardPrewarmed();
     await closeClient().catch(() => undefined);
   }
   return exitCode;
+}
+
+// `run` and `resume` start their first worker process now, so its start-up overlaps the CLI's.
+function prewarm(allArgs: string[]): void {
+  const args = withoutGlobalOptions(allArgs);
+  if (args[0] !== "run" && args[0] !== "resume") return;
+  const file = args.slice(1).find((a) => !a.startsWith("-"));
+  if (!file || !/\.(c|m)?[tj]sx?$/.test(file) || !existsSync(file) || args.includes("--help")) return;
+  const flowAt = args.indexOf("--flow");
+  const className = flowAt > 0 ? args[flowAt + 1] : undefined;
+  prewarmWorker({ flowFile: path.resolve(file), datastoreRoot: resolveDatastoreRoot(datastoreRootArg(allArgs)), ...(className ? { className } : {}) });
 }
 
 function buildProgram(loaded: Awaited<ReturnType<typeof preloadFlow>>, setExit: (code: number) => void): Command {

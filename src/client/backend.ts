@@ -6,6 +6,7 @@ import { Datastore } from "../store/datastore.js";
 import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
 import type { ArtifactRef } from "../store/records.js";
 import { RunIndex } from "../index/run-index.js";
+import { ObjectStore } from "../store/object-store.js";
 import { clientState } from "./state.js";
 
 /** The part of the run index the client uses (every listing and lookup of runs goes through it). */
@@ -103,21 +104,10 @@ function createBackend(root: string, parts: BackendParts): ClientBackend {
   };
 }
 
-// TODO(integration): a static import once src/store/object-store.ts is committed.
-const OBJECT_STORE_MODULE = "../store/object-store.js";
-
 function openDefaultIndex(datastore: Datastore): Promise<RunIndexPort> {
   return RunIndex.open(datastore);
 }
 
 function defaultObjectReader(datastore: Datastore): ObjectReaderPort {
-  let store: Promise<ObjectReaderPort> | undefined;
-  return {
-    async get(ref) {
-      store ??= import(OBJECT_STORE_MODULE).then(
-        (mod: { ObjectStore: new (storage: Datastore["storage"]) => ObjectReaderPort }) => new mod.ObjectStore(datastore.storage),
-      );
-      return (await store).get(ref);
-    },
-  };
+  return new ObjectStore(datastore.storage);
 }

@@ -4,7 +4,13 @@
  * boundary, into plain JS values (`SqlValue` in, `unknown[][]` rows out), so the run index never
  * sees a foreign type.
  */
-import { DuckDBInstance, LIST, StatementType, VARCHAR, listValue } from "@duckdb/node-api";
+import type { DuckDBInstance } from "@duckdb/node-api";
+
+// Loaded on first use: importing the native binding costs ~200 ms, and most processes that load
+// tsflow (workers, `tsflow run`) never query the index.
+type DuckModule = typeof import("@duckdb/node-api");
+let duckModule: DuckModule | undefined;
+const duck = (): DuckModule => duckModule!;
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from "@duckdb/node-api";
 
 /** A value bound to a `$n` parameter: scalars, or a list of strings (`VARCHAR[]`). */
@@ -64,7 +70,8 @@ export class Database {
 
   /** Opens an instance (in memory unless `path` is given). */
   static async create(options: DatabaseOptions = {}): Promise<Database> {
-    const instance = await DuckDBInstance.create(options.path ?? ":memory:", configOf(options));
+    duckModule ??= await import("@duckdb/node-api");
+    const instance = await duck().DuckDBInstance.create(options.path ?? ":memory:", configOf(options));
     return new Database(instance, await instance.connect());
   }
 
@@ -108,7 +115,7 @@ export class Database {
     if (extracted.count === 0) return { statements: 0, isQuery: false };
     const ps = await extracted.prepare(0);
     try {
-      return { statements: extracted.count, isQuery: ps.statementType === StatementType.SELECT };
+      return { statements: extracted.count, isQuery: ps.statementType === duck().StatementType.SELECT };
     } finally {
       ps.destroySync();
     }
@@ -151,15 +158,15 @@ function configOf(options: DatabaseOptions): Record<string, string> {
 }
 
 function toDuck(value: SqlValue): DuckDBValue {
-  if (Array.isArray(value)) return listValue([...(value as readonly string[])]);
+  if (Array.isArray(value)) return duck().listValue([...(value as readonly string[])]);
   return value as DuckDBValue;
 }
 
-const VARCHAR_LIST = LIST(VARCHAR);
+let varcharList: DuckDBType | undefined;
 
 // The binder cannot infer the item type of an empty list: name it.
 function typeOf(value: SqlValue): DuckDBType | undefined {
-  return Array.isArray(value) ? VARCHAR_LIST : undefined;
+  return Array.isArray(value) ? (varcharList ??= duck().LIST(duck().VARCHAR)) : undefined;
 }
 
 function fromDuck(value: unknown): unknown {

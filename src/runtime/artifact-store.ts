@@ -8,6 +8,8 @@ import type { ArtifactRef } from "../store/records.js";
 export interface ArtifactStore {
   /** Stores a value; identical values are stored once. @throws ArtifactError when it cannot be stored faithfully. */
   put(value: unknown, context: { artifact: string; step: string }): Promise<ArtifactRef>;
-  /** Loads a stored value synchronously. */
+  /** Loads a stored value synchronously (after `prepare` was awaited for it). */
   loadSync(ref: ArtifactRef): unknown;
+  /** Makes `loadSync` able to decode these refs (loads the Arrow codec only when one is a table). */
+  prepare(refs: Iterable<ArtifactRef>): Promise<void>;
 }

@@ -4,8 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ObjectStore } from "../store/object-store.js";
-import { decodeJson } from "../store/codec/index.js";
-import { readArrowFileSync } from "../store/codec/arrow-sync.js";
+import { arrowCodecSync, decodeJson, loadArrowCodec } from "../store/codec/index.js";
 import type { Datastore } from "../store/datastore.js";
 import { keys } from "../store/layout.js";
 import type { ArtifactRef } from "../store/records.js";
@@ -22,6 +21,12 @@ export function createArtifactStore(ds: Datastore): ArtifactStore {
   };
   return {
     put: (value, context) => objects.put(value, context),
-    loadSync: (ref) => (ref.format === "arrow" ? readArrowFileSync(pathOf(ref)) : decodeJson(readFileSync(pathOf(ref)))),
+    loadSync: (ref) => {
+      const bytes = readFileSync(pathOf(ref));
+      return ref.format === "arrow" ? arrowCodecSync().decodeArrowBytes(bytes) : decodeJson(bytes);
+    },
+    prepare: async (refs) => {
+      for (const ref of refs) if (ref.format === "arrow") return void (await loadArrowCodec());
+    },
   };
 }

@@ -56,6 +56,11 @@ export class FlowInstance {
     }
   }
 
+  /** The refs of the artifacts the task inherited (not yet loaded). */
+  inheritedRefs(): ArtifactRef[] {
+    return [...this.slots.values()].flatMap((s) => (s.ref ? [s.ref] : []));
+  }
+
   /** Sets an artifact as if the step had assigned it (used by `mergeArtifacts`). */
   setFromRef(name: string, ref: ArtifactRef): void {
     this.defineSlot(name, { ref, loaded: false, dirty: false });

@@ -34,6 +34,8 @@ export class ResumePlan {
   static async create(ds: Datastore, graph: FlowGraph, originRunId: string, step?: string): Promise<ResumePlan> {
     const flow = graph.flow;
     if (!(await ds.readRun(flow, originRunId))) throw new UsageError(`Run('${flow}/${originRunId}') does not exist: pass an existing run with --origin-run-id.`);
+    // A runtime killed mid-run may not have told the run index how far the origin got.
+    await ds.notifyRunChanged(flow, originRunId);
     const origin = await readOrigin(ds, flow, originRunId);
     const resumeStep = step ?? firstUnfinished(graph, origin);
     if (!resumeStep) throw new UsageError(`Run ${flow}/${originRunId} was successful: name the step to re-run from, e.g. tsflow resume <file> end.`);

@@ -8,7 +8,7 @@ import { TASK_STATE } from "../flow/markers.js";
 import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
-import type { ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
+import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
 import { StepError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
@@ -37,8 +37,10 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   let outcome: TaskOutcome;
   try {
     const instance = await prepareInstance(spec, ctx, node);
-    const inputs = node.isJoin ? makeInputs(await readParents(spec, ctx), ctx.store) : undefined;
+    const parents = node.isJoin ? await readParents(spec, ctx) : [];
+    const inputs = node.isJoin ? makeInputs(parents, ctx.store) : undefined;
     const listRefs = spec.input ? await readAddress(ctx, spec, spec.input) : undefined;
+    await ctx.store.prepare(allRefs(spec, instance, listRefs, ...parents.map((p) => p.refs)));
     const state = attachState(instance, spec, node, ctx, listRefs);
     const args = inputs ? [inputs] : [];
     await captureOutput(log.sink, () => runWithTask(taskInfo(spec), () => runStep(instance.flow, args, node, spec)));
@@ -47,6 +49,9 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
     outcome = await fail(err, spec, node, ctx, log, startedAt);
   }
   await log.flush();
+  // The end task's outcome decides the run's: tell the run index now, not only when the runtime
+  // records the run's status (it may be killed in between).
+  if (node.type === "end") await ds.notifyRunChanged(spec.flow, spec.runId);
   return outcome;
 }
 
@@ -74,6 +79,12 @@ async function prepareInstance(spec: TaskSpec, ctx: TaskContext, node: GraphNode
     instance.bindArtifacts(await ctx.datastore.readArtifacts(spec.flow, spec.runId, p.step, p.taskId, p.attempt));
   }
   return instance;
+}
+
+function allRefs(spec: TaskSpec, instance: FlowInstance, ...more: (ArtifactsRecord | undefined)[]): ArtifactRef[] {
+  const refs = [...Object.values(spec.parameters), ...instance.inheritedRefs()];
+  for (const m of more) if (m) refs.push(...Object.values(m));
+  return refs;
 }
 
 function readAddress(ctx: TaskContext, spec: TaskSpec, a: { step: string; taskId: string; attempt: number }): Promise<ArtifactsRecord> {

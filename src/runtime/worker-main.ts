@@ -11,7 +11,7 @@ import { WORKER_CONFIG_ENV, type FromWorker, type ToWorker, type WorkerConfig } 
 
 // The runtime may go away first (a usage error before the first task): then there is no one to tell.
 const send = (message: FromWorker) => {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 };
 
 async function main(): Promise<void> {

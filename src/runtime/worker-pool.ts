@@ -70,20 +70,7 @@ export class WorkerPoolExecutor implements TaskExecutor {
 
   private spawn(): Worker {
     const config: WorkerConfig = { flowFile: this.options.flowFile, className: this.options.className, datastoreRoot: this.options.datastore.location };
-    const child = fork(workerEntry(), [], {
-      env: { ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      execArgv: process.execArgv,
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.on("message", (m: FromWorker) => {
-        if (m.type === "ready") resolve();
-        if (m.type === "load-failed") reject(new Error(m.message));
-      });
-      child.once("exit", (code) => reject(new Error(`the worker process exited with code ${code} while starting`)));
-    });
-    ready.catch(() => {});
-    return { child, ready, busy: false };
+    return adoptPrewarmed(config) ?? startWorker(config);
   }
 
   private dispatch(worker: Worker, spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
@@ -118,10 +105,60 @@ export class WorkerPoolExecutor implements TaskExecutor {
     const existing = await ds.readDone(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt).catch(() => undefined);
     if (existing) return { success: existing.success, next: existing.next, ...(existing.exception ? { exception: existing.exception } : {}) };
     const now = Date.now();
-    await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, success: false, startedAt: now, finishedAt: now, pid: process.pid, next: [], exception });
-    if (!this.closed) this.workers.splice(this.workers.findIndex((w) => w.child.exitCode !== null || w.child.signalCode !== null), 1);
+    const dead = this.workers.findIndex((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+    if (!this.closed && dead >= 0) this.workers.splice(dead, 1);
+    // If even this record cannot be written (disk full), the attempt still has no outcome file,
+    // which reads as "not successful": report the failure rather than hang the run.
+    await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, success: false, startedAt: now, finishedAt: now, pid: process.pid, next: [], exception })
+      .catch((err: Error) => (exception.message += ` (and its failure could not be recorded: ${err.message})`));
     return { success: false, next: [], exception };
   }
+}
+
+function startWorker(config: WorkerConfig): Worker {
+  const child = fork(workerEntry(), [], {
+    env: { ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: process.execArgv,
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: FromWorker) => {
+      if (m.type === "ready") resolve();
+      if (m.type === "load-failed") reject(new Error(m.message));
+    });
+    child.once("exit", (code) => reject(new Error(`the worker process exited with code ${code} while starting`)));
+  });
+  ready.catch(() => {});
+  return { child, ready, busy: false };
+}
+
+let prewarmed: { config: WorkerConfig; worker: Worker } | undefined;
+
+/**
+ * Starts a worker for a flow file before the runtime needs it (the CLI calls this first thing), so
+ * the worker's start-up overlaps the CLI's own; the pool adopts it when the file and root match.
+ */
+export function prewarmWorker(config: WorkerConfig): void {
+  if (prewarmed) return;
+  prewarmed = { config, worker: startWorker(config) };
+  prewarmed.worker.child.unref();
+  prewarmed.worker.child.channel?.unref();
+}
+
+/** Stops a prewarmed worker nobody adopted (the command ended before running anything). */
+export function discardPrewarmed(): void {
+  prewarmed?.worker.child.kill("SIGKILL");
+  prewarmed = undefined;
+}
+
+function adoptPrewarmed(config: WorkerConfig): Worker | undefined {
+  const p = prewarmed;
+  if (!p || p.config.flowFile !== config.flowFile || p.config.datastoreRoot !== config.datastoreRoot) return undefined;
+  if (p.config.className && p.config.className !== config.className) return undefined;
+  prewarmed = undefined;
+  p.worker.child.ref();
+  p.worker.child.channel?.ref();
+  return p.worker;
 }
 
 function workerEntry(): string {

@@ -14,7 +14,8 @@ export type FromWorker =
 /** How a worker learns what to load (passed in its environment). */
 export interface WorkerConfig {
   flowFile: string;
-  className: string;
+  /** The flow class; when absent, the file's only flow. */
+  className?: string;
   datastoreRoot: string;
 }
 

@@ -10,8 +10,7 @@ import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { DatastoreError, UsageError, isTsflowError } from "../util/errors.js";
 import {
-  artifactFormat, decodeJson, describeType, encodeArrowTable, encodeJson, previewArrowFile, previewTable,
-  readArrowFile, readArrowStream, type ArrowPreview, type ArtifactContext,
+  artifactFormat, decodeJson, describeType, encodeJson, loadArrowCodec, type ArrowPreview, type ArtifactContext,
 } from "./codec/index.js";
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";
@@ -93,6 +92,7 @@ export class ObjectStore {
     if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
     const key = keys.object(ref.sha);
     const file = await this.openLocal(key, ref.sha);
+    const { previewArrowFile, previewTable, readArrowStream } = await loadArrowCodec();
     if (file) return previewArrowFile(file, rows);
     return previewTable(await readArrowStream(await this.openStream(key, ref.sha)), rows);
   }
@@ -108,7 +108,7 @@ export class ObjectStore {
   // The address is known only after the last byte: stream to a staging file while hashing, then
   // rename into place, or drop the staged copy when the object exists already.
   private async putArrow(value: unknown, ctx: ArtifactContext): Promise<Stored> {
-    const chunks = encodeArrowTable(value, ctx);
+    const chunks = (await loadArrowCodec()).encodeArrowTable(value, ctx);
     const first = chunks.next(); // refusals surface before anything is opened
     const staged = await this.storage.openWriteStream(STAGING_KEY);
     try {
@@ -125,6 +125,7 @@ export class ObjectStore {
 
   private async getArrow(key: string, sha: string): Promise<unknown> {
     const file = await this.openLocal(key, sha);
+    const { readArrowFile, readArrowStream } = await loadArrowCodec();
     return file ? readArrowFile(file) : readArrowStream(await this.openStream(key, sha));
   }
 

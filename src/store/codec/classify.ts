@@ -2,7 +2,7 @@
  * Classification of artifact values: which stored kind an object is, decided from its prototype
  * (O(1), no traversal). The JSON encoder dispatches on it and `describeType` names it.
  */
-import { Table, isArrowTable } from "apache-arrow";
+import { isArrowTable } from "./arrow-detect.js";
 import { TYPED_ARRAYS } from "./binary.js";
 
 /**
@@ -24,7 +24,6 @@ const BUILTINS = new Map<object, ObjectKind>([
   [Buffer.prototype, "Buffer"],
   [ArrayBuffer.prototype, "ArrayBuffer"],
   [DataView.prototype, "DataView"],
-  [Table.prototype, "arrow.Table"],
   ...Object.entries(TYPED_ARRAYS).map(([name, ctor]) => [ctor.prototype, name as ObjectKind] as const),
 ]);
 

@@ -4,11 +4,12 @@
  * tagged JSON (`json-codec.ts`, which specifies the encoding). This folder is the only place in
  * tsflow that imports apache-arrow.
  */
-import { isArrowTable } from "apache-arrow";
+import { isArrowTable } from "./arrow-detect.js";
 
 export { encodeJson, decodeJson } from "./json-codec.js";
-export { decodeArrowBytes, encodeArrowTable, readArrowFile, readArrowStream, type ReadArrowOptions } from "./arrow-codec.js";
-export { previewArrowFile, previewTable, type ArrowPreview } from "./arrow-preview.js";
+export type { ReadArrowOptions } from "./arrow-codec.js";
+export type { ArrowPreview } from "./arrow-preview.js";
+export { loadArrowCodec, arrowCodecSync } from "./arrow-lazy.js";
 export { describeType } from "./classify.js";
 export type { ArtifactContext } from "./refusal.js";
 

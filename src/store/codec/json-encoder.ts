@@ -6,7 +6,7 @@
  * and strings are not copied. An encoder is used once: after a refusal its state is discarded.
  */
 import { types } from "node:util";
-import { isArrowRecordBatch, isArrowVector } from "apache-arrow";
+import { isArrowRecordBatch, isArrowVector } from "./arrow-detect.js";
 import type { ArtifactError } from "../../util/errors.js";
 import { bytesToBase64 } from "./binary.js";
 import { classifyObject, constructorName, type ObjectKind } from "./classify.js";
