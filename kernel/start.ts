@@ -10,6 +10,7 @@ import { createBuiltinRegistry } from "./magics/builtin/index.js";
 import { ExecuteHandler, type ExecuteDeps } from "./execute/execute-handler.js";
 import type { ExtraCompleter } from "./code-intel.js";
 import { connectLibrary } from "./tsflow/connect.js";
+import { cellModule } from "./tsflow/cell-module.js";
 import { elsewhereHint } from "./tsflow/elsewhere.js";
 import { captureStdio } from "./execute/stdio-capture.js";
 import { History } from "./history.js";
@@ -48,7 +49,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   // Loading the library (DuckDB, Arrow) happens while the user looks at the notebook; cells wait for it.
   const exports = library ? await importLibrary() : undefined;
   if (exports) {
-    provideModule("tsflow", exports);
+    provideModule("tsflow", cellModule(exports, () => execute.activeCell));
     const api = connectLibrary(exports, registry, completers);
     if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
   }

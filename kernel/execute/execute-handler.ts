@@ -12,6 +12,7 @@ import type { Request } from "../server/kernel-server.js";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import { runCell, type CellRunnerDeps } from "./cell-runner.js";
 import { routeStreams } from "./stdio-capture.js";
+import type { ActiveCell } from "../tsflow/cell-module.js";
 
 /** What the execute handler works with. */
 export interface ExecuteDeps extends CellRunnerDeps {
@@ -36,12 +37,18 @@ export class ExecuteHandler {
   private count = 0;
   private abortThrough = 0;
   private controller: AbortController | undefined;
+  private active: ActiveCell | undefined;
 
   constructor(private readonly deps: ExecuteDeps) {}
 
   /** The number of the last cell that stored history. */
   get executionCount(): number {
     return this.count;
+  }
+
+  /** The cell running now: where library code shows output, and its interrupt signal. */
+  get activeCell(): ActiveCell | undefined {
+    return this.active;
   }
 
   /** Interrupts the running cell: aborts its magic and wakes a pending top-level await. */
@@ -64,8 +71,10 @@ export class ExecuteHandler {
     if (store) this.deps.history.add({ line: count, input: code });
     await this.deps.ready;
     const controller = (this.controller = new AbortController());
-    const error = await runCell(code, this.deps, this.output(req, count, silent, store), controller.signal);
-    if (this.controller === controller) this.controller = undefined;
+    const out = this.output(req, count, silent, store);
+    this.active = { out, signal: controller.signal };
+    const error = await runCell(code, this.deps, out, controller.signal);
+    if (this.controller === controller) [this.controller, this.active] = [undefined, undefined];
     if (!error) {
       req.reply("execute_reply", { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
       return;

@@ -1,7 +1,7 @@
 /** `%run <FlowClass> [--<param> value]... [--tag T]...`: runs a flow class defined in an earlier cell. */
-import type { RunEventLike, TsflowApi } from "../../tsflow/api.js";
-import { RunProgress } from "../../tsflow/progress.js";
-import type { Magic, MagicContext } from "../magic.js";
+import type { TsflowApi } from "../../tsflow/api.js";
+import { attachRunDisplay } from "../../tsflow/run-display.js";
+import type { Magic } from "../magic.js";
 import { UsageError } from "../usage-error.js";
 
 const usage = "%run <FlowClass> [--<parameter> <value>]... [--tag <tag>]...";
@@ -20,37 +20,20 @@ export function runMagic(api: TsflowApi): Magic {
       const name = call.args.positionals[0] as string;
       const flowClass = ctx.locals[name];
       if (!isFlowClass(flowClass)) throw new UsageError(`no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`, usage);
-      const progress = new RunProgress(ctx.out, name);
-      const printer = outputPrinter(ctx);
+      const display = attachRunDisplay(ctx.out, name);
       try {
         const run = await api.runFlow(flowClass, {
           params: call.args.extra,
           tags: (call.args.options["tag"] as string[] | undefined) ?? [],
           signal: ctx.signal,
-          onEvent: (e) => {
-            progress.onEvent(e);
-            printer(e);
-          },
+          onEvent: display.onEvent,
         });
-        progress.flush();
-        progress.close();
+        display.close();
         await ctx.out.result(run);
       } finally {
-        progress.close();
+        display.close();
       }
     },
     completeArgs: ({ words, locals }) => (words.length === 0 ? Object.keys(locals).filter((k) => isFlowClass(locals[k])) : ["--tag"]),
-  };
-}
-
-/** Prints each task's output as `[step/task] line`, whole lines only. */
-function outputPrinter(ctx: MagicContext): (e: RunEventLike) => void {
-  const partial = new Map<string, string>();
-  return (e) => {
-    if (e.type !== "task-output" || e.text === undefined) return;
-    const key = `${e.step}/${e.taskId}`;
-    const lines = ((partial.get(key) ?? "") + e.text).split("\n");
-    partial.set(key, lines.pop() ?? "");
-    if (lines.length) ctx.out.print(lines.map((l) => `[${key}] ${l}\n`).join(""));
   };
 }

@@ -115,7 +115,26 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
   await complete(`Run("TeamCollabFlow/`);
   assert.ok(Date.now() - t0 < 2000);
 });
-comp.after(async () => {
+comp.run();
+
+const stop = suite("interrupting a flow");
+stop("should stop a %run flow on interrupt, mark the run failed (status failed) and keep the kernel", async () => {
+  await ok(`class SlowFlow extends FlowSpec {
+  @step async start() { console.log("sleeping"); await new Promise((r) => setTimeout(r, 30_000)); this.next(this.end); }
+  @step end() {}
+}`);
+  const r = await s.send({ op: "interrupt_during", code: "%run SlowFlow", delay: 1.5 });
+  assert.is(r["reply"].ename, "KeyboardInterrupt", JSON.stringify(r));
+  assert.ok(r["ms"] < 5000, `interrupt took ${r["ms"]} ms`);
+  const cell = await s.send({ op: "interrupt_during", code: "await runFlow(SlowFlow)", delay: 1.5 });
+  assert.is(cell["reply"].ename, "KeyboardInterrupt");
+  assert.ok(cell["iopub"].some((m: any) => m.msg_type === "display_data" && /SlowFlow/.test(m.content.data["text/plain"])), "runFlow in a cell shows progress");
+  await new Promise((r) => setTimeout(r, 1000));
+  const runs = await ok("import { listRuns } from 'tsflow';\n(await listRuns('SlowFlow')).map((r) => [r.successful, r.finished, r.toJSON().status])");
+  assert.match(of(runs, "execute_result")[0].data["text/plain"], /\[ false, \w+, 'failed' \], \[ false, \w+, 'failed' \]/, JSON.stringify(runs.iopub));
+  assert.is((await ok("1 + 1")).reply.status, "ok");
+});
+stop.after(async () => {
   await s.close();
 });
-comp.run();
+stop.run();

@@ -1,0 +1,36 @@
+/**
+ * The `tsflow` module as cell code sees it: the kernel's own instance, except that `runFlow` called
+ * from a cell stops when the kernel is interrupted (the run is recorded as failed and can be resumed)
+ * and, unless the caller handles events itself, shows live progress and task output in the cell.
+ */
+import type { MagicOutput } from "../magics/magic.js";
+import type { RunEventLike } from "./api.js";
+import { attachRunDisplay } from "./run-display.js";
+
+/** The cell that is running now, if any. */
+export interface ActiveCell {
+  out: MagicOutput;
+  signal: AbortSignal;
+}
+
+type RunFlow = (flowClass: unknown, options?: { signal?: AbortSignal; onEvent?: (e: RunEventLike) => void }) => Promise<unknown>;
+
+/** A copy of `exports` whose `runFlow` is tied to the running cell. */
+export function cellModule(exports: Record<string, unknown>, activeCell: () => ActiveCell | undefined): Record<string, unknown> {
+  const runFlow = exports["runFlow"] as RunFlow | undefined;
+  if (typeof runFlow !== "function") return exports;
+  const wrapped: RunFlow = async (flowClass, options = {}) => {
+    const cell = activeCell();
+    if (!cell) return runFlow(flowClass, options);
+    const signal = options.signal ? AbortSignal.any([options.signal, cell.signal]) : cell.signal;
+    if (options.onEvent) return runFlow(flowClass, { ...options, signal });
+    const display = attachRunDisplay(cell.out, (flowClass as { name?: string }).name ?? "flow");
+    try {
+      return await runFlow(flowClass, { ...options, signal, onEvent: display.onEvent });
+    } finally {
+      display.close();
+    }
+  };
+  Object.defineProperty(wrapped, "name", { value: "runFlow" });
+  return Object.freeze({ ...exports, runFlow: wrapped });
+}
