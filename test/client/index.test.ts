@@ -12,7 +12,7 @@ import { installBackend } from "../../src/client/backend.js";
 import { clientState } from "../../src/client/state.js";
 import { launchRun } from "../../src/runtime/launch.js";
 import { createArtifactStore } from "../../src/runtime/datastore-artifacts.js";
-import { TeamCollabFlow } from "../_helpers/client-flows.js";
+import { TeamCollabFlow } from "../../examples/team-collab.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
 
