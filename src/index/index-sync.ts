@@ -24,6 +24,8 @@ import { toStageRow } from "./run-row.js";
 export const COMPACT_AFTER = 256;
 /** How long a reader waits for another process that is rebuilding a damaged index. */
 const RECOVER_WAIT_MS = 120_000;
+/** How long an event announcing a run that does not exist yet is re-read before it is given up. */
+const PENDING_MS = 10 * 60_000;
 
 /** Keeps one in-memory index in step with a datastore root. */
 export class IndexSync {
@@ -174,19 +176,26 @@ export class IndexSync {
     const fresh = names.filter((n) => !this.applied.has(n));
     if (fresh.length === 0) return false;
     const events = await mapLimit(fresh, 32, (n) => readJournalEvent(this.ds.storage, n).catch(() => null));
-    await this.reread(uniqueRuns(events));
-    for (const name of fresh) this.applied.add(name);
+    const found = await this.reread(uniqueRuns(events));
+    fresh.forEach((name, i) => {
+      const e = events[i];
+      // A run is announced just before its run.json is created: until the run appears (or the
+      // announcement is old enough that its writer surely died), the event stays pending.
+      const early = e && !found.has(`${e.flow}/${e.runId}`) && Date.now() - eventTime(name) < PENDING_MS;
+      if (!early) this.applied.add(name);
+    });
     return events.includes(undefined);
   }
 
-  /** Re-reads some runs from the datastore and replaces their rows. */
-  private async reread(runs: RunKey[]): Promise<void> {
-    if (runs.length === 0) return;
+  /** Re-reads some runs from the datastore and replaces their rows; returns the runs that exist. */
+  private async reread(runs: RunKey[]): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
     const { found } = await readRuns(this.ds, runs);
     await this.db.append("stage_keys", runs.map((r) => [r.flow, r.runId]));
     await this.db.append("stage_runs", found.map(toStageRow));
     await this.db.run(MERGE_STAGED);
     this.version++;
+    return new Set(found.map((f) => `${f.flow}/${f.runId}`));
   }
 
   private async replaceAll(keys: RunKey[], rows: ReturnType<typeof toStageRow>[]): Promise<void> {
@@ -210,6 +219,11 @@ export class IndexSync {
   private lockFile(): string {
     return path.join(path.dirname(this.file!), "compact.lock");
   }
+}
+
+/** When a journal event was written (epoch ms), from its name `<micros>-<pid>-<rand>.json`. */
+function eventTime(name: string): number {
+  return Number(name.split("-")[0]) / 1000 || 0;
 }
 
 /** Runs named by journal events, without duplicates (damaged events are skipped). */

@@ -44,6 +44,9 @@ export class Datastore {
   /** Creates a run with a fresh unique id; writes its record and its first tag revision. */
   async createRun(record: NewRunRecord, userTags: readonly string[]): Promise<RunRecord> {
     for (let id = nextRunId(); ; id = bumpRunId(id)) {
+      // Announced before it exists: a runtime killed right after run.json still leaves the event
+      // that makes the run index read the run (the index keeps such an event pending until it appears).
+      await notifyRunChanged(this.storage, { flow: record.flow, runId: id });
       const full: RunRecord = { ...record, runId: id, createdAt: Date.now() };
       if (await this.storage.write(keys.run(record.flow, id), json(full), { ifAbsent: true })) {
         const tags: TagsRecord = { rev: 0, userTags: [...new Set(userTags)], updatedAt: full.createdAt };

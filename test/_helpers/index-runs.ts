@@ -2,6 +2,7 @@
 import { Datastore } from "../../src/store/datastore.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
 import type { RunRecord } from "../../src/store/records.js";
+import { deleteJournalEvents, listJournal, readJournalEvent } from "../../src/store/journal.js";
 
 /** How a made-up run ends. */
 export type Outcome = "successful" | "failed" | "running";
@@ -37,6 +38,7 @@ export async function makeRun(ds: Datastore, o: MakeRunOptions = {}): Promise<Ru
     await ds.writeStatus(flow, run.runId, { state: outcome, finishedAt: Date.now() });
   }
   if (o.notify ?? true) await ds.notifyRunChanged(flow, run.runId);
+  else await forgetRun(ds, flow, run.runId);
   return run;
 }
 
@@ -48,4 +50,12 @@ export async function writeTask(ds: Datastore, run: RunRecord, step: string, suc
   const ref = { sha: "a".repeat(64), size: 2, format: "json" as const, createdAt: now, type: "number" };
   await ds.writeArtifacts(flow, runId, step, "1", 0, { choice: ref, _graph: ref });
   await ds.writeDone(flow, runId, step, "1", { attempt: 0, success, startedAt: now, finishedAt: now + 1, pid: process.pid, next: [] });
+}
+
+/** Deletes a run's journal events (createRun announces every run): a run copied in by hand, never journaled. */
+async function forgetRun(ds: Datastore, flow: string, runId: string): Promise<void> {
+  for (const name of await listJournal(ds.storage)) {
+    const e = await readJournalEvent(ds.storage, name);
+    if (e?.flow === flow && e.runId === runId) await deleteJournalEvents(ds.storage, [name]);
+  }
 }
