@@ -6,18 +6,28 @@
 import { describeNamespace, isClientObject, type ClientObjectLike } from "../tsflow/api.js";
 import type { Formatter, MimeBundle } from "./mime-bundle.js";
 import { renderTable } from "./table.js";
+import { graphSvg } from "./graph-svg.js";
+import { flowGraphOf } from "../tsflow/flow-graph.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 const PREVIEW_ROWS = 10;
 
-/** The formatter for tsflow values; returns undefined for anything else. */
-export const tsflowFormatter: Formatter = (value) => {
+/** The formatter for tsflow values (given the library's `FlowSpec`); undefined for anything else. */
+export const tsflowFormatter = (flowSpec: Function): Formatter => (value) => {
+  if (typeof value === "function" && value.prototype instanceof flowSpec) return flowClassBundle(value);
   if (isClientObject(value)) return objectBundle(value);
   if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
   if (isArrowTable(value)) return arrowPreview(value);
   return undefined;
 };
+
+/** A flow class: its step graph as a picture. */
+export function flowClassBundle(flowClass: Function): MimeBundle {
+  const steps = flowGraphOf(flowClass);
+  const text = `[class ${flowClass.name}: ${steps.map((s) => `${s.name} -> ${s.next.join(", ") || "(end)"}`).join("; ")}]`;
+  return { "image/svg+xml": graphSvg(flowClass.name, steps), "text/plain": text };
+}
 
 /** One object: its fields, captioned `Run('F/1') · namespace user:alice`. */
 export function objectBundle(obj: ClientObjectLike): MimeBundle {

@@ -44,6 +44,11 @@ flows("should run a flow with runFlow in a cell and display the Run richly", asy
   const r = await ok("await runFlow(TeamCollabFlow, { tags: ['exp2'] })");
   assert.match(of(r, "execute_result")[0].data["text/html"], /read in namespace/);
 });
+flows("should draw a flow class as an SVG graph", async () => {
+  const data = of(await ok("TeamCollabFlow"), "execute_result")[0].data;
+  assert.match(data["image/svg+xml"], /<svg [^>]*class="tsflow-graph"/);
+  assert.is(data["text/plain"], "[class TeamCollabFlow: start -> end; end -> (end)]");
+});
 flows("should refuse %run of something that is not a flow class", async () => {
   const r = await run("%run NotAFlow");
   assert.is(r.reply.ename, "UsageError");
