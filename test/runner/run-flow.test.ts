@@ -1,0 +1,83 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { readdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { runFlow, useDatastore, closeClient, namespace, Run, RunFailedError, GraphError, FlowSpec, step } from "tsflow";
+import { BranchFlow } from "../_fixtures/flows/branch-join.js";
+import { ResumeFlow } from "../_fixtures/flows/fail-resume.js";
+import { fixture, tsflow } from "../_helpers/cli.js";
+import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
+import { rejects } from "../_helpers/assert-rejects.js";
+
+const run = suite("runFlow");
+let root = "";
+run.before.each(async () => {
+  root = await makeTempDir();
+  process.env.TSFLOW_USER = "alice";
+  useDatastore(root);
+});
+run.after.each(async () => {
+  await closeClient();
+  await removeTempDir(root);
+});
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  }
+  return out.sort();
+}
+
+run("should return the finished Run, readable whatever the namespace", async () => {
+  namespace("user:someone-else");
+  const r = await runFlow(BranchFlow, { onEvent: () => {} });
+  assert.is(r.successful, true);
+  assert.is(await r.data.total, 12);
+  assert.is(await r.data.shared, "same");
+  namespace(null);
+  assert.is((await Run(r.pathspec)).id, r.id);
+});
+
+run("should write the same datastore records as the worker-process runtime", async () => {
+  const inProcess = await runFlow(BranchFlow, { onEvent: () => {} });
+  const cli = await tsflow(["run", fixture("branch-join.ts")], { root });
+  assert.is(cli.code, 0, cli.stderr);
+  const base = (id: string) => join(root, "flows", "BranchFlow", "runs", id);
+  assert.equal(await files(base(inProcess.id)), await files(base(runIdFrom(cli.stdout))));
+  const ds = datastoreAt(root);
+  for (const [s, t] of [["start", "1"], ["join", "4"], ["end", "5"]] as const) {
+    const a = await ds.readArtifacts("BranchFlow", inProcess.id, s, t, 0);
+    const b = await ds.readArtifacts("BranchFlow", runIdFrom(cli.stdout), s, t, 0);
+    assert.equal(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.sha])), Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.sha])));
+  }
+});
+
+run("should reject a failed run with RunFailedError, and resume it", async () => {
+  process.env.FAIL_AT = "3";
+  const err = await rejects(runFlow(ResumeFlow, { onEvent: () => {} }), RunFailedError, "failing on 3");
+  delete process.env.FAIL_AT;
+  const origin = (err as RunFailedError).pathspec.split("/")[1]!;
+  const resumed = await runFlow(ResumeFlow, { resume: { originRunId: origin }, onEvent: () => {} });
+  assert.is(await resumed.data.sum, 60);
+  assert.is(resumed.originPathspec, `ResumeFlow/${origin}`);
+});
+
+run("should refuse a bad graph before creating any run", async () => {
+  class Broken extends FlowSpec {
+    @step start() {}
+    @step end() {}
+  }
+  await rejects(runFlow(Broken), GraphError, "Step *start* does not call this.next()");
+  assert.equal(await datastoreAt(root).listFlows(), []);
+});
+
+run("should stop on abort and record the run as failed", async () => {
+  const controller = new AbortController();
+  const pending = runFlow(ResumeFlow, { signal: controller.signal, onEvent: (e) => { if (e.type === "task-finished" && e.step === "start") controller.abort(); } });
+  const err = await rejects(pending, RunFailedError, "interrupted");
+  const id = (err as RunFailedError).pathspec.split("/")[1]!;
+  assert.is((await datastoreAt(root).readStatus("ResumeFlow", id))!.state, "failed");
+});
+run.run();
