@@ -88,7 +88,9 @@ export class WorkerPoolExecutor implements TaskExecutor {
         if (m.type === "done") settle(m.outcome);
       };
       const onExit = (code: number | null, signal: string | null) => {
-        const why = signal === "SIGKILL" && timer === undefined ? `it was killed after its @timeout` : `code ${code ?? signal}`;
+        const why = signal === "SIGKILL" && timer === undefined ? `it was killed after its @timeout`
+          : signal === "SIGABRT" || code === 134 ? `${signal ?? code}: most likely out of memory; raise ${HEAP_ENV}`
+          : `code ${code ?? signal}`;
         void this.recordLoss(spec, `the worker process running the task exited (${why}): a crash, process.exit() or running out of memory`).then(settle);
       };
       child.on("message", onMessage);
@@ -115,11 +117,19 @@ export class WorkerPoolExecutor implements TaskExecutor {
   }
 }
 
+/** Caps a worker's JavaScript heap (MB), so a step that allocates without end fails alone, early. */
+export const HEAP_ENV = "TSFLOW_WORKER_MAX_OLD_SPACE_MB";
+
+function heapLimit(): string[] {
+  const mb = Number(process.env[HEAP_ENV]);
+  return Number.isInteger(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
+
 function startWorker(config: WorkerConfig): Worker {
   const child = fork(workerEntry(), [], {
     env: { ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...heapLimit()],
   });
   const ready = new Promise<void>((resolve, reject) => {
     child.on("message", (m: FromWorker) => {
