@@ -1,0 +1,112 @@
+// CI for the example notebooks: every notebook in notebooks/ is executed by Debian's nbclient through
+// the installed kernelspec (a temp prefix), with a fresh datastore, and its outputs are checked.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { installKernelSpec } from "../../kernel/kernelspec/install.js";
+import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+
+const NOTEBOOKS = fileURLToPath(new URL("../../notebooks/", import.meta.url));
+const RUNNER = fileURLToPath(new URL("../_helpers/run_notebook.py", import.meta.url));
+
+interface Output {
+  output_type: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+  ename?: string;
+  traceback?: string[];
+}
+interface Cell {
+  cell_type: string;
+  source: string;
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+
+/** Executes one notebook; returns its code cells with outputs. */
+async function execute(name: string): Promise<Cell[]> {
+  const dir = await makeTempDir("tsflow-nb-");
+  try {
+    await installKernelSpec({ prefix: dir, name: "tsflow-test" });
+    const out = join(dir, name);
+    const env: NodeJS.ProcessEnv = { ...process.env, JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), TSFLOW_DATASTORE_ROOT: join(dir, "datastore"), TSFLOW_USER: "alice" };
+    delete env["TSFLOW_PRODUCTION_TOKEN"];
+    const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, join(NOTEBOOKS, name), "tsflow-test", NOTEBOOKS, out], { env, timeout: 300_000 }).catch((e: { stderr?: string; stdout?: string }) => e);
+    const nb = JSON.parse(await readFile(out, "utf8")) as { cells: (Cell & { source: string | string[] })[] };
+    const cells = nb.cells.filter((c) => c.cell_type === "code").map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source }));
+    const failed = run instanceof Error ? `${run.message}\n${(run as { stderr?: string }).stderr ?? ""}` : "";
+    assert.is(failed, "", `${name} failed:\n${failed}`);
+    return cells;
+  } finally {
+    await removeTempDir(dir);
+  }
+}
+
+// nbformat stores multi-line strings as lists of lines.
+const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : (v ?? ""));
+const text = (c: Cell | undefined) => (c?.outputs ?? []).map((o) => str(o.text ?? o.data?.["text/plain"]) || (o.traceback ?? []).join("\n")).join("\n");
+const html = (c: Cell | undefined) => (c?.outputs ?? []).map((o) => str(o.data?.["text/html"])).join("\n");
+const cellWith = (cells: Cell[], start: string) => {
+  const cell = cells.find((c) => c.source.startsWith(start));
+  assert.ok(cell, `no cell starting with ${start}`);
+  return cell as Cell;
+};
+
+const all = suite("notebooks/");
+all("should hold the two example notebooks", () => {
+  const names = readdirSync(NOTEBOOKS).filter((n) => n.endsWith(".ipynb")).sort();
+  assert.equal(names, ["sql-and-display.ipynb", "team-collab.ipynb"]);
+});
+all.run();
+
+const team = suite("team-collab.ipynb");
+team("should walk the seed scenario with the expected outputs", async () => {
+  const cells = await execute("team-collab.ipynb");
+  assert.ok(cells.every((c, i) => c.execution_count === i + 1), "every cell ran, numbered in order");
+  assert.ok(cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")), "only tagged cells fail");
+  assert.match(text(cellWith(cells, "process.env.TSFLOW_USER")), /'user:alice'/);
+  assert.match(str(cellWith(cells, "class TeamCollabFlow").outputs?.[0]?.data?.["image/svg+xml"]), /<svg /);
+  const run = cellWith(cells, "%run TeamCollabFlow");
+  assert.match(text(run), /\[start\/1\] current\.username: alice/);
+  assert.match(text(run), /succeeded · 2 tasks done/);
+  assert.match(html(run), /Run\(&#39;TeamCollabFlow\/\d+&#39;\)/);
+  assert.match(text(cells.find((c) => c.source === "%namespace")), /Current namespace: user:alice/);
+  assert.match(html(cellWith(cells, "const run = await Flow")), /read in namespace user:alice/);
+  assert.match(text(cellWith(cells, "await run!.data.choice")), /^[1-5]$/);
+  const mismatch = cellWith(cells, 'await Flow("TeamCollabFlow").latestSuccessfulRun');
+  assert.is(mismatch.outputs?.[0]?.ename, "NamespaceMismatchError");
+  assert.match(text(mismatch), /Object not in the current namespace/);
+  assert.match(text(mismatch), /Found 2 runs of TeamCollabFlow in other namespaces: (user:alice \(1 run\), user:teammate \(1 run\)|user:teammate \(1 run\), user:alice \(1 run\))/);
+  assert.match(text(mismatch), /Use %namespace user:\w+ to switch there/);
+  assert.match(text(cellWith(cells, "%namespace user:teammate")), /true/);
+  assert.match(text(cellWith(cells, "%namespace --global\nconst theirs")), /[1-5]/);
+  assert.match(text(cellWith(cells, 'process.env.TSFLOW_PRODUCTION_TOKEN')), /production:seed-token/);
+  assert.not.match(text(cellWith(cells, 'process.env.TSFLOW_PRODUCTION_TOKEN')), /user:/);
+  assert.match(html(cellWith(cells, "%%with_namespace production:seed-token")), /read in namespace production:seed-token/);
+  assert.match(text(cells.find((c) => c.source === "%run AccessOtherNamespace")), /back to namespace: user:alice/);
+  assert.match(text(cellWith(cells, "%run AccessOtherNamespace --other-namespace")), /switched to namespace: user:teammate/);
+  assert.match(text(cellWith(cells, 'const aon = ')), /true/);
+  assert.match(text(cellWith(cells, "%namespaces")), /user:teammate/);
+});
+team.run();
+
+const sql = suite("sql-and-display.ipynb");
+sql("should show %%sql tables, bind -o, refuse writes and display listings", async () => {
+  const cells = await execute("sql-and-display.ipynb");
+  assert.match(str(cellWith(cells, "class TrainFlow").outputs?.[0]?.data?.["image/svg+xml"]), /foreach sizes/);
+  assert.match(text(cellWith(cells, "%run TrainFlow")), /size 3: score 1\.5/);
+  assert.match(text(cellWith(cells, "%run TrainFlow")), /train ✓ 3\/3/);
+  assert.match(html(cellWith(cells, "%runs TrainFlow --tag sweep")), /Runs of TrainFlow in namespace user:alice with tags sweep/);
+  assert.match(html(cellWith(cells, "%%sql -o perTag")), /<th style="text-align:left">tag<\/th>/);
+  assert.match(text(cellWith(cells, "perTag.rows")), /'baseline: 1', 'sweep: 2'/);
+  assert.match(text(cellWith(cells, "%%sql\nDELETE")), /SQL refused/);
+  assert.match(html(cellWith(cells, "await listRuns")), /1 Run · read in namespace user:alice/);
+  assert.match(html(cellWith(cells, "const latest")), /best score of the latest run: <b>0\.30<\/b>/, JSON.stringify(cellWith(cells, "const latest").outputs));
+});
+sql.run();
