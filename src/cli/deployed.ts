@@ -12,6 +12,9 @@ export async function preloadDeployed(allArgs: string[], cleanups: (() => void)[
   if (!flow) return undefined;
   const ds = openDatastore(datastoreRootArg(allArgs));
   const deployment = await readDeployment(ds, flow);
+  // As in a deployed Metaflow task, the flow's code (parameter defaults such as defaultNamespace())
+  // runs with the production identity, here and in the worker processes.
+  process.env.TSFLOW_PRODUCTION_TOKEN = deployment.token;
   const { file, cleanup } = await materializeDeployment(ds, deployment);
   cleanups.push(cleanup);
   return loadFlowFile(file, flow);
