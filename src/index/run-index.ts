@@ -120,6 +120,10 @@ export class RunIndex {
   private queue: Promise<unknown> = Promise.resolve();
   private compacting = false;
   private closed = false;
+  // Answers of the current data version: a warm process asking again (a notebook re-running a cell)
+  // pays only the freshness check. Any applied change bumps the version and drops them.
+  private readonly answers = new Map<string, unknown[][]>();
+  private answersVersion = -1;
 
   private constructor(
     private readonly ds: Datastore,
@@ -259,7 +263,20 @@ export class RunIndex {
   }
 
   private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
-    return this.read(async () => (await this.db.query(sql, params)).rows);
+    return this.read(async () => {
+      if (this.answersVersion !== this.sync.version) {
+        this.answers.clear();
+        this.answersVersion = this.sync.version;
+      }
+      const key = `${sql}\u0000${JSON.stringify(params)}`;
+      let rows = this.answers.get(key);
+      if (!rows) {
+        rows = (await this.db.query(sql, params)).rows;
+        if (this.answers.size >= 1000) this.answers.clear();
+        this.answers.set(key, rows);
+      }
+      return rows;
+    });
   }
 
   private async column<T>(sql: string, params: SqlValue[]): Promise<T[]> {
