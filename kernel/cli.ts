@@ -17,7 +17,7 @@ export function registerKernelCommands(program: Command): Command {
   const kernel = program.command("kernel").description("Install and manage the tsflow Jupyter kernel (TypeScript notebooks)");
   kernel
     .command("install")
-    .description("Write the kernelspec 'TypeScript (tsflow)' so Jupyter can start this kernel")
+    .description("Write the kernelspec 'TypeScript (tsflow)' so Jupyter can run this kernel")
     .option("--user", "install for the current user (the default)")
     .option("--prefix <dir>", "install under <dir>/share/jupyter/kernels (e.g. a virtualenv or a test dir)")
     .option("--name <name>", "the kernelspec name", "tsflow")
