@@ -10,6 +10,7 @@
  * an event that vanishes between listing and reading makes `refresh` go round once more.
  */
 import * as path from "node:path";
+import { DatastoreError } from "../util/errors.js";
 import type { Datastore } from "../store/datastore.js";
 import { keys } from "../store/layout.js";
 import { type JournalEvent, deleteJournalEvents, listJournal, readJournalEvent } from "../store/journal.js";
@@ -90,7 +91,9 @@ export class IndexSync {
   async rebuild(): Promise<{ runs: number; ms: number }> {
     const lock = this.file ? await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined) : undefined;
     if (!lock) return this.rebuildInMemory();
-    return this.withLock(lock, () => this.rebuildAndPublish());
+    return this.withLock(lock, () => this.rebuildAndPublish().catch((err) => {
+      throw new DatastoreError(`Could not write the run index (${firstLine(err)}). Free space or fix the permissions of ${path.dirname(this.file!)}; reading runs still works without it.`, { cause: err });
+    }));
   }
 
   private async followSnapshot(id: string | undefined): Promise<void> {
@@ -118,7 +121,7 @@ export class IndexSync {
   /** Rebuilds a missing or damaged snapshot; only one process rebuilds, the others wait and load it. */
   private async recover(err: SnapshotUnreadable): Promise<void> {
     const what = `${this.file} was ${err.message}`;
-    if (this.lockHeld) return this.announce(what, await this.rebuildAndPublish());
+    if (this.lockHeld) return this.announce(what, await this.rebuildKeepingInMemory());
     const lock = await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined);
     if (!lock) {
       this.announce(what, await this.rebuildInMemory());
@@ -129,7 +132,7 @@ export class IndexSync {
       const id = await snapshotIdentity(this.file!);
       const ok = id !== undefined && (await this.load(id).then(() => true, () => false));
       if (ok) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
-      else this.announce(what, await this.rebuildAndPublish());
+      else this.announce(what, await this.rebuildKeepingInMemory());
     });
   }
 
@@ -142,6 +145,24 @@ export class IndexSync {
     const names = await listJournal(this.ds.storage);
     const runs = await this.scanAll();
     this.applied = new Set(names);
+    return { runs, ms: Date.now() - started };
+  }
+
+  /**
+   * Rebuilds and publishes; when the snapshot cannot be written (a full disk, a read-only root) the
+   * rebuilt index is kept in memory, so reading never fails for want of a derived file.
+   */
+  private async rebuildKeepingInMemory(): Promise<{ runs: number; ms: number }> {
+    const started = Date.now();
+    const names = await listJournal(this.ds.storage);
+    const runs = await this.scanAll();
+    try {
+      await this.publish(names);
+    } catch (err) {
+      this.applied = new Set(names);
+      this.identity = await snapshotIdentity(this.file!); // do not retry until the file changes
+      this.notice(`tsflow: could not write the run index (${firstLine(err)}); using an in-memory index.`);
+    }
     return { runs, ms: Date.now() - started };
   }
 
@@ -238,4 +259,8 @@ function uniqueRuns(events: readonly (JournalEvent | undefined | null)[]): RunKe
 /** The snapshot file of a datastore, when its storage is on a local file system. */
 export function snapshotFileOf(ds: Datastore): string | undefined {
   return ds.storage.localPath?.(keys.indexFile());
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split("\n")[0]!.slice(0, 200);
 }

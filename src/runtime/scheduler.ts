@@ -216,9 +216,15 @@ class Scheduler {
   private async record(): Promise<RunResult> {
     const { flow, runId } = this.run;
     const success = this.endSucceeded && !this.failure;
-    const reason = success ? undefined : (this.failure ?? "the run did not reach its end step");
-    await this.o.datastore.writeStatus(flow, runId, { state: success ? "successful" : "failed", finishedAt: Date.now(), ...(reason ? { reason } : {}) });
-    await this.o.datastore.notifyRunChanged(flow, runId);
+    let reason = success ? undefined : (this.failure ?? "the run did not reach its end step");
+    // status.json is for display (the end task's outcome decides): a full or read-only disk must
+    // not turn the run's own report into a crash of the runtime.
+    try {
+      await this.o.datastore.writeStatus(flow, runId, { state: success ? "successful" : "failed", finishedAt: Date.now(), ...(reason ? { reason } : {}) });
+      await this.o.datastore.notifyRunChanged(flow, runId);
+    } catch (err) {
+      if (!success) reason = `${reason} (the run's status could not be recorded either: ${(err as Error).message})`;
+    }
     this.emit({ type: "run-finished", flow, runId, success, ...(reason ? { reason } : {}) });
     return { flow, runId, success, ...(reason ? { reason } : {}) };
   }

@@ -48,10 +48,11 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   } catch (err) {
     outcome = await fail(err, spec, node, ctx, log, startedAt);
   }
-  await log.flush();
+  // The outcome is recorded already; output or an index event lost to a full disk must not undo it.
+  await log.flush().catch(() => undefined);
   // The end task's outcome decides the run's: tell the run index now, not only when the runtime
   // records the run's status (it may be killed in between).
-  if (node.type === "end") await ds.notifyRunChanged(spec.flow, spec.runId);
+  if (node.type === "end") await ds.notifyRunChanged(spec.flow, spec.runId).catch(() => undefined);
   return outcome;
 }
 
@@ -172,7 +173,10 @@ async function fail(
   log.write("stderr", `${exception.stack}\n`);
   const caught = node.options.catch;
   if (caught && spec.lastAttempt && node.type !== "foreach") return catchFailure(exception, spec, node, ctx, log, startedAt);
-  await writeDone(ctx.datastore, spec, { success: false, startedAt, next: [], exception });
+  // A failure that cannot even be recorded (disk full) is still this attempt's outcome: no done.json
+  // reads as "not successful", so report it instead of crashing the process that runs the task.
+  await writeDone(ctx.datastore, spec, { success: false, startedAt, next: [], exception })
+    .catch((err: Error) => (exception.message += ` (and the failure could not be recorded: ${err.message})`));
   return { success: false, next: [], exception };
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { Datastore } from "./datastore.js";
 import { LocalStorage } from "./local-storage.js";
+import { DatastoreError } from "../util/errors.js";
 
 /** The folder name of a default datastore root. */
 export const DEFAULT_ROOT_NAME = ".tsflow";
@@ -33,7 +34,11 @@ export function resolveDatastoreRoot(explicit?: string, cwd = process.cwd()): st
 export function openDatastore(root?: string, options: { create?: boolean } = {}): Datastore {
   const dir = resolveDatastoreRoot(root);
   if (options.create && !existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new DatastoreError(`Could not create the datastore root ${dir} (${(err as NodeJS.ErrnoException).code}). Choose a --datastore-root you can write to, or create it with the right permissions.`, { cause: err });
+    }
     announce(`Creating local datastore in ${dir}`);
   }
   let ds = opened.get(dir);
