@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,4 +162,11 @@ export function killNow(pid: number | undefined): void {
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Reports a test's figures: appended as one JSON line to $RELIABILITY_REPORT when set, else printed. */
+export function reportFigures(name: string, figures: Record<string, number>): void {
+  const line = JSON.stringify({ name, scale: SCALE, ...figures });
+  if (process.env.RELIABILITY_REPORT) appendFileSync(process.env.RELIABILITY_REPORT, `${line}\n`);
+  else console.log(line);
 }

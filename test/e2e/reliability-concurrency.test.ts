@@ -8,7 +8,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { closeClient, listRuns, namespace, Run, useDatastore } from "../../src/client/index.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
-import { checkIntegrity, rawRuns, scaled, sleep, startScript } from "../_helpers/reliability.js";
+import { checkIntegrity, rawRuns, reportFigures, scaled, sleep, startScript } from "../_helpers/reliability.js";
 
 const FLOW = "ManyWritersFlow";
 const WRITERS = 8;
@@ -24,7 +24,7 @@ many.before(async () => { root = await makeTempDir("tsflow-many-"); });
 many.after(async () => {
   await closeClient();
   await removeTempDir(root);
-  console.log(`concurrency: ${figures.written} runs written, ${figures.found} found once, ${figures.tagEdits} tag edits kept, ${figures.readerQueries} reader queries`);
+  reportFigures("concurrency", figures);
 });
 
 /** Starts a writer process and resolves with the run ids it made. */

@@ -12,7 +12,7 @@ import { closeClient, listRuns, namespace, Run, useDatastore } from "../../src/c
 import { fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import {
-  checkIntegrity, killNow, rawRuns, reliabilityFixture, scaled, sleep, startCli, startScript, type RawRun,
+  checkIntegrity, killNow, rawRuns, reliabilityFixture, reportFigures, scaled, sleep, startCli, startScript, type RawRun,
 } from "../_helpers/reliability.js";
 
 const FLOW = "ReliableFlow";
@@ -121,7 +121,7 @@ crash.before(async () => { root = await makeTempDir("tsflow-crash-"); });
 crash.after(async () => {
   await closeClient();
   await removeTempDir(root);
-  console.log(`crash trials: ${figures.trials} run, ${figures.survived} survived, ${figures.resumed} resumed`);
+  reportFigures("crash", figures);
 });
 
 crash("should survive kill -9 of the runtime at chosen writes (in-process runtime)", async () => {
