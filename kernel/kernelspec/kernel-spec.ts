@@ -2,7 +2,8 @@
  * The kernelspec (`kernel.json`) of the tsflow kernel: an absolute node path and the absolute path of
  * the kernel entry, so it works with any Jupyter and whatever `python3` or `node` is first on PATH.
  */
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { DISPLAY_NAME } from "../server/kernel-info.js";
 
 /** The content of `kernel.json`. */
@@ -23,8 +24,10 @@ export const KERNEL_NAME = /^[a-z0-9._-]+$/i;
  * from the TypeScript sources (tests) the tsx loader and the `tsflow-source` condition are added.
  */
 export function kernelCommand(): string[] {
+  // Found from the package root, not from this file: the CLI bundle may have moved this code.
   const fromSource = import.meta.url.endsWith(".ts");
-  const entry = fileURLToPath(new URL(fromSource ? "../main.ts" : "../main.js", import.meta.url));
+  const root = dirname(createRequire(import.meta.url).resolve("tsflow/package.json"));
+  const entry = join(root, fromSource ? "kernel/main.ts" : "dist/kernel/main.js");
   const loader = fromSource ? ["--conditions=tsflow-source", "--import", import.meta.resolve("tsx")] : [];
   return [process.execPath, ...loader, entry, "{connection_file}"];
 }
