@@ -29,6 +29,10 @@ const ARROW_ADVICE = "Wrap it in a Table (`new Table({ column: vector })`, `new 
 type Step = string | number | { mapKey: number } | { mapValue: unknown; index: number } | { setElement: number };
 
 /** Encodes one value as JSON text in the tagged format. */
+/** V8's longest string (0x1fffffe8 characters on 64-bit): no JSON document can be longer. */
+const MAX_STRING = 0x1fffffe8;
+const TOO_LARGE = "Store large tabular data as an apache-arrow Table (streamed, no size limit), or split the value into several artifacts.";
+
 export class JsonEncoder {
   private readonly path: Step[] = [];
   /** Objects on the current path (a cycle returns to one of them), and the path depth of each. */
@@ -39,9 +43,13 @@ export class JsonEncoder {
 
   /** Encodes `value`; throws `ArtifactError` naming `ctx` when a part cannot be stored. */
   static encode(value: unknown, ctx: ArtifactContext): string {
+    // One artifact is one JSON string; past V8's string limit, say what stores large data instead.
     try {
       return JSON.stringify(new JsonEncoder(ctx).value(value));
     } catch (err) {
+      if ((err instanceof RangeError && /Invalid string length|allocation failed/i.test(err.message)) || (err as { code?: string }).code === "ERR_STRING_TOO_LONG") {
+        throw refusal(ctx, renderPath(ctx, []), "is too large to store as JSON (its encoding exceeds V8's longest string, about 512 MB)", TOO_LARGE, err);
+      }
       if (!(err instanceof RangeError) || !/call stack/.test(err.message)) throw err;
       throw refusal(ctx, renderPath(ctx, []), "is nested too deeply to store (the call stack overflowed)", STORE_PLAIN_DATA, err);
     }
@@ -83,8 +91,13 @@ export class JsonEncoder {
       case "Error": return tagged("Error", this.error(o as Error));
       case "arrow.Table": throw this.refuse("is an Arrow Table inside another value", TABLE_ADVICE);
       case "other": throw this.refuseInstance(o);
-      default: return tagged(kind, bytesToBase64(o as ArrayBufferView | ArrayBuffer));
+      default: return tagged(kind, this.base64(o as ArrayBufferView | ArrayBuffer));
     }
+  }
+
+  private base64(o: ArrayBufferView | ArrayBuffer): string {
+    if (Math.ceil(o.byteLength / 3) * 4 > MAX_STRING) throw this.refuse(`is too large to store as JSON (${o.byteLength} bytes; base64 would exceed V8's longest string)`, TOO_LARGE);
+    return bytesToBase64(o);
   }
 
   private plainObject(o: object): Json {
