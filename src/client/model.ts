@@ -68,7 +68,9 @@ export function renderObject(kind: Kind, pathspec: string, attempt?: number): st
 
 /** The NotFoundError for an object: `Run('F/9') does not exist`. */
 export function notFound(kind: Kind, pathspec: string, attempt?: number): NotFoundError {
-  return new NotFoundError(`${renderObject(kind, pathspec, attempt)} does not exist`);
+  // A pathspec of megabytes (pasted by mistake) must not become a message of megabytes.
+  const shown = pathspec.length > 200 ? `${pathspec.slice(0, 197)}...` : pathspec;
+  return new NotFoundError(`${renderObject(kind, shown, attempt)} does not exist`);
 }
 
 /** Internal steps and artifacts (`_parameters`, `_success`...) start with `_`: hidden from listings. */

@@ -7,7 +7,7 @@ import { FlowSpec, isFlowSpecPrototype } from "./flow-spec.js";
 import { stepOptionsOf, type StepOptions } from "./step.js";
 import type { GraphInfo, GraphStepInfo } from "../store/records.js";
 import { GraphError } from "../util/errors.js";
-import { assertFlowName } from "../util/validate.js";
+import { assertFlowName, assertStepName } from "../util/validate.js";
 
 /** One step of a flow graph. */
 export interface GraphNode {
@@ -63,6 +63,7 @@ function collectSteps(flowClass: FlowClass, docs: Record<string, string>): Map<s
       const method = Object.getOwnPropertyDescriptor(p, name)?.value as unknown;
       const options = stepOptionsOf(method);
       if (!options?.isStep || steps.has(name)) continue;
+      assertStepName(name); // a step name becomes a datastore key: before anything reads its code
       steps.set(name, makeNode(name, method as Function, options, docs[name]));
     }
   }
