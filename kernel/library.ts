@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { log } from "./log.js";
 
 /** Where the library is installed. */
@@ -38,6 +39,36 @@ export async function importLibrary(): Promise<Record<string, unknown> | undefin
   } catch (err) {
     log("warn", `the tsflow library is not available to cells: ${(err as Error).message}`);
     return undefined;
+  }
+}
+
+/** A package the library imports that cells may import too, and must then share with it. */
+export interface SharedPackage {
+  name: string;
+  /** The package folder (for the cell compiler's typings). */
+  root: string;
+  /** The file `import` loads (the ESM build). */
+  esmEntry: string;
+}
+
+/** The dual CommonJS/ESM packages whose objects cross between cells and the library. */
+export function sharedPackages(names: readonly string[] = ["apache-arrow"]): SharedPackage[] {
+  const found: SharedPackage[] = [];
+  for (const name of names) {
+    try {
+      const esmEntry = fileURLToPath(import.meta.resolve(name));
+      found.push({ name, root: packageRootOf(esmEntry), esmEntry });
+    } catch {
+      // Not installed: cells resolve it (or not) on their own.
+    }
+  }
+  return found;
+}
+
+// Some packages' "exports" hide their package.json, so the root is found from the entry file.
+function packageRootOf(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) || dirname(dir) === dir) return dir;
   }
 }
 

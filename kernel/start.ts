@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { createTslabEngine, openTslabTransport } from "./engine/tslab-engine.js";
-import { provideModule } from "./engine/provided-modules.js";
+import { provideModule, redirectModule } from "./engine/provided-modules.js";
 import type { OverlayPackage } from "./engine/type-overlay.js";
 import { createBuiltinRegistry } from "./magics/builtin/index.js";
 import { ExecuteHandler, type ExecuteDeps } from "./execute/execute-handler.js";
@@ -18,14 +18,19 @@ import { KernelServer } from "./server/kernel-server.js";
 import { createRoutes } from "./server/routes.js";
 import { kernelInfo } from "./server/kernel-info.js";
 import { installProcessGuards } from "./process-guards.js";
-import { importLibrary, kernelVersion, locateLibrary, nodeTypesRoot } from "./library.js";
+import { importLibrary, kernelVersion, locateLibrary, nodeTypesRoot, sharedPackages } from "./library.js";
 import { log } from "./log.js";
 
 /** Runs the kernel for `connectionFile` in the current folder (the notebook's). */
 export async function startKernel(connectionFile: string): Promise<void> {
   const t0 = performance.now();
   const library = locateLibrary();
-  const packages: OverlayPackage[] = library?.types ? [{ name: "tsflow", root: library.root, types: library.types }] : [];
+  const shared = sharedPackages();
+  const packages: OverlayPackage[] = [
+    ...(library?.types ? [{ name: "tsflow", root: library.root, types: library.types }] : []),
+    ...shared.map((p) => ({ name: p.name, root: p.root })),
+  ];
+  for (const p of shared) redirectModule(p.name, p.esmEntry);
   const roots = nodeTypesRoot();
   const engine = createTslabEngine({ cwd: process.cwd(), packages, ...(roots ? { nodeTypesRoot: roots } : {}) });
   const registry = createBuiltinRegistry();

@@ -28,7 +28,7 @@ export function kernelCommand(): string[] {
   const fromSource = import.meta.url.endsWith(".ts");
   const root = dirname(createRequire(import.meta.url).resolve("tsflow/package.json"));
   const entry = join(root, fromSource ? "kernel/main.ts" : "dist/kernel/main.js");
-  const loader = fromSource ? ["--conditions=tsflow-source", "--import", import.meta.resolve("tsx")] : [];
+  const loader = fromSource ? ["--conditions=tsflow-source", "--import", import.meta.resolve("tsx/esm")] : [];
   return [process.execPath, ...loader, entry, "{connection_file}"];
 }
 

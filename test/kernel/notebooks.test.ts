@@ -107,6 +107,9 @@ sql("should show %%sql tables, bind -o, refuse writes and display listings", asy
   assert.match(text(cellWith(cells, "perTag.rows")), /'baseline: 1', 'sweep: 2'/);
   assert.match(text(cellWith(cells, "%%sql\nDELETE")), /SQL refused/);
   assert.match(html(cellWith(cells, "await listRuns")), /1 Run · read in namespace user:alice/);
+  const arrow = cellWith(cells, 'import { tableFromArrays }');
+  assert.match(text(arrow), /Arrow table · 1000 rows × 2 columns/);
+  assert.match(html(arrow), /first 10 of 1000 rows/);
   assert.match(html(cellWith(cells, "const latest")), /best score of the latest run: <b>0\.30<\/b>/, JSON.stringify(cellWith(cells, "const latest").outputs));
 });
 sql.run();
