@@ -126,6 +126,12 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
 comp.run();
 
 const stop = suite("interrupting a flow");
+stop("should run a flow split across cells (steps in one, the class in a later one)", async () => {
+  await ok("abstract class SplitSteps extends FlowSpec {\n  x?: number;\n  abstract end(): void;\n  @step start() { this.x = 1; this.next(this.end); }\n}");
+  await ok("class SplitFlow extends SplitSteps {\n  @step end() { console.log('x is', this.x); }\n}");
+  const r = await ok("%run SplitFlow");
+  assert.ok(of(r, "stream").some((c) => c.text.includes("[end/2] x is 1")), text(r));
+});
 stop("should stop a %run flow on interrupt, mark the run failed (status failed) and keep the kernel", async () => {
   await ok(`class SlowFlow extends FlowSpec {
   @step async start() { console.log("sleeping"); await new Promise((r) => setTimeout(r, 30_000)); this.next(this.end); }
