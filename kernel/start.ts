@@ -44,13 +44,15 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const server = (holder.server = new KernelServer(
     createRoutes({ engine, registry, history, execute, completers, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) }),
   ));
-  engine.warmUp();
   installProcessGuards();
   captureStdio();
   process.on("SIGINT", () => execute.interrupt());
   const transport = await openTslabTransport(connectionFile, server.receive);
   server.attach(transport);
   log("info", `kernel ready in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
+  // Answer the front end's first kernel_info before paying the compiler's first compile; cells wait.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  engine.warmUp();
   // Loading the library (DuckDB, Arrow) happens while the user looks at the notebook; cells wait for it.
   const exports = library ? await importLibrary() : undefined;
   if (exports) {
