@@ -16,7 +16,7 @@ const RUNS_EACH = scaled(25, 4);
 const TAGGERS = 3;
 const TAGS_EACH = scaled(20, 6);
 
-export const figures = { written: 0, found: 0, tagEdits: 0, readerQueries: 0 };
+export const figures = { written: 0, found: 0, tagEdits: 0, readerQueries: 0, slowestQueryMs: 0 };
 
 const many = suite("many writers on one root");
 let root = "";
@@ -52,7 +52,9 @@ many("should index every run once, keep every tag edit, and never fail a reader"
   const reader = (async () => {
     while (!done) {
       try {
+        const started = Date.now();
         const runs = await listRuns(FLOW, { namespace: null });
+        figures.slowestQueryMs = Math.max(figures.slowestQueryMs, Date.now() - started);
         figures.readerQueries++;
         assert.ok(runs.length >= seen, `a run disappeared: ${runs.length} < ${seen}`);
         seen = runs.length;
