@@ -39,13 +39,15 @@ const since = (t: number) => Math.round((Date.now() - t) / 100) / 10;
 async function runNotebook(name: string, page: Page): Promise<NotebookRun> {
   const dir = await makeTempDir("tsflow-browser-");
   const notebookDir = join(dir, "notebooks");
-  await mkdir(notebookDir);
-  await copyFile(join(ROOT, "notebooks", name), join(notebookDir, name));
   let t = Date.now();
-  const server = await startNotebookServer({
-    dir,
-    notebookDir,
-    env: { TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: join(dir, "datastore") },
+  const server = await (async () => {
+    await mkdir(notebookDir);
+    await copyFile(join(ROOT, "notebooks", name), join(notebookDir, name));
+    t = Date.now();
+    return startNotebookServer({ dir, notebookDir, env: { TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: join(dir, "datastore") } });
+  })().catch(async (err: unknown) => {
+    await removeTempDir(dir);
+    throw err;
   });
   const run: NotebookRun = { dir, server, page, cells: [], seconds: { server: since(t), kernel: 0, cells: 0 } };
   runs.set(name, run);
@@ -61,6 +63,7 @@ async function runNotebook(name: string, page: Page): Promise<NotebookRun> {
 }
 
 function notebook(name: string): NotebookRun {
+  if (setupError) throw setupError;
   const run = runs.get(name);
   if (!run || run.cells.length === 0) throw new Error(`${name} did not run`);
   return run;
@@ -80,12 +83,24 @@ const lastLine = (c: CellView) => cellText(c).trim().split("\n").at(-1)?.trim();
 
 const page = suite("notebooks/*.ipynb in Jupyter Notebook under headless Chromium");
 
+// uvu drops an error thrown by a before hook without printing it: keep it, and fail every test with it.
+let setupError: unknown;
+
 page.before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  const profile = await makeTempDir("tsflow-chromium-");
-  browser = await launchBrowser(profile);
-  const b = browser;
-  await Promise.all([runNotebook(TEAM, b.page), b.context.newPage().then((p) => runNotebook(SQL, p))]);
+  try {
+    await mkdir(SHOTS, { recursive: true });
+    const profile = await makeTempDir("tsflow-chromium-");
+    browser = await launchBrowser(profile).catch(async (err: unknown) => {
+      await removeTempDir(profile);
+      throw err;
+    });
+    const b = browser;
+    // Settle both before failing, so the after hook stops every server that was started.
+    const done = await Promise.allSettled([runNotebook(TEAM, b.page), b.context.newPage().then((p) => runNotebook(SQL, p))]);
+    for (const d of done) if (d.status === "rejected") throw d.reason;
+  } catch (err) {
+    setupError = err;
+  }
 });
 
 page.after(async () => {
