@@ -10,6 +10,8 @@
  * an event that vanishes between listing and reading makes `refresh` go round once more.
  */
 import * as path from "node:path";
+import { existsSync } from "node:fs";
+import * as fs from "node:fs/promises";
 import { DatastoreError } from "../util/errors.js";
 import type { Datastore } from "../store/datastore.js";
 import { keys } from "../store/layout.js";
@@ -137,7 +139,14 @@ export class IndexSync {
   }
 
   private announce(what: string, done: { runs: number; ms: number }): void {
+    // The first snapshot of a root is not news; a snapshot that existed and vanished is.
+    if (what.endsWith(" was missing") && !existsSync(this.everBuiltMarker())) return;
     this.notice(`tsflow: the run index ${what}; rebuilt it from the datastore (${done.runs} runs, ${done.ms} ms).`);
+  }
+
+  /** A file written with the first snapshot: a missing snapshot after it means it was deleted. */
+  private everBuiltMarker(): string {
+    return path.join(path.dirname(this.file!), "snapshot-ever-built");
   }
 
   private async rebuildInMemory(): Promise<{ runs: number; ms: number }> {
@@ -184,6 +193,7 @@ export class IndexSync {
   /** Writes the in-memory index as the snapshot, then deletes the journal events it covers. */
   private async publish(events: string[]): Promise<void> {
     await writeSnapshot(this.db, this.file!);
+    await fs.writeFile(this.everBuiltMarker(), "", { flag: "wx" }).catch(() => undefined);
     this.identity = await snapshotIdentity(this.file!);
     this.snapshotAt = new Date();
     await deleteJournalEvents(this.ds.storage, events);
