@@ -125,9 +125,10 @@ export function parseParameterValue(spec: ParameterSpec, raw: string): unknown {
 
 /** Checks that a value (given in code, or returned by a default function) has the parameter's type. */
 export function checkParameterValue(spec: ParameterSpec, value: unknown): unknown {
+  // NaN is refused in code as on the command line, where "NaN" is not a valid number.
   const ok =
     spec.type === "json" ||
-    (spec.type === "integer" ? Number.isSafeInteger(value) : typeof value === spec.type);
+    (spec.type === "integer" ? Number.isSafeInteger(value) : typeof value === spec.type && !Number.isNaN(value));
   if (!ok) {
     throw new ParameterError(`The value for parameter '${spec.name}' has a wrong type: expected ${spec.type === "integer" ? "an integer" : `a ${spec.type}`}, got ${JSON.stringify(value)}.`);
   }

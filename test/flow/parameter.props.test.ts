@@ -67,7 +67,7 @@ params("should keep strings as given and type-check values given in code", () =>
   fc.assert(counted(fc.property(fc.string({ unit: "binary" }), fc.anything(), (s, v) => {
     assert.is(parseParameterValue(spec("string"), s), s);
     for (const type of ["string", "number", "integer", "boolean"] as const) {
-      const ok = type === "integer" ? Number.isSafeInteger(v) : typeof v === type;
+      const ok = type === "integer" ? Number.isSafeInteger(v) : typeof v === type && !Number.isNaN(v);
       if (ok) assert.is(checkParameterValue(spec(type), v), v);
       else assert.throws(() => checkParameterValue(spec(type), v), (e: unknown) => e instanceof ParameterError);
     }
