@@ -26,6 +26,8 @@ export interface NotebookServerOptions {
   env?: Record<string, string>;
   /** The kernelspec name to install (the notebooks' `metadata.kernelspec.name`). @default "tsflow" */
   kernelName?: string;
+  /** A prefix that already holds the kernelspec (`installKernel`), shared by several servers. @default install it into `dir` */
+  kernelPrefix?: string;
 }
 
 /** A running server. */
@@ -44,13 +46,17 @@ export interface NotebookServer {
   stop(): Promise<void>;
 }
 
+let jupyterChecked: Promise<void> | undefined;
+
 /** Fails with a message that says what to install when Jupyter Notebook or its kernel client is missing. */
-export async function checkJupyterInstalled(): Promise<void> {
-  try {
-    await run(PYTHON, ["-c", "import notebook, jupyter_client"], { timeout: 30_000 });
-  } catch {
-    throw new Error(`Jupyter Notebook is not installed for ${PYTHON}: apt-get install jupyter-notebook python3-jupyter-client (bash .ci/run does this)`);
-  }
+export function checkJupyterInstalled(): Promise<void> {
+  jupyterChecked ??= run(PYTHON, ["-c", "import notebook, jupyter_client"], { timeout: 30_000 }).then(
+    () => undefined,
+    () => {
+      throw new Error(`Jupyter Notebook is not installed for ${PYTHON}: apt-get install jupyter-notebook python3-jupyter-client (bash .ci/run does this)`);
+    },
+  );
+  return jupyterChecked;
 }
 
 /** Installs the kernelspec with the built CLI, as a user would (`tsflow kernel install --prefix`). */
@@ -86,7 +92,8 @@ export function freePort(): Promise<number> {
 export async function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
   await checkJupyterInstalled();
   const { dir } = options;
-  await installKernel(dir, options.kernelName ?? "tsflow");
+  const kernelPrefix = options.kernelPrefix ?? dir;
+  if (options.kernelPrefix === undefined) await installKernel(dir, options.kernelName ?? "tsflow");
   for (const sub of ["config", "data", "runtime"]) await mkdir(join(dir, sub), { recursive: true });
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
@@ -96,7 +103,7 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     env: {
       ...process.env,
       ...options.env,
-      JUPYTER_PATH: join(dir, "share", "jupyter"),
+      JUPYTER_PATH: join(kernelPrefix, "share", "jupyter"),
       JUPYTER_CONFIG_DIR: join(dir, "config"),
       JUPYTER_DATA_DIR: join(dir, "data"),
       JUPYTER_RUNTIME_DIR: join(dir, "runtime"),

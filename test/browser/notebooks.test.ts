@@ -8,7 +8,7 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { startNotebookServer, type NotebookServer } from "../_helpers/jupyter-server.js";
+import { checkJupyterInstalled, installKernel, startNotebookServer, type NotebookServer } from "../_helpers/jupyter-server.js";
 import {
   cellText, fitViewportToNotebook, lastCellText, launchBrowser, openNotebook, readCells, runAllCells, screenshotCells,
   typeInNewCell, type CellView, type NotebookBrowser,
@@ -36,7 +36,7 @@ const since = (t: number) => Math.round((Date.now() - t) / 100) / 10;
 
 // A clean copy of the notebook, its own server and datastore (so the two notebooks never see each
 // other's runs), a kernel session nobody used before, then Cell > Run All.
-async function runNotebook(name: string, page: Page): Promise<NotebookRun> {
+async function runNotebook(name: string, page: Page, kernelPrefix: string): Promise<NotebookRun> {
   const dir = await makeTempDir("tsflow-browser-");
   const notebookDir = join(dir, "notebooks");
   let t = Date.now();
@@ -44,7 +44,7 @@ async function runNotebook(name: string, page: Page): Promise<NotebookRun> {
     await mkdir(notebookDir);
     await copyFile(join(ROOT, "notebooks", name), join(notebookDir, name));
     t = Date.now();
-    return startNotebookServer({ dir, notebookDir, env: { TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: join(dir, "datastore") } });
+    return startNotebookServer({ dir, notebookDir, kernelPrefix, env: { TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: join(dir, "datastore") } });
   })().catch(async (err: unknown) => {
     await removeTempDir(dir);
     throw err;
@@ -85,18 +85,27 @@ const page = suite("notebooks/*.ipynb in Jupyter Notebook under headless Chromiu
 
 // uvu drops an error thrown by a before hook without printing it: keep it, and fail every test with it.
 let setupError: unknown;
+let kernelPrefix: string | undefined;
 
 page.before(async () => {
   try {
     await mkdir(SHOTS, { recursive: true });
-    const profile = await makeTempDir("tsflow-chromium-");
-    browser = await launchBrowser(profile).catch(async (err: unknown) => {
-      await removeTempDir(profile);
-      throw err;
-    });
-    const b = browser;
+    // One kernelspec (the user's route: `tsflow kernel install --prefix`) serves both servers.
+    kernelPrefix = await makeTempDir("tsflow-kernelspec-");
+    const prefix = kernelPrefix;
+    const [installed, launched] = await Promise.allSettled([
+      checkJupyterInstalled().then(() => installKernel(prefix, "tsflow")),
+      makeTempDir("tsflow-chromium-").then((profile) => launchBrowser(profile).catch(async (err: unknown) => {
+        await removeTempDir(profile);
+        throw err;
+      })),
+    ]);
+    if (launched.status === "fulfilled") browser = launched.value;
+    if (installed.status === "rejected") throw installed.reason;
+    if (launched.status === "rejected") throw launched.reason;
+    const b = launched.value;
     // Settle both before failing, so the after hook stops every server that was started.
-    const done = await Promise.allSettled([runNotebook(TEAM, b.page), b.context.newPage().then((p) => runNotebook(SQL, p))]);
+    const done = await Promise.allSettled([runNotebook(TEAM, b.page, prefix), b.context.newPage().then((p) => runNotebook(SQL, p, prefix))]);
     for (const d of done) if (d.status === "rejected") throw d.reason;
   } catch (err) {
     setupError = err;
@@ -110,6 +119,7 @@ page.after(async () => {
     await removeTempDir(r.dir);
   }));
   if (browser) await removeTempDir(browser.profileDir);
+  if (kernelPrefix) await removeTempDir(kernelPrefix);
   const each = [...runs].map(([n, r]) => `${n}: server ${r.seconds.server}s, kernel ready ${r.seconds.kernel}s, Run All ${r.seconds.cells}s`);
   console.log(`browser test ${since(started)}s (${each.join("; ")}); screenshots in ${SHOTS}`);
 });
