@@ -122,7 +122,8 @@ export class IndexSync {
 
   /** Rebuilds a missing or damaged snapshot; only one process rebuilds, the others wait and load it. */
   private async recover(err: SnapshotUnreadable): Promise<void> {
-    const what = `${this.file} was ${err.message}`;
+    // The first snapshot of a root is not news; a snapshot that existed and vanished is.
+    const what = err.missing && !existsSync(this.everBuiltMarker()) ? "" : `${this.file} was ${err.message}`;
     if (this.lockHeld) return this.announce(what, await this.rebuildKeepingInMemory());
     const lock = await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined);
     if (!lock) {
@@ -133,14 +134,13 @@ export class IndexSync {
     await this.withLock(lock, async () => {
       const id = await snapshotIdentity(this.file!);
       const ok = id !== undefined && (await this.load(id).then(() => true, () => false));
-      if (ok) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
+      if (ok && what) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
       else this.announce(what, await this.rebuildKeepingInMemory());
     });
   }
 
   private announce(what: string, done: { runs: number; ms: number }): void {
-    // The first snapshot of a root is not news; a snapshot that existed and vanished is.
-    if (what.endsWith(" was missing") && !existsSync(this.everBuiltMarker())) return;
+    if (!what) return;
     this.notice(`tsflow: the run index ${what}; rebuilt it from the datastore (${done.runs} runs, ${done.ms} ms).`);
   }
 
