@@ -29,23 +29,48 @@ export function flowClassBundle(flowClass: Function): MimeBundle {
   return { "image/svg+xml": graphSvg(flowClass.name, steps), "text/plain": text };
 }
 
-/** One object: its fields, captioned `Run('F/1') · namespace user:alice`. */
+/** One object: its fields, captioned `Run('F/1') · namespace user:alice`; empty fields are left out. */
 export function objectBundle(obj: ClientObjectLike): MimeBundle {
   const json = obj.toJSON();
-  const rows = Object.entries(json).filter(([k]) => !HIDDEN_FIELDS.has(k)).map(([k, v]) => [k, v]);
+  const fields = Object.keys(json).filter((k) => !HIDDEN_FIELDS.has(k) && k !== "tags" && !isEmpty(json[k]));
+  const rows = [...fields.map((k) => [k, readable(json[k])]), ["user tags", readable(json.userTags)], ["system tags", readable(json.systemTags)]];
   return renderTable({ columns: ["field", "value"], rows, caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}` });
 }
+
+// A listing is read at a glance: the id, a readable time, status, user and user tags; fields that
+// repeat `status` and columns empty in every row are left out.
+const LISTING_HIDDEN = new Set([...HIDDEN_FIELDS, "tags", "successful", "finished"]);
 
 /** Several objects of one kind: one row each. */
 export function listingBundle(objects: ClientObjectLike[], caption?: string, footer?: string): MimeBundle {
   const first = objects[0] as ClientObjectLike;
-  const fields = Object.keys(first.toJSON()).filter((k) => !HIDDEN_FIELDS.has(k));
-  const rows = objects.map((o) => {
-    const json = o.toJSON();
-    return [String(o), ...fields.map((f) => json[f])];
-  });
+  const jsons = objects.map((o) => o.toJSON());
+  const hidden = "status" in jsons[0]! ? LISTING_HIDDEN : HIDDEN_FIELDS;
+  const fields = [...Object.keys(jsons[0]!).filter((k) => !hidden.has(k)), "userTags"]
+    .filter((f) => jsons.some((j) => !isEmpty(j[f])));
+  const rows = jsons.map((json) => [json.id, ...fields.map((f) => readable(json[f]))]);
   const title = caption ?? `${objects.length} ${first.kind}${objects.length === 1 ? "" : "s"} · read in namespace ${describeNamespace(first.namespace)}`;
-  return renderTable({ columns: [first.kind, ...fields], rows, caption: title, ...(footer ? { footer } : {}) });
+  const columns = [first.kind, ...fields.map((f) => (f === "userTags" ? "user tags" : f))];
+  return renderTable({ columns, rows, caption: title, ...(footer ? { footer } : {}) });
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** A value as people read it: local `YYYY-MM-DD HH:MM:SS` times, lists joined with commas. */
+function readable(v: unknown): unknown {
+  if (typeof v === "string" && ISO.test(v)) return localTime(new Date(v));
+  if (v instanceof Date) return localTime(v);
+  if (Array.isArray(v)) return v.join(", ");
+  return v ?? "";
+}
+
+function localTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 interface ArrowLike {

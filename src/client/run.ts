@@ -176,6 +176,16 @@ async function loadRun(ctx: ReadContext, request: LoadRequest): Promise<RunObjec
 registerLoader("Run", loadRun);
 
 /**
+ * Reads a run without the namespace check, as Metaflow's runner result is read: the run a caller
+ * just launched is readable whatever the current namespace, which it still records (and shows).
+ * @param pathspec `FlowName/RunID`.
+ */
+export async function readRunUnchecked(pathspec: string): Promise<RunObject> {
+  const ctx: ReadContext = { ...currentContext(), check: false };
+  return loadRun(ctx, { parts: parsePathspec("Run", pathspec) });
+}
+
+/**
  * Reads a run by pathspec in the current namespace. A `Run` is one execution of a `Flow`; it
  * contains `Step`s.
  * @param pathspec `FlowName/RunID`.

@@ -26,7 +26,7 @@ export const COUNT_RUNS = `SELECT count(*) FROM runs WHERE ($1 OR flow = $2) AND
 
 /** Every tag in use with the number of runs carrying it. */
 export const LIST_NAMESPACES = `SELECT tag, count(*) FROM (SELECT unnest(tags) AS tag FROM runs)
-GROUP BY tag ORDER BY tag`;
+GROUP BY tag ORDER BY NOT (starts_with(tag, 'user:') OR starts_with(tag, 'production:')), tag`;
 
 /** $1 flow, $2 any run, $3 run id: identity namespaces first, then by run count. */
 export const WHERE_ELSE = `SELECT tag, count(*) AS n FROM (SELECT unnest(tags) AS tag FROM runs

@@ -179,7 +179,7 @@ export class RunIndex {
     return (await this.column(Q.COUNT_RUNS, [flow === null, flow ?? "", ns === null, ns ?? ""]))[0] as number;
   }
 
-  /** Every tag in use (each is a namespace) with its run count, sorted by tag. */
+  /** Every tag in use (each is a namespace) with its run count: user and production namespaces first, then by tag. */
   async listNamespaces(): Promise<NamespaceCount[]> {
     return (await this.rows(Q.LIST_NAMESPACES, [])).map(toCount);
   }

@@ -10,7 +10,8 @@ import { launchRun } from "../runtime/launch.js";
 import type { RunEvent } from "../runtime/run-events.js";
 import { writeUncaptured } from "../runtime/output-capture.js";
 import { openDatastore } from "../store/root.js";
-import { getDatastoreRoot, getNamespace, namespace, Run } from "../client/index.js";
+import { getDatastoreRoot, type Run } from "../client/index.js";
+import { readRunUnchecked } from "../client/run.js";
 import { RunFailedError } from "../util/errors.js";
 
 /** Options of `runFlow`. */
@@ -51,19 +52,7 @@ export async function runFlow<T extends FlowSpec>(flowClass: FlowClass<T>, optio
   if (!result.success && options.throwOnFailure !== false) {
     throw new RunFailedError(pathspec, `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`);
   }
-  return readUnchecked(pathspec);
-}
-
-// The run just made is readable whatever the namespace: read it in the global namespace, which
-// the object keeps for its children, and leave the caller's namespace as it was.
-function readUnchecked(pathspec: string): Promise<Run> {
-  const previous = getNamespace();
-  namespace(null);
-  try {
-    return Run(pathspec);
-  } finally {
-    namespace(previous);
-  }
+  return readRunUnchecked(pathspec);
 }
 
 function printOutput(): (event: RunEvent) => void {

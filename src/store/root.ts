@@ -13,7 +13,8 @@ import { DatastoreError } from "../util/errors.js";
 export const DEFAULT_ROOT_NAME = ".tsflow";
 
 const opened = new Map<string, Datastore>();
-let announce: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+// Information, not a problem: stdout, as Metaflow prints it.
+let announce: (message: string) => void = (m) => process.stdout.write(`${m}\n`);
 
 /** Resolves the datastore root directory to use, without creating it. */
 export function resolveDatastoreRoot(explicit?: string, cwd = process.cwd()): string {

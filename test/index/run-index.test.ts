@@ -123,15 +123,15 @@ listing("should show a running run finishing on the next query", async ({ ds, in
 listing.run();
 
 const counts = indexSuite("RunIndex.listNamespaces");
-counts("should count runs per tag in use", async ({ ds, index }) => {
+counts("should count runs per tag in use, user and production namespaces first", async ({ ds, index }) => {
   await makeRun(ds, { user: "alice" });
   await makeRun(ds, { user: "alice", tags: ["exp"] });
   await makeRun(ds, { user: "bob", flow: "OtherFlow" });
   assert.equal(await index.listNamespaces(), [
-    { namespace: "exp", runs: 1 },
-    { namespace: "runtime:node", runs: 3 },
     { namespace: "user:alice", runs: 2 },
     { namespace: "user:bob", runs: 1 },
+    { namespace: "exp", runs: 1 },
+    { namespace: "runtime:node", runs: 3 },
   ]);
 });
 counts.run();

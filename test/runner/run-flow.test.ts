@@ -34,6 +34,7 @@ run("should return the finished Run, readable whatever the namespace", async () 
   namespace("user:someone-else");
   const r = await runFlow(BranchFlow, { onEvent: () => {} });
   assert.is(r.successful, true);
+  assert.is(r.namespace, "user:someone-else", "it shows the namespace it was read in");
   assert.is(await r.data.total, 12);
   assert.is(await r.data.shared, "same");
   namespace(null);

@@ -64,7 +64,7 @@ ns("should show, switch and restore the namespace, and list namespaces, flows an
   assert.match(html, /Runs of TeamCollabFlow in namespace user:alice with tags exp1/);
   assert.match(html, new RegExp(runId));
   assert.match(text(await ok("%namespaces")), /→\s+user:alice\s+2/);
-  assert.match(text(await ok("%flows")), /Flow\('TeamCollabFlow'\)/);
+  assert.match(text(await ok("%flows")), /TeamCollabFlow/);
   assert.match(text(await ok("%namespace user:bob")), /switched to user:bob/);
   const miss = await ok("%runs TeamCollabFlow");
   assert.match(text(miss), /No runs of TeamCollabFlow in namespace user:bob\.\nFound 2 runs of TeamCollabFlow in other namespaces: user:alice \(2 runs\)/);
