@@ -2,7 +2,7 @@
  * Draws a flow's step graph as SVG: steps in layers by their longest distance from `start`, edges as
  * arrows, a foreach edge labelled with what it fans out over.
  */
-import type { GraphStep } from "../tsflow/flow-graph.js";
+import type { GraphStep } from "../tsflow/api.js";
 import { escapeHtml } from "./html.js";
 
 const BOX_W = 140;

@@ -3,18 +3,17 @@
  * field table captioned with the namespace it was read in, a list of them as a listing table, a SQL
  * result as a table, and an Arrow table as a preview (schema, row count, first rows).
  */
-import { describeNamespace, isClientObject, type ClientObjectLike } from "../tsflow/api.js";
+import { describeNamespace, isClientObject, type ClientObjectLike, type TsflowApi } from "../tsflow/api.js";
 import type { Formatter, MimeBundle } from "./mime-bundle.js";
 import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
-import { flowGraphOf } from "../tsflow/flow-graph.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 const PREVIEW_ROWS = 10;
 
-/** The formatter for tsflow values (given the library's `FlowSpec`); undefined for anything else. */
-export const tsflowFormatter = (flowSpec: Function): Formatter => (value) => {
-  if (typeof value === "function" && value.prototype instanceof flowSpec) return flowClassBundle(value);
+/** The formatter for tsflow values (given the library); undefined for anything else. */
+export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">): Formatter => (value) => {
+  if (typeof value === "function" && value.prototype instanceof api.FlowSpec) return flowClassBundle(api, value);
   if (isClientObject(value)) return objectBundle(value);
   if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
@@ -22,9 +21,15 @@ export const tsflowFormatter = (flowSpec: Function): Formatter => (value) => {
   return undefined;
 };
 
-/** A flow class: its step graph as a picture. */
-export function flowClassBundle(flowClass: Function): MimeBundle {
-  const steps = flowGraphOf(flowClass);
+/** A flow class: its step graph as a picture, or what is wrong with it. */
+export function flowClassBundle(api: Pick<TsflowApi, "flowGraph">, flowClass: Function): MimeBundle {
+  let steps;
+  try {
+    steps = api.flowGraph(flowClass).steps;
+  } catch (err) {
+    const e = err as { headline?: string; message?: string };
+    return { "text/plain": `[class ${flowClass.name}] ${e.headline ?? "Invalid graph"}: ${e.message ?? String(err)}` };
+  }
   const text = `[class ${flowClass.name}: ${steps.map((s) => `${s.name} -> ${s.next.join(", ") || "(end)"}`).join("; ")}]`;
   return { "image/svg+xml": graphSvg(flowClass.name, steps), "text/plain": text };
 }

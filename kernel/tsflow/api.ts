@@ -68,9 +68,21 @@ export interface TsflowApi {
   querySql(sql: string, options?: NamespaceOption): Promise<SqlResultLike>;
   runFlow(flowClass: unknown, options: { params?: Record<string, unknown>; tags?: string[]; signal?: AbortSignal; onEvent?: (e: RunEventLike) => void }): Promise<RunLike>;
   FlowSpec: abstract new (...args: never[]) => unknown;
+  /** The validated graph of a flow class (throws a GraphError naming the step when it is wrong). */
+  flowGraph(flowClass: unknown): { flow: string; steps: GraphStep[] };
+  /** The namespaces holding runs of a flow (or one run), identity namespaces first: one index query. */
+  listNamespacesOf(flow: string, runId?: string): Promise<{ namespace: string; runs: number }[]>;
 }
 
-const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec"] as const;
+/** One step of a flow graph, as the library describes it. */
+export interface GraphStep {
+  name: string;
+  next: string[];
+  /** The artifact a foreach fans out over, if the step is a foreach. */
+  foreach?: string;
+}
+
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf"] as const;
 
 /** Returns the module as a `TsflowApi`, or undefined (naming what is missing) when it lacks a function. */
 export function asTsflowApi(exports: Record<string, unknown>): { api?: TsflowApi; missing: string[] } {

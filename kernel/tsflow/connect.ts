@@ -19,7 +19,7 @@ export function connectLibrary(exports: Record<string, unknown>, registry: Magic
     return undefined;
   }
   for (const magic of tsflowMagics(api)) registry.add(magic);
-  registerFormatter(tsflowFormatter(api.FlowSpec));
+  registerFormatter(tsflowFormatter(api));
   completers.push((code, cursor) => completeLookupString(api, code, cursor));
   return api;
 }

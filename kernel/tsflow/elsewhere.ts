@@ -9,7 +9,6 @@ const PATHSPEC = /\b(?:Flow|Run|Step|Task|DataArtifact)\('([^']+)'/;
 const SOURCE_LOOKUP = /\b(?:Flow|Run|Step|Task|DataArtifact)\(\s*["'`]([^"'`]+)["'`]/g;
 const MAGIC_LOOKUP = /^\s*%(?:show|runs|tag\s+\w+)\s+(\S+)/m;
 const IDENTITY_TAG = /^(user|production):/;
-const SCAN_LIMIT = 10_000;
 
 /**
  * Extra lines for the error, or [] when the error is not a lookup miss or nothing exists elsewhere.
@@ -27,19 +26,14 @@ export async function elsewhereHint(api: TsflowApi, err: unknown, source = ""): 
 /** The hint lines for runs of `flow` (or the run `runId`) outside the current namespace. */
 export async function hintFor(api: TsflowApi, flow: string, runId?: string): Promise<string[]> {
   const current = api.getNamespace();
-  let runs;
+  let places;
   try {
-    runs = await api.listRuns(flow, { namespace: null, limit: SCAN_LIMIT });
+    places = await api.listNamespacesOf(flow, runId);
   } catch {
     return [];
   }
-  const counts = new Map<string, number>();
-  for (const run of runs) {
-    if (runId !== undefined && run.id !== runId) continue;
-    for (const tag of run.tags) if (IDENTITY_TAG.test(tag) && tag !== current) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  }
-  if (counts.size === 0) return [];
-  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const sorted = places.filter((p) => IDENTITY_TAG.test(p.namespace) && p.namespace !== current).map((p) => [p.namespace, p.runs] as const);
+  if (sorted.length === 0) return [];
   const total = runId !== undefined ? 1 : sorted.reduce((n, [, c]) => n + c, 0);
   const where = sorted.map(([ns, c]) => `${ns} (${c} run${c === 1 ? "" : "s"})`).join(", ");
   const what = runId !== undefined ? `Run('${flow}/${runId}')` : `${total} run${total === 1 ? "" : "s"} of ${flow}`;

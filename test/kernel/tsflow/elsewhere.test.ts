@@ -1,17 +1,41 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import * as tsflow from "tsflow";
+import { FlowSpec, step, runFlow, useDatastore, closeClient, namespace } from "tsflow";
 import { elsewhereHint } from "../../../kernel/tsflow/elsewhere.js";
-import type { TsflowApi } from "../../../kernel/tsflow/api.js";
+import { asTsflowApi } from "../../../kernel/tsflow/api.js";
+import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 
-const runs = [
-  { id: "1", tags: ["user:bob", "exp"] },
-  { id: "2", tags: ["user:bob"] },
-  { id: "3", tags: ["production:p1", "user:carol"] },
-];
-const api = { getNamespace: () => "user:alice", listRuns: async () => runs } as unknown as TsflowApi;
+class F extends FlowSpec {
+  @step start() { this.next(this.end); }
+  @step end() {}
+}
+const api = asTsflowApi(tsflow as unknown as Record<string, unknown>).api!;
 const miss = (message: string, code = "NOT_FOUND") => Object.assign(new Error(message), { code, headline: "h" });
+let root = "";
+let carolRun = "";
 
 const e = suite("elsewhereHint");
+e.before(async () => {
+  root = await makeTempDir();
+  useDatastore(root);
+  const as = async (user: string, token = "") => {
+    process.env.TSFLOW_USER = user;
+    process.env.TSFLOW_PRODUCTION_TOKEN = token;
+    return runFlow(F, { onEvent: () => {} });
+  };
+  await as("bob");
+  await as("bob");
+  await as("carol", "p1");
+  carolRun = (await as("carol")).id;
+  process.env.TSFLOW_USER = "alice";
+  process.env.TSFLOW_PRODUCTION_TOKEN = "";
+  namespace("user:alice");
+});
+e.after(async () => {
+  await closeClient();
+  await removeTempDir(root);
+});
 e("should count runs of the flow per identity namespace and name the magic to switch", async () => {
   assert.equal(await elsewhereHint(api, miss("Flow('F') does not exist")), [
     "Found 4 runs of F in other namespaces: user:bob (2 runs), production:p1 (1 run), user:carol (1 run); the current namespace is user:alice.",
@@ -19,11 +43,11 @@ e("should count runs of the flow per identity namespace and name the magic to sw
   ]);
 });
 e("should narrow to one run, and read the pathspec from the cell when the message has none", async () => {
-  const lines = await elsewhereHint(api, miss("Object not in namespace 'user:alice'", "NAMESPACE_MISMATCH"), "const r = await Run('F/3')");
-  assert.match(lines[0] as string, /^Found Run\('F\/3'\) in other namespaces: production:p1 \(1 run\), user:carol \(1 run\)/);
+  const lines = await elsewhereHint(api, miss("Object not in namespace 'user:alice'", "NAMESPACE_MISMATCH"), `const r = await Run('F/${carolRun}')`);
+  assert.match(lines[0] as string, new RegExp(`^Found Run\\('F/${carolRun}'\\) in other namespaces: user:carol \\(1 run\\)`));
 });
 e("should say nothing for other errors or when nothing exists elsewhere", async () => {
   assert.equal(await elsewhereHint(api, new Error("Flow('F') does not exist")), []);
-  assert.equal(await elsewhereHint(api, miss("Run('F/9') does not exist")), []);
+  assert.equal(await elsewhereHint(api, miss("Flow('Nope') does not exist")), []);
 });
 e.run();
