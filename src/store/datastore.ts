@@ -114,10 +114,13 @@ export class Datastore {
     return ids.sort((a, b) => Number(a) - Number(b));
   }
 
-  /** Writes a task's record (create-only). */
+  /**
+   * Writes a task's record. Only the run's own runtime creates its tasks (the run id is create-only
+   * and task ids come from its scheduler), so a plain atomic write is enough.
+   */
   async writeTask(record: TaskRecord): Promise<void> {
     const { flow, runId, step, taskId } = record;
-    await this.storage.write(keys.task(flow, runId, step, taskId), json(record), { ifAbsent: true });
+    await this.storage.write(keys.task(flow, runId, step, taskId), json(record));
   }
 
   /** Reads a task's record, or undefined. */

@@ -42,10 +42,22 @@ export class LocalStorage implements Storage {
     }
   }
 
+  // Directories this process made or saw: a task writes several files into new folders, and a
+  // failed write (ENOENT) before each mkdir doubles its file-system round trips.
+  private readonly knownDirs = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    if (this.knownDirs.size > 10_000) this.knownDirs.clear();
+    this.knownDirs.add(dir);
+  }
+
   async write(key: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<boolean> {
     const target = this.localPath(key);
     const tmp = tempName(target);
     try {
+      await this.ensureDir(path.dirname(tmp));
       await writeCreatingDirs(tmp, data);
       if (options.ifAbsent) return await linkIfAbsent(tmp, target);
       await fs.rename(tmp, target);
