@@ -40,7 +40,7 @@ async function importFile(abs: string): Promise<Record<string, unknown>> {
   try {
     if (!/\.(c|m)?tsx?$/.test(abs)) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     try {
-      registered ??= registerCjs();
+      registered ??= registerCjs(abs);
       return require(abs) as Record<string, unknown>;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ASYNC_MODULE") throw err;
@@ -52,9 +52,20 @@ async function importFile(abs: string): Promise<Record<string, unknown>> {
   }
 }
 
-function registerCjs(): "cjs" {
+function registerCjs(abs: string): "cjs" {
+  preloadTsflow(abs);
   (require("tsx/cjs/api") as { register: () => void }).register();
   return "cjs";
+}
+
+// Loaded before tsx's hooks exist, the flow's `import "tsflow"` finds the library in the module
+// cache, instead of tsx re-compiling the bundle (~100 ms) into a second copy of it.
+function preloadTsflow(abs: string): void {
+  try {
+    require(createRequire(abs).resolve("tsflow"));
+  } catch {
+    // the flow file does not see tsflow from where it is: its own import will say so
+  }
 }
 
 function loadError(abs: string, err: unknown): FlowFileError {
