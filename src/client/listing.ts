@@ -5,6 +5,7 @@
 import { isTsflowError, NamespaceMismatchError } from "../util/errors.js";
 import { assertNamespace } from "../util/validate.js";
 import { currentBackend, type SqlResult } from "./backend.js";
+import type { ListRunsQuery, NamespaceCount } from "../index/run-index.js";
 import type { ReadContext } from "./context.js";
 import { runFromRow, type FlowObject } from "./flow.js";
 import { getNamespace } from "./namespace.js";
@@ -20,23 +21,11 @@ export interface NamespaceOptions {
   namespace?: string | null;
 }
 
-/** Options of `listRuns`. */
-export interface ListRunsOptions extends NamespaceOptions {
-  /** Only runs that carry every one of these tags. @default [] */
-  tags?: readonly string[];
-  /** Only successful runs. @default false */
-  successfulOnly?: boolean;
-  /** At most this many runs. @default no limit */
-  limit?: number;
-  /** Skip this many runs first. @default 0 */
-  offset?: number;
-}
+/** Options of `listRuns`: the run index's query, with the namespace defaulting to the current one. */
+export type ListRunsOptions = NamespaceOptions & Omit<ListRunsQuery, "namespace">;
 
 /** One namespace in use (a tag some run carries) with how many runs carry it. */
-export interface NamespaceCount {
-  namespace: string;
-  runs: number;
-}
+export type { NamespaceCount };
 
 function contextFor(options: NamespaceOptions): ReadContext {
   const namespace = options.namespace === undefined ? getNamespace() : assertNamespace(options.namespace);
