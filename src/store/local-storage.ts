@@ -58,7 +58,7 @@ export class LocalStorage implements Storage {
     const tmp = tempName(target);
     try {
       await this.ensureDir(path.dirname(tmp));
-      await writeCreatingDirs(tmp, data);
+      await inParentDir(tmp, () => fs.writeFile(tmp, data));
       if (options.ifAbsent) return await linkIfAbsent(tmp, target);
       await fs.rename(tmp, target);
       return true;
@@ -120,7 +120,7 @@ export class LocalStorage implements Storage {
           await finished(stream);
         }
         const final = finalKey === undefined ? target : this.localPath(finalKey);
-        await renameCreatingDirs(tmp, final).catch(async (err) => {
+        await inParentDir(final, () => fs.rename(tmp, final)).catch(async (err) => {
           await fs.rm(tmp, { force: true });
           throw wrap(err, "write", finalKey ?? key);
         });
@@ -148,23 +148,15 @@ function tempName(target: string): string {
   return `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
 }
 
-async function writeCreatingDirs(file: string, data: Uint8Array | string): Promise<void> {
+// Runs a file operation that needs `file`'s folder; if the folder is missing (a first write, or it was
+// removed), makes it and runs the operation again.
+async function inParentDir<T>(file: string, op: () => Promise<T>): Promise<T> {
   try {
-    await fs.writeFile(file, data);
+    return await op();
   } catch (err) {
     if (!isMissing(err)) throw err;
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, data);
-  }
-}
-
-async function renameCreatingDirs(from: string, to: string): Promise<void> {
-  try {
-    await fs.rename(from, to);
-  } catch (err) {
-    if (!isMissing(err)) throw err;
-    await fs.mkdir(path.dirname(to), { recursive: true });
-    await fs.rename(from, to);
+    return op();
   }
 }
 
