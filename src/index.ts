@@ -7,7 +7,7 @@ export { step, retry, catchErrors, catchErrors as catch, timeout, type RetryOpti
 export { Parameter, type ParameterOptions, type ParameterContext, type ParameterType } from "./flow/parameter.js";
 export { current, type Current } from "./flow/current.js";
 export type { FlowClass } from "./flow/graph.js";
-export { flowGraph } from "./flow/describe.js";
+export { flowGraph, flowParameters, type ParameterInfo } from "./flow/describe.js";
 export type { GraphInfo, GraphStepInfo } from "./store/records.js";
 export { listNamespacesOf } from "./client/elsewhere.js";
 export type { RunEvent } from "./runtime/run-events.js";

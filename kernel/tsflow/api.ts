@@ -72,6 +72,17 @@ export interface TsflowApi {
   flowGraph(flowClass: unknown): { flow: string; steps: GraphStep[] };
   /** The namespaces holding runs of a flow (or one run), identity namespaces first: one index query. */
   listNamespacesOf(flow: string, runId?: string): Promise<{ namespace: string; runs: number }[]>;
+  /** The parameters a flow class declares (its `--<name>` options), in field order. */
+  flowParameters(flowClass: unknown): ParameterInfoLike[];
+}
+
+/** One parameter of a flow class, as the library describes it. */
+export interface ParameterInfoLike {
+  /** The option is `--<name>`. */
+  name: string;
+  type: string;
+  help: string;
+  required: boolean;
 }
 
 /** One step of a flow graph, as the library describes it. */
@@ -82,7 +93,7 @@ export interface GraphStep {
   foreach?: string;
 }
 
-const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf"] as const;
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters"] as const;
 
 /** Returns the module as a `TsflowApi`, or undefined (naming what is missing) when it lacks a function. */
 export function asTsflowApi(exports: Record<string, unknown>): { api?: TsflowApi; missing: string[] } {

@@ -4,6 +4,7 @@
  */
 import { PARAMETER } from "./markers.js";
 import { ParameterError } from "../util/errors.js";
+import type { FlowClass } from "./graph.js";
 
 /** The value types a parameter can have. */
 export type ParameterType = "string" | "number" | "integer" | "boolean" | "json";
@@ -133,4 +134,29 @@ export function checkParameterValue(spec: ParameterSpec, value: unknown): unknow
     throw new ParameterError(`The value for parameter '${spec.name}' has a wrong type: expected ${spec.type === "integer" ? "an integer" : `a ${spec.type}`}, got ${JSON.stringify(value)}.`);
   }
   return value;
+}
+
+/** A parameter of a flow: the class field that declares it and its declaration. */
+export interface FlowParameter {
+  field: string;
+  spec: ParameterSpec;
+}
+
+/**
+ * Lists the parameters a flow class declares, in field order (by constructing it once).
+ * @throws ParameterError when two parameters share a name.
+ */
+export function listParameters(flowClass: FlowClass): FlowParameter[] {
+  const probe = new flowClass() as unknown as Record<string, unknown>;
+  const found: FlowParameter[] = [];
+  for (const field of Object.keys(probe)) {
+    const spec = probe[field];
+    if (isParameterSpec(spec)) found.push({ field, spec });
+  }
+  const names = new Set<string>();
+  for (const { spec } of found) {
+    if (names.has(spec.name)) throw new ParameterError(`Two parameters are named '${spec.name}': give each a different name.`);
+    names.add(spec.name);
+  }
+  return found;
 }

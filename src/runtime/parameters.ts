@@ -1,34 +1,14 @@
 /**
- * Finds a flow's parameters and resolves their values for a run (given values, defaults, default
- * functions), before any run is created: a missing or wrongly typed value creates nothing.
+ * Resolves the values of a flow's parameters for a run (given values, defaults, default functions),
+ * before any run is created: a missing or wrongly typed value creates nothing.
  */
-import type { FlowClass } from "../flow/graph.js";
 import {
-  checkParameterValue, isParameterSpec, parseParameterValue, type ParameterContext, type ParameterSpec,
+  checkParameterValue, parseParameterValue, type FlowParameter, type ParameterContext, type ParameterSpec,
 } from "../flow/parameter.js";
 import { ParameterError } from "../util/errors.js";
 
-/** A parameter of a flow: the class field that declares it and its declaration. */
-export interface FlowParameter {
-  field: string;
-  spec: ParameterSpec;
-}
-
-/** Lists the parameters a flow class declares (by constructing it once). */
-export function listParameters(flowClass: FlowClass): FlowParameter[] {
-  const probe = new flowClass() as unknown as Record<string, unknown>;
-  const found: FlowParameter[] = [];
-  for (const field of Object.keys(probe)) {
-    const spec = probe[field];
-    if (isParameterSpec(spec)) found.push({ field, spec });
-  }
-  const names = new Set<string>();
-  for (const { spec } of found) {
-    if (names.has(spec.name)) throw new ParameterError(`Two parameters are named '${spec.name}': give each a different name.`);
-    names.add(spec.name);
-  }
-  return found;
-}
+// Listing lives with the declarations (the flow layer describes classes too); re-exported for the runtime's users.
+export { listParameters, type FlowParameter } from "../flow/parameter.js";
 
 /**
  * Resolves every parameter: a given value (a string from the command line is parsed to the

@@ -1,5 +1,5 @@
 // The tsflow magics through the real kernel and jupyter_client: a flow defined in a cell, %run,
-// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions.
+// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions (of %run's parameters too).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
@@ -122,6 +122,23 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
   const t0 = Date.now();
   await complete(`Run("TeamCollabFlow/`);
   assert.ok(Date.now() - t0 < 2000);
+});
+comp("should complete %run's flow classes, then their parameters, tags and boolean values", async () => {
+  await ok(`import { Parameter } from "tsflow";
+class ParamFlow extends FlowSpec {
+  alpha = Parameter("alpha", { default: 0.5 });
+  fast = Parameter("fast", { type: "boolean", default: false });
+  @step start() { this.next(this.end); }
+  @step end() {}
+}`);
+  assert.equal((await complete("%run ")).matches, ["ParamFlow", "TeamCollabFlow"]);
+  assert.equal((await complete("%run ParamFlow --")).matches, ["--alpha", "--fast", "--tag"]);
+  const partial = await complete("%run ParamFlow --al");
+  assert.equal([partial.matches, partial.cursor_start, partial.cursor_end], [["--alpha"], 15, 19]);
+  assert.equal((await complete("%run ParamFlow --alpha 0.7 --")).matches, ["--fast", "--tag"]);
+  assert.equal((await complete("%run ParamFlow --fast ")).matches, ["false", "true"]);
+  assert.equal((await complete("%run ParamFlow --tag ex")).matches, ["exp1", "exp2"]);
+  assert.equal((await complete("%run TeamCollabFlow --")).matches, ["--tag"]);
 });
 comp.run();
 
