@@ -52,6 +52,13 @@ export interface ArgCompletionRequest {
   locals: Readonly<Record<string, unknown>>;
 }
 
+/** Completion inside a cell magic's body: the body (the cell after its first line) and the cursor in it. */
+export interface BodyCompletionRequest {
+  body: string;
+  /** The cursor's offset in `body`. */
+  cursor: number;
+}
+
 /** A kernel magic. */
 export interface Magic {
   name: string;
@@ -68,6 +75,8 @@ export interface Magic {
   run(call: MagicCall, ctx: MagicContext): void | Promise<void>;
   /** Candidates for the argument being typed. */
   completeArgs?(request: ArgCompletionRequest): string[] | Promise<string[]>;
+  /** For a cell magic with a text body: completion at the cursor in the body (offsets in the body). */
+  completeBody?(request: BodyCompletionRequest): Completion | Promise<Completion>;
 }
 
 /** Read access to the registered magics. */

@@ -1,6 +1,7 @@
 /** `%%sql [-o name] [--global | --namespace NS]`: a read-only query over the run index. */
 import type { TsflowApi } from "../../tsflow/api.js";
 import { namespaceCandidates } from "../../tsflow/candidates.js";
+import { completeSql } from "../../tsflow/sql-completion.js";
 import type { Magic } from "../magic.js";
 import { UsageError } from "../usage-error.js";
 
@@ -26,5 +27,6 @@ export function sqlMagic(api: TsflowApi): Magic {
       await ctx.out.result(result);
     },
     completeArgs: async ({ words }) => (words[words.length - 1] === "--namespace" ? namespaceCandidates(api) : ["-o", "--global", "--namespace"]),
+    completeBody: ({ body, cursor }) => completeSql(body, cursor),
   };
 }

@@ -1,5 +1,5 @@
 // The tsflow magics through the real kernel and jupyter_client: a flow defined in a cell, %run,
-// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions (of %run's parameters too).
+// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions (of %run's parameters and of SQL in %%sql too).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
@@ -139,6 +139,15 @@ class ParamFlow extends FlowSpec {
   assert.equal((await complete("%run ParamFlow --fast ")).matches, ["false", "true"]);
   assert.equal((await complete("%run ParamFlow --tag ex")).matches, ["exp1", "exp2"]);
   assert.equal((await complete("%run TeamCollabFlow --")).matches, ["--tag"]);
+});
+comp("should complete SQL below a %%sql line: views after FROM, a view's columns, keywords", async () => {
+  const views = await complete("%%sql\nSELECT * FROM t");
+  assert.equal([views.matches, views.cursor_start, views.cursor_end], [["tasks", "tags"], 20, 21]);
+  const code = "%%sql -o res\nSELECT r.st FROM runs r";
+  const columns = (await s.send({ op: "request", type: "complete", args: { code, cursor_pos: code.indexOf("r.st") + 4 } }))["reply"];
+  assert.equal([columns.matches, columns.cursor_start], [["status"], code.indexOf("r.st") + 2]);
+  assert.equal((await complete("%%sql\nSELECT flow, count(*) FROM runs GR")).matches, ["GROUP BY"]);
+  assert.equal((await complete("%%sql --na")).matches, ["--namespace"]);
 });
 comp.run();
 
