@@ -4,10 +4,12 @@
  * boundary, into plain JS values (`SqlValue` in, `unknown[][]` rows out), so the run index never
  * sees a foreign type.
  */
+import { createRequire } from "node:module";
 import type { DuckDBInstance } from "@duckdb/node-api";
 
-// Loaded on first use: importing the native binding costs ~200 ms, and most processes that load
-// tsflow (workers, `tsflow run`) never query the index.
+// Loaded on first use, as most processes that load tsflow (workers, `tsflow run`) never query the
+// index; and with `require`, not `import()`: an ESM import of this CommonJS package makes Node lex
+// all of its ~180 files for named exports, which doubled the cost (~260 ms instead of ~120 ms).
 type DuckModule = typeof import("@duckdb/node-api");
 let duckModule: DuckModule | undefined;
 const duck = (): DuckModule => duckModule!;
@@ -70,7 +72,7 @@ export class Database {
 
   /** Opens an instance (in memory unless `path` is given). */
   static async create(options: DatabaseOptions = {}): Promise<Database> {
-    duckModule ??= await import("@duckdb/node-api");
+    duckModule ??= createRequire(import.meta.url)("@duckdb/node-api") as DuckModule;
     const instance = await duck().DuckDBInstance.create(options.path ?? ":memory:", configOf(options));
     return new Database(instance, await instance.connect());
   }
@@ -148,7 +150,7 @@ export function sqlLiteral(text: string): string {
 
 function configOf(options: DatabaseOptions): Record<string, string> {
   const config: Record<string, string> = {
-    threads: String(options.threads ?? 2),
+    threads: String(options.threads ?? 1),
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
   };

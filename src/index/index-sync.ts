@@ -1,6 +1,7 @@
 /**
- * `IndexSync` keeps a reader's in-memory `runs` table equal to "the newest snapshot + every journal
- * event still in the journal", which is the datastore as of the last refresh. It also rebuilds the
+ * `IndexSync` keeps a reader's `runs` view equal to "the newest snapshot + every journal event still
+ * in the journal", which is the datastore as of the last refresh: the snapshot is attached in place
+ * as the base, and the runs named by events are re-read into the small in-memory delta. It also rebuilds the
  * index from the datastore when the snapshot is missing or damaged, and compacts (folds the journal
  * into a new snapshot) under the compaction lock. Calls must not overlap: `RunIndex` serialises them.
  *
@@ -17,7 +18,7 @@ import type { Datastore } from "../store/datastore.js";
 import { keys } from "../store/layout.js";
 import { type JournalEvent, deleteJournalEvents, listJournal, readJournalEvent } from "../store/journal.js";
 import type { Database } from "./duckdb.js";
-import { CLEAR_TABLES, MERGE_STAGED } from "./schema.js";
+import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, MERGE_STAGED } from "./schema.js";
 import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
 import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
 import { type RunKey, listAllRuns, mapLimit, readRuns } from "./scan.js";
@@ -27,6 +28,7 @@ import { toStageRow } from "./run-row.js";
 export const COMPACT_AFTER = 256;
 /** How long a reader waits for another process that is rebuilding a damaged index. */
 const RECOVER_WAIT_MS = 120_000;
+const COUNT_DELTA = "SELECT count(*) FROM delta_keys";
 /** How long an event announcing a run that does not exist yet is re-read before it is given up. */
 const PENDING_MS = 10 * 60_000;
 
@@ -36,6 +38,8 @@ export class IndexSync {
   version = 0;
   /** When the loaded snapshot was built, if one is loaded. */
   snapshotAt: Date | undefined;
+  /** Runs in the delta (re-read since the base was loaded): at most this many base rows are stale. */
+  deltaRuns = 0;
   private identity: string | undefined;
   private applied = new Set<string>();
   private lockHeld = false;
@@ -102,7 +106,7 @@ export class IndexSync {
     if (id === this.identity) return;
     if (id === undefined && this.identity === "(not loaded)" && (await this.ds.listFlows()).length === 0) {
       this.identity = undefined; // a root with nothing in it yet: nothing to announce or to write
-      await this.replaceAll([], []);
+      await this.replaceAll([]);
       return;
     }
     try {
@@ -114,10 +118,11 @@ export class IndexSync {
   }
 
   private async load(id: string | undefined): Promise<void> {
+    this.deltaRuns = 0;
+    this.version++;
     this.snapshotAt = await loadSnapshot(this.db, this.file!);
     this.identity = id;
     this.applied.clear();
-    this.version++;
   }
 
   /** Rebuilds a missing or damaged snapshot; only one process rebuilds, the others wait and load it. */
@@ -186,18 +191,19 @@ export class IndexSync {
   private async scanAll(): Promise<number> {
     const all = await listAllRuns(this.ds);
     const { found } = await readRuns(this.ds, all);
-    await this.replaceAll(all, found.map(toStageRow));
+    await this.replaceAll(found.map(toStageRow));
     return found.length;
   }
 
-  /** Writes the in-memory index as the snapshot, then deletes the journal events it covers. */
+  /**
+   * Writes the index as the snapshot and makes it the base (the delta it folded in is dropped), then
+   * deletes the journal events it covers. Events applied but not folded in are simply applied again.
+   */
   private async publish(events: string[]): Promise<void> {
     await writeSnapshot(this.db, this.file!);
     await fs.writeFile(this.everBuiltMarker(), "", { flag: "wx" }).catch(() => undefined);
-    this.identity = await snapshotIdentity(this.file!);
-    this.snapshotAt = new Date();
+    await this.load(await snapshotIdentity(this.file!));
     await deleteJournalEvents(this.ds.storage, events);
-    for (const name of events) this.applied.delete(name);
   }
 
   /** Applies events not applied yet; returns true when one vanished (compacted meanwhile). */
@@ -225,16 +231,19 @@ export class IndexSync {
     await this.db.append("stage_keys", runs.map((r) => [r.flow, r.runId]));
     await this.db.append("stage_runs", found.map(toStageRow));
     await this.db.run(MERGE_STAGED);
+    this.deltaRuns = (await this.db.query(COUNT_DELTA)).rows[0]![0] as number;
     this.version++;
     return new Set(found.map((f) => `${f.flow}/${f.runId}`));
   }
 
-  private async replaceAll(keys: RunKey[], rows: ReturnType<typeof toStageRow>[]): Promise<void> {
-    await this.db.run(CLEAR_TABLES);
-    await this.db.append("stage_keys", keys.map((r) => [r.flow, r.runId]));
-    await this.db.append("stage_runs", rows);
-    await this.db.run(MERGE_STAGED);
+  /** Replaces the base with an in-memory one holding `rows` (a full scan), and empties the delta. */
+  private async replaceAll(rows: ReturnType<typeof toStageRow>[]): Promise<void> {
     this.version++;
+    this.deltaRuns = 0;
+    await this.db.run(ATTACH_EMPTY_BASE);
+    await this.db.run(CLEAR_TABLES);
+    await this.db.append("stage_runs", rows);
+    await this.db.run(BASE_FROM_STAGED);
   }
 
   private async withLock<T>(lock: HeldLock, fn: () => Promise<T>): Promise<T> {

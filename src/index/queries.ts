@@ -1,15 +1,26 @@
 /**
- * The SQL of every lookup the run index answers: one statement each over the in-memory `runs`
- * table, values always bound as `$n` parameters. A namespace filter is `($g OR list_contains(tags,
- * $ns))` where `$g` is true for the global namespace (`null`).
+ * The SQL of every lookup the run index answers: one statement each over the `runs` view (see
+ * `schema.ts`), values always bound as `$n` parameters. A namespace filter is `($g OR
+ * list_contains(tags, $ns))` where `$g` is true for the global namespace (`null`).
+ *
+ * The hot lookups (a flow's newest runs, `latestSuccessfulRun`, run-id completion) do not sort the
+ * flow's runs: the snapshot stores them by flow, newest first, so a filtered scan of it with a LIMIT
+ * stops at the first matches (DuckDB keeps insertion order for a query without ORDER BY). The scan
+ * takes `limit + offset + deltaRuns` rows, since at most `deltaRuns` of them were re-read since the
+ * snapshot; the stale ones are dropped, the delta's rows added, and only those few rows are sorted.
  */
 import { RUN_COLUMNS } from "./run-row.js";
 
 const IN_NS = (g: number, ns: number) => `($${g} OR list_contains(tags, $${ns}))`;
 
-/** $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset. */
-export const LIST_RUNS = `SELECT ${RUN_COLUMNS} FROM runs
-WHERE flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VARCHAR[]) AND (NOT $5 OR successful)
+/** The newest rows of `filter` (over `runs` columns): in snapshot order, stale rows dropped, plus the delta's. */
+const NEWEST = (columns: string, filter: string, scanLimit: number) => `SELECT ${columns} FROM (
+  SELECT * FROM (SELECT * FROM snap.runs WHERE ${filter} LIMIT $${scanLimit})
+  WHERE (flow, run_id) NOT IN (SELECT flow, run_id FROM delta_keys)
+  UNION ALL SELECT * FROM delta_runs WHERE ${filter})`;
+
+/** $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset, $8 scan limit. */
+export const LIST_RUNS = `${NEWEST(RUN_COLUMNS, `flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VARCHAR[]) AND (NOT $5 OR successful)`, 8)}
 ORDER BY created_at DESC, run_id DESC LIMIT $6 OFFSET $7`;
 
 /** $1 flow, $2 run id. */
@@ -37,8 +48,8 @@ GROUP BY tag ORDER BY (starts_with(tag, 'user:') OR starts_with(tag, 'production
 export const LIST_TAGS = `SELECT DISTINCT tag FROM (SELECT unnest(tags) AS tag FROM runs)
 WHERE starts_with(tag, $1) ORDER BY tag`;
 
-/** $1 flow, $2 global, $3 ns, $4 prefix, $5 limit. */
-export const LIST_RUN_IDS = `SELECT run_id FROM runs WHERE flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)
+/** $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 scan limit. */
+export const LIST_RUN_IDS = `${NEWEST("run_id, created_at", `flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)`, 6)}
 ORDER BY created_at DESC, run_id DESC LIMIT $5`;
 
 /** Runs and flows in the index. */
