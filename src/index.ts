@@ -9,6 +9,7 @@ export { current, type Current } from "./flow/current.js";
 export type { FlowClass } from "./flow/graph.js";
 export { flowGraph, flowParameters, type ParameterInfo } from "./flow/describe.js";
 export type { GraphInfo, GraphStepInfo } from "./store/records.js";
+export type { ArrowPreview } from "./store/object-store.js";
 export { listNamespacesOf } from "./client/elsewhere.js";
 export type { RunEvent } from "./runtime/run-events.js";
 export { runFlow, type RunFlowOptions } from "./runner/run-flow.js";

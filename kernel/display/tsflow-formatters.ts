@@ -1,25 +1,47 @@
 /**
  * Rich displays of tsflow values: a client object (`Run`, `Flow`, `Step`, `Task`, `DataArtifact`) as a
- * field table captioned with the namespace it was read in, a list of them as a listing table, a SQL
- * result as a table, and an Arrow table as a preview (schema, row count, first rows).
+ * field table captioned with the namespace it was read in (an Arrow artifact adds a preview read
+ * without loading the table), a list of them as a listing table, a SQL result as a table, and an Arrow
+ * table or preview as schema, row count and first rows.
  */
-import { describeNamespace, isClientObject, type ClientObjectLike, type TsflowApi } from "../tsflow/api.js";
+import { describeNamespace, isClientObject, type ClientObjectLike, type DataArtifactLike, type TsflowApi } from "../tsflow/api.js";
 import type { Formatter, MimeBundle } from "./mime-bundle.js";
 import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
+import { arrowPreviewBundle, isArrowPreview, isArrowTable, previewOfTable, PREVIEW_ROWS } from "./arrow-preview.js";
+import { escapeHtml } from "./html.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
-const PREVIEW_ROWS = 10;
 
 /** The formatter for tsflow values (given the library); undefined for anything else. */
 export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">): Formatter => (value) => {
   if (typeof value === "function" && value.prototype instanceof api.FlowSpec) return flowClassBundle(api, value);
+  if (isArrowArtifact(value)) return arrowArtifactBundle(value);
   if (isClientObject(value)) return objectBundle(value);
   if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
-  if (isArrowTable(value)) return arrowPreview(value);
+  if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
+  if (isArrowPreview(value)) return arrowPreviewBundle(value);
   return undefined;
 };
+
+/** True for a `DataArtifact` stored as an Arrow table. */
+export function isArrowArtifact(value: unknown): value is DataArtifactLike {
+  return isClientObject(value) && value.kind === "DataArtifact" && (value as Partial<DataArtifactLike>).format === "arrow" && typeof (value as Partial<DataArtifactLike>).preview === "function";
+}
+
+/** An Arrow artifact: its fields, then a preview read from the stored file (the table is not loaded). */
+export async function arrowArtifactBundle(artifact: DataArtifactLike): Promise<MimeBundle> {
+  const fields = objectBundle(artifact);
+  let preview: MimeBundle;
+  try {
+    preview = arrowPreviewBundle(await artifact.preview(PREVIEW_ROWS));
+  } catch (err) {
+    const why = `No preview: ${(err as Error)?.message ?? String(err)}`;
+    preview = { "text/html": `<div class="tsflow-footer"><small>${escapeHtml(why)}</small></div>`, "text/plain": why };
+  }
+  return { "text/html": `${fields["text/html"]}${preview["text/html"]}`, "text/plain": `${fields["text/plain"]}\n\n${preview["text/plain"]}` };
+}
 
 /** A flow class: its step graph as a picture, or what is wrong with it. */
 export function flowClassBundle(api: Pick<TsflowApi, "flowGraph">, flowClass: Function): MimeBundle {
@@ -76,34 +98,6 @@ function readable(v: unknown): unknown {
 function localTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-interface ArrowLike {
-  numRows: number;
-  schema: { fields: { name: string; type: unknown }[] };
-  slice(begin: number, end: number): { toArray(): unknown[] };
-}
-
-function isArrowTable(v: unknown): v is ArrowLike {
-  const t = v as Partial<ArrowLike> | null;
-  return typeof t === "object" && t !== null && typeof t.numRows === "number" && Array.isArray(t.schema?.fields) && typeof t.slice === "function";
-}
-
-function arrowPreview(table: ArrowLike): MimeBundle {
-  const fields = table.schema.fields;
-  const rows = table
-    .slice(0, PREVIEW_ROWS)
-    .toArray()
-    .map((row) => {
-      const r = (row as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (row as Record<string, unknown>);
-      return fields.map((f) => r[f.name]);
-    });
-  return renderTable({
-    columns: fields.map((f) => `${f.name}: ${String(f.type)}`),
-    rows,
-    caption: `Arrow table · ${table.numRows} rows × ${fields.length} columns`,
-    footer: table.numRows > PREVIEW_ROWS ? `first ${PREVIEW_ROWS} of ${table.numRows} rows` : `${table.numRows} rows`,
-  });
 }
 
 function isSqlResult(v: unknown): v is { columns: string[]; rows: unknown[][] } {

@@ -26,6 +26,23 @@ export interface RunLike extends ClientObjectLike {
   replaceTag(remove: string, add: string): Promise<void>;
 }
 
+/** A preview of an Arrow table the library read without loading it (`ArrowPreview`). */
+export interface ArrowPreviewLike {
+  schema: { name: string; type: string }[];
+  numRows: number;
+  rows: Record<string, unknown>[];
+  /** Record batches in the table, and how many were decoded for `rows` (absent for a table in memory). */
+  numBatches?: number;
+  batchesRead?: number;
+}
+
+/** An artifact: a client object whose value loads when `data` is awaited, or previews if it is Arrow. */
+export interface DataArtifactLike extends ClientObjectLike {
+  format: string;
+  data: Promise<unknown>;
+  preview(rows?: number): Promise<ArrowPreviewLike>;
+}
+
 /** An event of a running flow (`runFlow`'s `onEvent`). */
 export interface RunEventLike {
   type: "run-started" | "task-started" | "task-finished" | "task-output" | "run-finished";
@@ -61,7 +78,7 @@ export interface TsflowApi {
   Run(pathspec: string): Promise<RunLike>;
   Step(pathspec: string): Promise<ClientObjectLike>;
   Task(pathspec: string): Promise<ClientObjectLike>;
-  DataArtifact(pathspec: string): Promise<ClientObjectLike & { data: Promise<unknown> }>;
+  DataArtifact(pathspec: string): Promise<DataArtifactLike>;
   listFlows(options?: NamespaceOption): Promise<ClientObjectLike[]>;
   listRuns(flow: string, options?: NamespaceOption & { tags?: readonly string[]; limit?: number }): Promise<RunLike[]>;
   listNamespaces(): Promise<{ namespace: string; runs: number }[]>;

@@ -6,7 +6,7 @@ import { Datastore } from "../store/datastore.js";
 import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
 import type { ArtifactRef } from "../store/records.js";
 import { RunIndex } from "../index/run-index.js";
-import { ObjectStore } from "../store/object-store.js";
+import { ObjectStore, type ArrowPreview } from "../store/object-store.js";
 import { clientState } from "./state.js";
 
 /** The part of the run index the client uses (every listing and lookup of runs goes through it). */
@@ -18,9 +18,10 @@ export type RunIndexPort = Pick<
 
 export type { RunRow, ListRunsQuery, SqlResult } from "../index/run-index.js";
 
-/** The part of the object store the client uses: loading one artifact value. */
+/** The part of the object store the client uses: loading one artifact value, or previewing an Arrow one. */
 export interface ObjectReaderPort {
   get(ref: Pick<ArtifactRef, "sha" | "format">): Promise<unknown>;
+  loadArrowPreview(ref: Pick<ArtifactRef, "sha" | "format">, rows: number): Promise<ArrowPreview>;
 }
 
 /** A datastore root with its run index and object store. */

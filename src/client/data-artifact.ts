@@ -1,8 +1,10 @@
 /**
  * `DataArtifact`: one value a task stored, as a reference (sha, size, format) whose value is loaded
- * from the object store when `data` is awaited.
+ * from the object store when `data` is awaited; an Arrow table can also be previewed without loading it.
  */
 import type { ArtifactRef } from "../store/records.js";
+import type { ArrowPreview } from "../store/object-store.js";
+import { UsageError } from "../util/errors.js";
 import { branded, ClientObject } from "./client-object.js";
 import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { LazyPromise } from "./lazy-promise.js";
@@ -28,6 +30,27 @@ export class DataArtifactObject extends ClientObject<never> {
   /** The artifact's value, loaded from the object store when first awaited. */
   get data(): Promise<unknown> {
     return (this.#data ??= LazyPromise.from(() => this.ctx.backend.objects.get(this.#ref)));
+  }
+
+  /**
+   * Previews an artifact stored as an Arrow table without loading the table: its schema, row count and
+   * first `rows` rows (plain values). Only the file's footer, its batch headers and the first batch
+   * bodies are read, so a 2-million-row table costs one record batch; `batchesRead` of `numBatches`
+   * says how many were decoded. Nothing is cached: each call reads again.
+   * @param rows - how many rows to return. @default 10
+   * @returns the preview: `{ schema: [{ name, type }], numRows, rows, numBatches, batchesRead }`.
+   * @throws UsageError when the artifact is stored as JSON (read `data` instead) or `rows` is not a count.
+   * @throws DatastoreError when the stored object is missing or damaged.
+   * @example
+   * const features = await DataArtifact(`TrainFlow/${run.id}/end/3/features`);
+   * const { schema, numRows, rows } = await features.preview(5);
+   */
+  async preview(rows = 10): Promise<ArrowPreview> {
+    if (this.format !== "arrow") {
+      throw new UsageError(`${this} is stored as ${this.format}, not as an Arrow table: read its value with 'await artifact.data' instead.`);
+    }
+    if (!Number.isSafeInteger(rows) || rows < 0) throw new UsageError(`preview(rows) needs a whole number of rows (0 or more), got ${String(rows)}.`);
+    return this.ctx.backend.objects.loadArrowPreview(this.#ref, rows);
   }
 
   /** The SHA-256 of the stored bytes (hex). */

@@ -7,23 +7,33 @@ import { createHash } from "node:crypto";
 import type { Datastore } from "../../src/store/datastore.js";
 import { openDatastore } from "../../src/store/root.js";
 import { keys, PARAMETERS_STEP, PARAMETERS_TASK } from "../../src/store/layout.js";
+import { ObjectStore, type ArrowPreview } from "../../src/store/object-store.js";
+import { artifactFormat } from "../../src/store/codec/index.js";
 import type { ArtifactRef, ArtifactsRecord, GraphInfo, GraphStepInfo, RunRecord } from "../../src/store/records.js";
 import { closeBackends, installBackend, useDatastore, type ObjectReaderPort, type RunIndexPort } from "../../src/client/backend.js";
 import { RunIndex } from "../../src/index/run-index.js";
 import { clientState } from "../../src/client/state.js";
 import { makeTempDir, removeTempDir } from "./tmp.js";
 
-/** An object store for tests: JSON values under `objects/`, counting every read. */
+/**
+ * An object store for tests: JSON values under `objects/`, Arrow tables through the real `ObjectStore`,
+ * counting every read and preview.
+ */
 export class CountingObjects implements ObjectReaderPort {
   readonly ds: Datastore;
   /** The shas read, in order. */
   readonly reads: string[] = [];
+  /** The shas previewed (`loadArrowPreview`), in order. */
+  readonly previews: string[] = [];
+  readonly #arrow: ObjectStore;
 
   constructor(ds: Datastore) {
     this.ds = ds;
+    this.#arrow = new ObjectStore(ds.storage);
   }
 
   async put(value: unknown, createdAt = Date.now()): Promise<ArtifactRef> {
+    if (artifactFormat(value) === "arrow") return { ...(await this.#arrow.put(value, { artifact: "fixture", step: "fixture" })), createdAt };
     const bytes = JSON.stringify(value);
     const sha = createHash("sha256").update(bytes).digest("hex");
     await this.ds.storage.write(keys.object(sha), bytes, { ifAbsent: true });
@@ -31,11 +41,17 @@ export class CountingObjects implements ObjectReaderPort {
     return { sha, size: Buffer.byteLength(bytes), format: "json", createdAt, type };
   }
 
-  async get(ref: { sha: string }): Promise<unknown> {
+  async get(ref: Pick<ArtifactRef, "sha" | "format">): Promise<unknown> {
     this.reads.push(ref.sha);
+    if (ref.format === "arrow") return this.#arrow.get(ref);
     const text = await this.ds.storage.readText(keys.object(ref.sha));
     if (text === undefined) throw new Error(`no object ${ref.sha}`);
     return JSON.parse(text);
+  }
+
+  async loadArrowPreview(ref: Pick<ArtifactRef, "sha" | "format">, rows: number): Promise<ArrowPreview> {
+    this.previews.push(ref.sha);
+    return this.#arrow.loadArrowPreview(ref, rows);
   }
 }
 

@@ -1,9 +1,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { DataArtifact, Task, namespace } from "../../src/client/index.js";
-import { InvalidPathspecError, NamespaceMismatchError, NotFoundError } from "../../src/util/errors.js";
+import { InvalidPathspecError, NamespaceMismatchError, NotFoundError, UsageError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { buildRun, useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
+import { numericTable } from "../store/codec/_tables.js";
 
 const SHAPE = "Expects DataArtifact('FlowName/RunID/StepName/TaskID/ArtifactName')";
 
@@ -65,3 +66,28 @@ artifact("should carry its run's tags and have no children", async ({ fx }) => {
   assert.not.ok(await a.has("x"));
 });
 artifact.run();
+
+const preview = suite<FixtureContext>("DataArtifact.preview");
+useFixture(preview);
+preview("should preview a 2-million-row Arrow artifact from its first record batch, without loading it", async ({ fx }) => {
+  const rec = await buildRun(fx, { artifacts: { features: numericTable(2_000_000) } });
+  const a = await DataArtifact(`TeamCollabFlow/${rec.runId}/end/2/features`);
+  assert.is(a.format, "arrow");
+  const p = await a.preview(3);
+  assert.equal(p.schema, [{ name: "i", type: "Int32" }, { name: "f", type: "Float64" }]);
+  assert.is(p.numRows, 2_000_000);
+  assert.equal(p.rows, [{ i: 0, f: 0 }, { i: 1, f: 0.5 }, { i: 2, f: 1 }]);
+  assert.ok(p.numBatches >= 5, `${p.numBatches} batches`);
+  assert.is(p.batchesRead, 1, "only the first batch's body is decoded");
+  assert.equal(fx.objects.reads, [], "the table itself is never loaded");
+  assert.equal(fx.objects.previews, [a.sha]);
+  assert.is((await a.preview()).rows.length, 10);
+});
+preview("should refuse a JSON artifact and a row count that is not one", async ({ fx }) => {
+  const rec = await buildRun(fx, { artifacts: { choice: 4, features: numericTable(3) } });
+  const base = `TeamCollabFlow/${rec.runId}/end/2`;
+  await rejects((await DataArtifact(`${base}/choice`)).preview(), UsageError, `DataArtifact('${base}/choice') is stored as json, not as an Arrow table: read its value with 'await artifact.data' instead.`);
+  await rejects((await DataArtifact(`${base}/features`)).preview(-1), UsageError, "preview(rows) needs a whole number of rows");
+  assert.equal(fx.objects.previews, []);
+});
+preview.run();

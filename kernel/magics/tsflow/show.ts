@@ -1,7 +1,11 @@
-/** `%show <pathspec>`: a flow, run, step, task or artifact as a table (an artifact also shows its value). */
-import type { ClientObjectLike, TsflowApi } from "../../tsflow/api.js";
+/**
+ * `%show <pathspec>`: a flow, run, step, task or artifact as a table. An artifact also shows its value;
+ * an Arrow artifact a preview (schema, row count, first rows) read without loading the table.
+ */
+import type { ClientObjectLike, DataArtifactLike, TsflowApi } from "../../tsflow/api.js";
 import { pathspecCandidates } from "../../tsflow/candidates.js";
 import { objectBundle } from "../../display/tsflow-formatters.js";
+import { PREVIEW_ROWS } from "../../display/arrow-preview.js";
 import type { Magic } from "../magic.js";
 import { UsageError } from "../usage-error.js";
 
@@ -20,14 +24,15 @@ export function showMagic(api: TsflowApi): Magic {
   return {
     name: "show",
     kind: "line",
-    summary: "Show a flow, run, step, task or artifact by its pathspec.",
+    summary: "Show a flow, run, step, task or artifact by its pathspec (an Arrow artifact as a preview).",
     usage,
     args: { positionals: { min: 1, max: 1 } },
     async run(call, ctx) {
       const obj = await lookupPathspec(api, call.args.positionals[0] as string);
       if (obj.kind !== "DataArtifact") return ctx.out.result(obj);
       ctx.out.display(objectBundle(obj));
-      await ctx.out.result(await (obj as ClientObjectLike & { data: Promise<unknown> }).data);
+      const artifact = obj as DataArtifactLike;
+      await ctx.out.result(artifact.format === "arrow" ? await artifact.preview(PREVIEW_ROWS) : await artifact.data);
     },
     completeArgs: ({ partial }) => pathspecCandidates(api, partial),
   };

@@ -15,6 +15,10 @@ export interface ArrowPreview {
   numRows: number;
   /** The first rows (up to the number asked for), as plain objects keyed by column name. */
   rows: Record<string, unknown>[];
+  /** Record batches in the whole table. */
+  numBatches: number;
+  /** Record batches whose bodies were read and decoded for `rows`: the first few when read from a file, all when the table was loaded. */
+  batchesRead: number;
 }
 
 type Footer = NonNullable<AsyncRecordBatchFileReader["footer"]>;
@@ -34,7 +38,8 @@ export async function previewArrowFile(file: FileHandle, rows: number): Promise<
     }
     const numRows = await countRows(file, reader.footer);
     const batches = await firstBatches(reader, rows);
-    return { schema: describeSchema(reader.schema), numRows, rows: plainRows(batches, rows) };
+    const numBatches = reader.footer.numRecordBatches;
+    return { schema: describeSchema(reader.schema), numRows, rows: plainRows(batches, rows), numBatches, batchesRead: batches.length };
   } finally {
     await reader.cancel();
     await file.close();
@@ -47,7 +52,8 @@ export async function previewArrowFile(file: FileHandle, rows: number): Promise<
  * @param rows - how many rows to return.
  */
 export function previewTable(table: Table, rows: number): ArrowPreview {
-  return { schema: describeSchema(table.schema), numRows: table.numRows, rows: plainRows(table.batches, rows) };
+  const numBatches = table.batches.length;
+  return { schema: describeSchema(table.schema), numRows: table.numRows, rows: plainRows(table.batches, rows), numBatches, batchesRead: numBatches };
 }
 
 async function firstBatches(reader: AsyncRecordBatchFileReader, rows: number): Promise<RecordBatch[]> {

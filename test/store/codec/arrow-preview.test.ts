@@ -60,12 +60,14 @@ preview("should read only the footer, the batch headers and the first batch", as
   assert.is(result.numRows, 2_000_000);
   assert.equal(result.rows[9], { i: 9, f: 4.5 });
   assert.ok(bytesRead() < 5 << 20, `read ${bytesRead()} bytes`);
+  assert.ok(result.numBatches >= 5, `${result.numBatches} batches`);
+  assert.is(result.batchesRead, 1);
   assert.is(handle.fd, -1);
 });
 
 preview("should handle empty tables and more rows asked than stored", async () => {
   const empty = await previewArrowFile(await open(await stored(numericTable(0))), 10);
-  assert.equal(empty, { schema: [{ name: "i", type: "Int32" }, { name: "f", type: "Float64" }], numRows: 0, rows: [] });
+  assert.equal(empty, { schema: [{ name: "i", type: "Int32" }, { name: "f", type: "Float64" }], numRows: 0, rows: [], numBatches: 1, batchesRead: 1 });
   const small = await previewArrowFile(await open(await stored(numericTable(2))), 10);
   assert.equal(small.rows, [{ i: 0, f: 0 }, { i: 1, f: 0.5 }]);
 });

@@ -1,5 +1,5 @@
 // The tsflow magics through the real kernel and jupyter_client: a flow defined in a cell, %run,
-// namespaces, listings, %%sql, %tag, %show, the elsewhere hint and completions (of %run's parameters and of SQL in %%sql too).
+// namespaces, listings, %%sql, %tag, %show (and Arrow previews), the elsewhere hint and completions (of %run's parameters and of SQL in %%sql too).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
@@ -150,6 +150,31 @@ comp("should complete SQL below a %%sql line: views after FROM, a view's columns
   assert.equal((await complete("%%sql --na")).matches, ["--namespace"]);
 });
 comp.run();
+
+const arrow = suite("Arrow artifacts");
+arrow("should preview a 2-million-row Arrow artifact from its first batch, as a cell result and with %show", async () => {
+  await ok(`import { tableFromArrays } from "apache-arrow";
+import { DataArtifact } from "tsflow";
+class TableFlow extends FlowSpec {
+  features?: unknown;
+  @step start() {
+    const i = new Int32Array(2_000_000).map((_, k) => k);
+    this.features = tableFromArrays({ i, half: Float64Array.from(i, (k) => k / 2) });
+    this.next(this.end);
+  }
+  @step end() {}
+}`);
+  const id = /Run\('TableFlow\/(\d+)'\)/.exec(of(await ok("%run TableFlow"), "execute_result")[0].data["text/plain"])?.[1];
+  const pathspec = `TableFlow/${id}/end/2/features`;
+  const cell = of(await ok(`await DataArtifact("${pathspec}")`), "execute_result")[0].data;
+  assert.match(cell["text/html"], /<td style="text-align:left">format<\/td><td style="text-align:left">arrow<\/td>/);
+  assert.match(cell["text/plain"], /Arrow table · 2000000 rows × 2 columns\ni: Int32\s+half: Float64\n-+\s+-+\n0\s+0\n1\s+0\.5\n/);
+  assert.match(cell["text/plain"], /first 10 of 2000000 rows · read 1 of \d+ record batches$/);
+  const shown = await ok(`%show ${pathspec}`);
+  assert.match(of(shown, "display_data")[0].data["text/plain"], /DataArtifact\('TableFlow\//);
+  assert.match(of(shown, "execute_result")[0].data["text/plain"], /^Arrow table · 2000000 rows × 2 columns[\s\S]*9\s+4\.5\nfirst 10 of 2000000 rows · read 1 of \d+ record batches$/);
+});
+arrow.run();
 
 const stop = suite("interrupting a flow");
 stop("should run a flow split across cells (steps in one, the class in a later one)", async () => {
