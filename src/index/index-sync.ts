@@ -18,7 +18,7 @@ import type { Datastore } from "../store/datastore.js";
 import { keys } from "../store/layout.js";
 import { type JournalEvent, deleteJournalEvents, listJournal, readJournalEvent } from "../store/journal.js";
 import type { Database } from "./duckdb.js";
-import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, MERGE_STAGED } from "./schema.js";
+import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS, MERGE_STAGED } from "./schema.js";
 import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
 import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
 import { type RunKey, listAllRuns, mapLimit, readRuns } from "./scan.js";
@@ -28,7 +28,6 @@ import { toStageRow } from "./run-row.js";
 export const COMPACT_AFTER = 256;
 /** How long a reader waits for another process that is rebuilding a damaged index. */
 const RECOVER_WAIT_MS = 120_000;
-const COUNT_DELTA = "SELECT count(*) FROM delta_keys";
 /** How long an event announcing a run that does not exist yet is re-read before it is given up. */
 const PENDING_MS = 10 * 60_000;
 
@@ -38,8 +37,10 @@ export class IndexSync {
   version = 0;
   /** When the loaded snapshot was built, if one is loaded. */
   snapshotAt: Date | undefined;
-  /** Runs in the delta (re-read since the base was loaded): at most this many base rows are stale. */
-  deltaRuns = 0;
+  /** Set when per-run details (tasks, artifacts) were loaded: re-read runs must drop theirs. */
+  detailsLoaded = false;
+  /** The runs re-read since the base was loaded (`flow/runId`): the keys of the delta. */
+  private readonly deltaKeys = new Set<string>();
   private identity: string | undefined;
   private applied = new Set<string>();
   private lockHeld = false;
@@ -66,6 +67,16 @@ export class IndexSync {
       if (this.file) await this.followSnapshot(await snapshotIdentity(this.file));
       if (!(await this.applyEvents(names))) return;
     }
+  }
+
+  /** Runs in the delta (re-read since the base was loaded): at most this many base rows are stale. */
+  get deltaRuns(): number {
+    return this.deltaKeys.size;
+  }
+
+  /** True when the run was re-read since the base was loaded (its snapshot row, if any, is stale). */
+  isReRead(flow: string, runId: string): boolean {
+    return this.deltaKeys.has(`${flow}/${runId}`);
   }
 
   /** How many journal events this reader applied on top of its snapshot. */
@@ -118,8 +129,7 @@ export class IndexSync {
   }
 
   private async load(id: string | undefined): Promise<void> {
-    this.deltaRuns = 0;
-    this.version++;
+    this.forgetDelta();
     this.snapshotAt = await loadSnapshot(this.db, this.file!);
     this.identity = id;
     this.applied.clear();
@@ -230,20 +240,27 @@ export class IndexSync {
     const { found } = await readRuns(this.ds, runs);
     await this.db.append("stage_keys", runs.map((r) => [r.flow, r.runId]));
     await this.db.append("stage_runs", found.map(toStageRow));
+    if (this.detailsLoaded) await this.db.run(DROP_STAGED_DETAILS);
     await this.db.run(MERGE_STAGED);
-    this.deltaRuns = (await this.db.query(COUNT_DELTA)).rows[0]![0] as number;
+    for (const r of runs) this.deltaKeys.add(`${r.flow}/${r.runId}`);
     this.version++;
     return new Set(found.map((f) => `${f.flow}/${f.runId}`));
   }
 
   /** Replaces the base with an in-memory one holding `rows` (a full scan), and empties the delta. */
   private async replaceAll(rows: ReturnType<typeof toStageRow>[]): Promise<void> {
-    this.version++;
-    this.deltaRuns = 0;
+    this.forgetDelta();
     await this.db.run(ATTACH_EMPTY_BASE);
     await this.db.run(CLEAR_TABLES);
     await this.db.append("stage_runs", rows);
     await this.db.run(BASE_FROM_STAGED);
+  }
+
+  /** The base is about to change and the delta (and every loaded detail) to be emptied with it. */
+  private forgetDelta(): void {
+    this.deltaKeys.clear();
+    this.detailsLoaded = false;
+    this.version++;
   }
 
   private async withLock<T>(lock: HeldLock, fn: () => Promise<T>): Promise<T> {

@@ -3,25 +3,24 @@
  * `schema.ts`), values always bound as `$n` parameters. A namespace filter is `($g OR
  * list_contains(tags, $ns))` where `$g` is true for the global namespace (`null`).
  *
- * The hot lookups (a flow's newest runs, `latestSuccessfulRun`, run-id completion) do not sort the
+ * The hot lookups (a flow's newest runs, `latestSuccessfulRun`, run-id completion) never sort a
  * flow's runs: the snapshot stores them by flow, newest first, so a filtered scan of it with a LIMIT
- * stops at the first matches (DuckDB keeps insertion order for a query without ORDER BY). The scan
- * takes `limit + offset + deltaRuns` rows, since at most `deltaRuns` of them were re-read since the
- * snapshot; the stale ones are dropped, the delta's rows added, and only those few rows are sorted.
+ * stops at the first matches (DuckDB keeps insertion order for a query without ORDER BY). With an
+ * empty delta (a one-shot process, a reader just after a compaction) that scan is the answer.
+ * Otherwise `RunIndex` scans `limit + offset + deltaRuns` snapshot rows (at most `deltaRuns` of them
+ * are stale), reads the matching delta rows (`*_DELTA`), and merges the two short lists.
  */
 import { RUN_COLUMNS } from "./run-row.js";
 
 const IN_NS = (g: number, ns: number) => `($${g} OR list_contains(tags, $${ns}))`;
 
-/** The newest rows of `filter` (over `runs` columns): in snapshot order, stale rows dropped, plus the delta's. */
-const NEWEST = (columns: string, filter: string, scanLimit: number) => `SELECT ${columns} FROM (
-  SELECT * FROM (SELECT * FROM snap.runs WHERE ${filter} LIMIT $${scanLimit})
-  WHERE (flow, run_id) NOT IN (SELECT flow, run_id FROM delta_keys)
-  UNION ALL SELECT * FROM delta_runs WHERE ${filter})`;
+const RUNS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VARCHAR[]) AND (NOT $5 OR successful)`;
 
-/** $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset, $8 scan limit. */
-export const LIST_RUNS = `${NEWEST(RUN_COLUMNS, `flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VARCHAR[]) AND (NOT $5 OR successful)`, 8)}
-ORDER BY created_at DESC, run_id DESC LIMIT $6 OFFSET $7`;
+/** A flow's runs in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset. */
+export const LIST_RUNS_SNAPSHOT = `SELECT ${RUN_COLUMNS} FROM snap.runs WHERE ${RUNS_FILTER} LIMIT $6 OFFSET $7`;
+
+/** The same runs in the delta (any order): $1 to $5 as above. */
+export const LIST_RUNS_DELTA = `SELECT ${RUN_COLUMNS} FROM delta_runs WHERE ${RUNS_FILTER}`;
 
 /** $1 flow, $2 run id. */
 export const GET_RUN = `SELECT ${RUN_COLUMNS} FROM runs WHERE flow = $1 AND run_id = $2`;
@@ -48,9 +47,13 @@ GROUP BY tag ORDER BY (starts_with(tag, 'user:') OR starts_with(tag, 'production
 export const LIST_TAGS = `SELECT DISTINCT tag FROM (SELECT unnest(tags) AS tag FROM runs)
 WHERE starts_with(tag, $1) ORDER BY tag`;
 
-/** $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 scan limit. */
-export const LIST_RUN_IDS = `${NEWEST("run_id, created_at", `flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)`, 6)}
-ORDER BY created_at DESC, run_id DESC LIMIT $5`;
+const RUN_IDS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)`;
+
+/** Run ids (and creation times) of a flow in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 offset. */
+export const LIST_RUN_IDS_SNAPSHOT = `SELECT run_id, created_at FROM snap.runs WHERE ${RUN_IDS_FILTER} LIMIT $5 OFFSET $6`;
+
+/** The same in the delta (any order): $1 to $4 as above. */
+export const LIST_RUN_IDS_DELTA = `SELECT run_id, created_at FROM delta_runs WHERE ${RUN_IDS_FILTER}`;
 
 /** Runs and flows in the index. */
 export const COUNTS = "SELECT count(*), count(DISTINCT flow) FROM runs";

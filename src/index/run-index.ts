@@ -45,6 +45,12 @@ export interface RunIndexOptions {
    * @default writes the line to stderr
    */
   onNotice?: (message: string) => void;
+  /**
+   * Keep answers per data version, so asking again before anything changes costs only the
+   * freshness check. Off only to measure the queries themselves (`bench/index.ts`).
+   * @default true
+   */
+  answerCache?: boolean;
 }
 
 /** A query for `RunIndex.listRuns`. */
@@ -131,6 +137,7 @@ export class RunIndex {
     private readonly ds: Datastore,
     private readonly db: Database,
     private readonly sync: IndexSync,
+    private readonly answerCache: boolean,
   ) {}
 
   /**
@@ -146,9 +153,12 @@ export class RunIndex {
     try {
       await db.run(ATTACH_EMPTY_BASE);
       await db.run(CREATE_TABLES);
+      // Late materialization turns a LIMIT scan into a row-id join over the whole table: slower
+      // for the index's lookups, which stop after a few rows.
+      await db.run("SET disabled_optimizers = 'late_materialization'");
       const sync = new IndexSync(ds, db, snapshotFileOf(ds), notice);
       await sync.init();
-      return new RunIndex(ds, db, sync);
+      return new RunIndex(ds, db, sync, options.answerCache ?? true);
     } catch (err) {
       db.close();
       throw err;
@@ -167,10 +177,9 @@ export class RunIndex {
 
   /** The runs of a flow in a namespace, newest first (`createdAt` desc, then run id desc). */
   async listRuns(flow: string, q: ListRunsQuery): Promise<RunRow[]> {
-    const limit = q.limit ?? null;
-    const offset = q.offset ?? 0;
-    const params = (deltaRuns: number) => [flow, q.namespace === null, q.namespace ?? "", q.tags ?? [], q.successfulOnly ?? false, limit, offset, scanLimit(limit, offset, deltaRuns)];
-    return (await this.rows(Q.LIST_RUNS, params)).map(toRunRow);
+    const filter = [flow, q.namespace === null, q.namespace ?? "", q.tags ?? [], q.successfulOnly ?? false];
+    const rows = await this.newest(Q.LIST_RUNS_SNAPSHOT, Q.LIST_RUNS_DELTA, filter, { flow: 0, runId: 1, createdAt: 2 }, q.limit ?? null, q.offset ?? 0);
+    return rows.map(toRunRow);
   }
 
   /** One run, whatever its namespace (the caller checks its tags), or undefined. */
@@ -204,7 +213,9 @@ export class RunIndex {
 
   /** Run ids of a flow in a namespace that start with `prefix`, newest first (tab completion). */
   async listRunIds(flow: string, ns: string | null, prefix = "", limit = 50): Promise<string[]> {
-    return this.column(Q.LIST_RUN_IDS, (deltaRuns) => [flow, ns === null, ns ?? "", prefix, limit, scanLimit(limit, 0, deltaRuns)]);
+    const filter = [flow, ns === null, ns ?? "", prefix];
+    const rows = await this.newest(Q.LIST_RUN_IDS_SNAPSHOT, Q.LIST_RUN_IDS_DELTA, filter, { flow, runId: 0, createdAt: 1 }, limit, 0);
+    return rows.map((r) => r[0] as string);
   }
 
   /**
@@ -263,30 +274,53 @@ export class RunIndex {
   private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
     await this.db.run("DELETE FROM scope");
     await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
-    if (details && (await loadMissingDetails(this.db, this.ds)) > 0) this.sync.version++;
+    if (details && (await loadMissingDetails(this.db, this.ds)) > 0) {
+      this.sync.detailsLoaded = true;
+      this.sync.version++;
+    }
     return this.sandbox.open(this.db, JSON.stringify([ns, details, this.sync.version]));
   }
 
-  /** Runs a lookup; `params` may depend on the number of runs in the delta (known after the refresh). */
-  private async rows(sql: string, paramsOf: SqlValue[] | ((deltaRuns: number) => SqlValue[])): Promise<unknown[][]> {
+  private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
+    return this.cached(`${sql}\u0000${JSON.stringify(params)}`, async () => (await this.db.query(sql, params)).rows);
+  }
+
+  /**
+   * A flow's newest rows matching `filter`, without sorting the flow: the snapshot's rows in their
+   * stored order (newest first), and when runs were re-read since, the delta's, merged in JS. At most
+   * `deltaRuns` snapshot rows are stale, so `limit + offset + deltaRuns` of them are enough.
+   */
+  private async newest(snapshotSql: string, deltaSql: string, filter: SqlValue[], at: NewestColumns, limit: number | null, offset: number): Promise<unknown[][]> {
+    return this.cached(`${snapshotSql}\u0000${JSON.stringify([...filter, limit, offset])}`, async () => {
+      const stale = this.sync.deltaRuns;
+      if (stale === 0) return (await this.db.query(snapshotSql, [...filter, limit, offset])).rows;
+      const base = (await this.db.query(snapshotSql, [...filter, limit === null ? null : limit + offset + stale, 0])).rows;
+      const delta = (await this.db.query(deltaSql, filter)).rows;
+      const flowOf = (r: unknown[]) => (typeof at.flow === "string" ? at.flow : (r[at.flow] as string));
+      const merged = base.filter((r) => !this.sync.isReRead(flowOf(r), r[at.runId] as string)).concat(delta);
+      merged.sort((a, b) => (b[at.createdAt] as number) - (a[at.createdAt] as number) || compareDesc(a[at.runId] as string, b[at.runId] as string));
+      return merged.slice(offset, limit === null ? undefined : offset + limit);
+    });
+  }
+
+  /** Refreshes, then answers from the cache of the current data version or runs `query`. */
+  private async cached(key: string, query: () => Promise<unknown[][]>): Promise<unknown[][]> {
     return this.read(async () => {
       if (this.answersVersion !== this.sync.version) {
         this.answers.clear();
         this.answersVersion = this.sync.version;
       }
-      const params = typeof paramsOf === "function" ? paramsOf(this.sync.deltaRuns) : paramsOf;
-      const key = `${sql}\u0000${JSON.stringify(params)}`;
       let rows = this.answers.get(key);
       if (!rows) {
-        rows = (await this.db.query(sql, params)).rows;
+        rows = await query();
         if (this.answers.size >= 1000) this.answers.clear();
-        this.answers.set(key, rows);
+        if (this.answerCache) this.answers.set(key, rows);
       }
       return rows;
     });
   }
 
-  private async column<T>(sql: string, params: SqlValue[] | ((deltaRuns: number) => SqlValue[])): Promise<T[]> {
+  private async column<T>(sql: string, params: SqlValue[]): Promise<T[]> {
     return (await this.rows(sql, params)).map((r) => r[0] as T);
   }
 
@@ -316,9 +350,16 @@ export class RunIndex {
   }
 }
 
-/** How many snapshot rows a newest-first lookup must scan: enough to survive `deltaRuns` stale ones. */
-function scanLimit(limit: number | null, offset: number, deltaRuns: number): number | null {
-  return limit === null ? null : limit + offset + deltaRuns;
+/** Where a newest-first lookup's rows hold the flow (or the flow itself), the run id and the creation time. */
+interface NewestColumns {
+  flow: number | string;
+  runId: number;
+  createdAt: number;
+}
+
+/** Descending order of run ids, as DuckDB orders VARCHAR (run ids are ASCII). */
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 function toCount(row: unknown[]): NamespaceCount {

@@ -64,11 +64,15 @@ export const MERGE_STAGED = `
 DELETE FROM delta_runs WHERE (flow, run_id) IN (SELECT flow, run_id FROM stage_keys);
 INSERT INTO delta_keys SELECT DISTINCT flow, run_id FROM stage_keys
   WHERE (flow, run_id) NOT IN (SELECT flow, run_id FROM delta_keys);
+INSERT INTO delta_runs ${STAGED_ROWS};
+DELETE FROM stage_runs; DELETE FROM stage_keys;
+`;
+
+/** Drops the loaded details of the staged runs (run before `MERGE_STAGED`, when any are loaded). */
+export const DROP_STAGED_DETAILS = `
 DELETE FROM tasks WHERE (flow, run_id) IN (SELECT flow, run_id FROM stage_keys);
 DELETE FROM artifacts WHERE (flow, run_id) IN (SELECT flow, run_id FROM stage_keys);
 DELETE FROM details_loaded WHERE (flow, run_id) IN (SELECT flow, run_id FROM stage_keys);
-INSERT INTO delta_runs ${STAGED_ROWS};
-DELETE FROM stage_runs; DELETE FROM stage_keys;
 `;
 
 /** Empties every in-memory table when the base changes (a new snapshot, a rebuild). */

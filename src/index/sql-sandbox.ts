@@ -55,7 +55,7 @@ export class SqlSandbox {
     this.dir ??= await fs.mkdtemp(path.join(tmpdir(), "tsflow-sql-"));
     this.file = path.join(this.dir, `scope-${this.serial++}.duckdb`);
     await exportScope(main, this.file);
-    this.db = await Database.create({ path: this.file, readOnly: true, sandbox: true });
+    this.db = await Database.create({ path: this.file, readOnly: true, sandbox: true, threads: 2 });
     this.key = key;
     return this.db;
   }
