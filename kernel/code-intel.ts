@@ -26,6 +26,7 @@ export async function completeCell(engine: Engine, registry: MagicRegistry, code
     if (found) return found;
   }
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return empty;
+  await engine.ready;
   return guard("complete", () => engine.complete(parsed.code, cursor), empty);
 }
 
@@ -46,20 +47,22 @@ async function completeCellMagicBody(registry: MagicRegistry, parsed: ParsedCell
 }
 
 /** The text shown for the symbol (or magic) at `cursor`, or undefined. */
-export function inspectCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number): string | undefined {
+export async function inspectCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number): Promise<string | undefined> {
   const { text } = lineAt(code, cursor);
   const magic = /^\s*(%%?[\w-]+)/.exec(text);
   if (magic) return guard("inspect", () => helpText(registry, magic[1] as string), undefined);
   const parsed = parseCell(code);
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return undefined;
+  await engine.ready;
   return guard("inspect", () => engine.inspect(parsed.code, cursor), undefined);
 }
 
 /** Whether the cell can run as typed (Enter in a console) or needs more lines. */
-export function checkCompleteness(engine: Engine, registry: MagicRegistry, code: string): CompletenessCheck {
+export async function checkCompleteness(engine: Engine, registry: MagicRegistry, code: string): Promise<CompletenessCheck> {
   const parsed = parseCell(code);
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return { status: "complete" };
   if (parsed.code.trim() === "") return { status: "complete" };
+  await engine.ready;
   return guard("is_complete", () => engine.isComplete(parsed.code), { status: "complete" });
 }
 

@@ -3,7 +3,8 @@
  * registry and the request handlers, binds the sockets and serves until a shutdown request.
  */
 import { performance } from "node:perf_hooks";
-import { createTslabEngine, openTslabTransport } from "./engine/tslab-engine.js";
+import { createTslabEngine, openTslabTransport, tslabEngineInfo } from "./engine/tslab-engine.js";
+import { LateEngine } from "./engine/late-engine.js";
 import { provideModule, redirectModule } from "./engine/provided-modules.js";
 import type { OverlayPackage } from "./engine/type-overlay.js";
 import { createBuiltinRegistry } from "./magics/builtin/index.js";
@@ -14,7 +15,7 @@ import { cellModule } from "./tsflow/cell-module.js";
 import { elsewhereHint } from "./tsflow/elsewhere.js";
 import { captureStdio } from "./execute/stdio-capture.js";
 import { History } from "./history.js";
-import { KernelServer } from "./server/kernel-server.js";
+import { KernelServer, type RequestHandler } from "./server/kernel-server.js";
 import { createRoutes } from "./server/routes.js";
 import { kernelInfo } from "./server/kernel-info.js";
 import { installProcessGuards } from "./process-guards.js";
@@ -32,7 +33,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   ];
   for (const p of shared) redirectModule(p.name, p.esmEntry);
   const roots = nodeTypesRoot();
-  const engine = createTslabEngine({ cwd: process.cwd(), packages, ...(roots ? { nodeTypesRoot: roots } : {}) });
+  const { typescriptVersion, description } = tslabEngineInfo();
+  const engine = new LateEngine(typescriptVersion, description);
   const registry = createBuiltinRegistry();
   const history = new History();
   const holder: { server?: KernelServer } = {};
@@ -41,27 +43,37 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const deps: ExecuteDeps = { engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 };
   const execute = new ExecuteHandler(deps);
   const completers: ExtraCompleter[] = [];
-  const server = (holder.server = new KernelServer(
-    createRoutes({ engine, registry, history, execute, completers, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) }),
-  ));
+  const routes = createRoutes({ engine, registry, history, execute, completers, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) });
+  const infoAnswered = answeredOnce(routes, "kernel_info_request");
+  const server = (holder.server = new KernelServer(routes));
   installProcessGuards();
   captureStdio();
   process.on("SIGINT", () => execute.interrupt());
   const transport = await openTslabTransport(connectionFile, server.receive);
   server.attach(transport);
-  log("info", `kernel ready in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
-  // Answer the front end's first kernel_info before paying the compiler's first compile; cells wait.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  engine.warmUp();
-  // Loading the library (DuckDB, Arrow) happens while the user looks at the notebook; cells wait for it.
+  log("info", `kernel answering in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
+  // The front end's first kernel_info gets its answer before the compiler's set-up blocks the
+  // process (~1.5 s); requests that arrive meanwhile queue in the sockets, and cells wait. Clients
+  // ask again when the reply's IOPub status was lost to a subscription still connecting (ZeroMQ's
+  // slow joiner), so the set-up also waits for the requests to pause. The library (DuckDB, Arrow)
+  // loads meanwhile: its work comes in short slices, between which the kernel keeps answering.
+  await Promise.race([infoAnswered, sleep(QUIET_MS * 2)]);
   const exports = library ? await importLibrary() : undefined;
   if (exports) {
     provideModule("tsflow", cellModule(exports, () => execute.activeCell));
     const api = connectLibrary(exports, registry, completers);
     if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
   }
-  libraryLoaded();
   log("info", `library ${exports ? "loaded" : "absent"} after ${Math.round(performance.now() - t0)} ms`);
+  for (const until = performance.now() + MAX_SETTLE_MS; performance.now() < until; ) {
+    const quiet = performance.now() - server.lastArrivalAt;
+    if (quiet >= QUIET_MS) break;
+    await sleep(QUIET_MS - quiet);
+  }
+  engine.set(createTslabEngine({ cwd: process.cwd(), packages, ...(roots ? { nodeTypesRoot: roots } : {}) }));
+  engine.warmUp();
+  libraryLoaded();
+  log("info", `compiler ready after ${Math.round(performance.now() - t0)} ms`);
 
   function stop(restart: boolean): void {
     log("info", `shutdown requested${restart ? " (restart)" : ""}`);
@@ -72,4 +84,24 @@ export async function startKernel(connectionFile: string): Promise<void> {
       process.exit(0);
     }, 30);
   }
+}
+
+/** How long the requests must pause before the compiler's set-up may block the process. */
+const QUIET_MS = 250;
+/** The longest a busy front end can hold the set-up back. */
+const MAX_SETTLE_MS = 2000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Wraps the handler of `type` so the returned promise resolves once it has answered a first request. */
+function answeredOnce(routes: Map<string, RequestHandler>, type: string): Promise<void> {
+  const handler = routes.get(type);
+  if (!handler) return Promise.resolve();
+  let answered!: () => void;
+  const done = new Promise<void>((resolve) => (answered = resolve));
+  routes.set(type, async (request) => {
+    await handler(request);
+    answered();
+  });
+  return done;
 }

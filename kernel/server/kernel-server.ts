@@ -3,6 +3,7 @@
  * and dispatches each request to its handler between `busy` and `idle` status messages. Shell requests
  * run one at a time in arrival order, as in ipykernel; control requests (interrupt, shutdown) run at once.
  */
+import { performance } from "node:perf_hooks";
 import type { Channel, JupyterMessage } from "../protocol/message.js";
 import type { Transport } from "../protocol/transport.js";
 import { decode, encode, makeMessage, WireError } from "../protocol/wire.js";
@@ -29,12 +30,18 @@ export class KernelServer {
   private readonly early: [Exclude<Channel, "iopub">, Buffer[]][] = [];
   private shellTail: Promise<void> = Promise.resolve();
   private arrivals = 0;
+  private arrivedAt = 0;
 
   constructor(private readonly routes: ReadonlyMap<string, RequestHandler>) {}
 
   /** How many requests have arrived so far; an execute error aborts everything up to this. */
   get lastArrival(): number {
     return this.arrivals;
+  }
+
+  /** When the last request arrived (`performance.now()`), 0 before any. */
+  get lastArrivalAt(): number {
+    return this.arrivedAt;
   }
 
   /** Starts sending through `transport` and processes anything that arrived before. */
@@ -45,6 +52,7 @@ export class KernelServer {
 
   /** Entry point for raw frames from the transport. */
   readonly receive = (channel: Exclude<Channel, "iopub">, frames: Buffer[]): void => {
+    this.arrivedAt = performance.now();
     const transport = this.transport;
     if (!transport) {
       this.early.push([channel, frames]);

@@ -43,13 +43,13 @@ export function createRoutes(k: KernelParts): Map<string, RequestHandler> {
     ],
     [
       "inspect_request",
-      (r) => {
+      async (r) => {
         const c = r.msg.content as Content;
-        const found = inspectCell(k.engine, k.registry, text(c["code"]), cursorOf(c));
+        const found = await inspectCell(k.engine, k.registry, text(c["code"]), cursorOf(c));
         r.reply("inspect_reply", { status: "ok", found: found !== undefined, data: found === undefined ? {} : { "text/plain": found }, metadata: {} });
       },
     ],
-    ["is_complete_request", (r) => r.reply("is_complete_reply", checkCompleteness(k.engine, k.registry, text((r.msg.content as Content)["code"])))],
+    ["is_complete_request", async (r) => r.reply("is_complete_reply", await checkCompleteness(k.engine, k.registry, text((r.msg.content as Content)["code"])))],
     ["history_request", (r) => r.reply("history_reply", { status: "ok", history: k.history.query(r.msg.content as HistoryQuery) })],
     ["comm_info_request", (r) => r.reply("comm_info_reply", { status: "ok", comms: {} })],
     [
