@@ -22,7 +22,7 @@ import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS,
 import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
 import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
 import { type RunKey, listAllRuns, mapLimit, readRuns } from "./scan.js";
-import { toStageRow } from "./run-row.js";
+import { type RunFacts, toStageRow } from "./run-row.js";
 
 /** Journal events a reader tolerates before it folds them into a new snapshot. */
 export const COMPACT_AFTER = 256;
@@ -39,8 +39,14 @@ export class IndexSync {
   snapshotAt: Date | undefined;
   /** Set when per-run details (tasks, artifacts) were loaded: re-read runs must drop theirs. */
   detailsLoaded = false;
-  /** The runs re-read since the base was loaded (`flow/runId`): the keys of the delta. */
-  private readonly deltaKeys = new Set<string>();
+  /**
+   * The delta, kept in JS: every run re-read since the base was loaded (`flow/runId`), with its facts,
+   * or null when it vanished. Newest-first lookups read it from here, so a run finished elsewhere
+   * costs no DuckDB statement until a query that needs the `runs` view (see `flush`).
+   */
+  private readonly delta = new Map<string, RunFacts | null>();
+  /** The part of `delta` not yet written to DuckDB's `delta_runs` / `delta_keys`. */
+  private readonly unflushed = new Map<string, { key: RunKey; facts: RunFacts | null }>();
   private identity: string | undefined;
   private applied = new Set<string>();
   private lockHeld = false;
@@ -71,12 +77,30 @@ export class IndexSync {
 
   /** Runs in the delta (re-read since the base was loaded): at most this many base rows are stale. */
   get deltaRuns(): number {
-    return this.deltaKeys.size;
+    return this.delta.size;
   }
 
   /** True when the run was re-read since the base was loaded (its snapshot row, if any, is stale). */
   isReRead(flow: string, runId: string): boolean {
-    return this.deltaKeys.has(`${flow}/${runId}`);
+    return this.delta.has(`${flow}/${runId}`);
+  }
+
+  /** The runs of the delta that exist. */
+  *deltaFacts(): Iterable<RunFacts> {
+    for (const facts of this.delta.values()) if (facts) yield facts;
+  }
+
+  /** Writes the delta's latest changes to DuckDB: call before any query of the `runs` view or the details. */
+  async flush(): Promise<void> {
+    if (this.unflushed.size === 0) return;
+    const changes = [...this.unflushed.values()];
+    this.unflushed.clear();
+    const keys = changes.map(({ key }) => [key.flow, key.runId]);
+    const rows = changes.flatMap(({ facts }) => (facts ? [toStageRow(facts)] : []));
+    await this.db.append("stage_keys", keys);
+    await this.db.append("stage_runs", rows);
+    if (this.detailsLoaded) await this.db.run(DROP_STAGED_DETAILS);
+    await this.db.run(MERGE_STAGED);
   }
 
   /** How many journal events this reader applied on top of its snapshot. */
@@ -210,6 +234,7 @@ export class IndexSync {
    * deletes the journal events it covers. Events applied but not folded in are simply applied again.
    */
   private async publish(events: string[]): Promise<void> {
+    await this.flush();
     await writeSnapshot(this.db, this.file!);
     await fs.writeFile(this.everBuiltMarker(), "", { flag: "wx" }).catch(() => undefined);
     await this.load(await snapshotIdentity(this.file!));
@@ -234,17 +259,19 @@ export class IndexSync {
     return events.includes(undefined);
   }
 
-  /** Re-reads some runs from the datastore and replaces their rows; returns the runs that exist. */
+  /** Re-reads some runs from the datastore into the delta; returns the runs that exist. */
   private async reread(runs: RunKey[]): Promise<Set<string>> {
     if (runs.length === 0) return new Set();
     const { found } = await readRuns(this.ds, runs);
-    await this.db.append("stage_keys", runs.map((r) => [r.flow, r.runId]));
-    await this.db.append("stage_runs", found.map(toStageRow));
-    if (this.detailsLoaded) await this.db.run(DROP_STAGED_DETAILS);
-    await this.db.run(MERGE_STAGED);
-    for (const r of runs) this.deltaKeys.add(`${r.flow}/${r.runId}`);
+    const byKey = new Map(found.map((f) => [`${f.flow}/${f.runId}`, f]));
+    for (const r of runs) {
+      const key = `${r.flow}/${r.runId}`;
+      const facts = byKey.get(key) ?? null;
+      this.delta.set(key, facts);
+      this.unflushed.set(key, { key: r, facts });
+    }
     this.version++;
-    return new Set(found.map((f) => `${f.flow}/${f.runId}`));
+    return new Set(byKey.keys());
   }
 
   /** Replaces the base with an in-memory one holding `rows` (a full scan), and empties the delta. */
@@ -258,7 +285,8 @@ export class IndexSync {
 
   /** The base is about to change and the delta (and every loaded detail) to be emptied with it. */
   private forgetDelta(): void {
-    this.deltaKeys.clear();
+    this.delta.clear();
+    this.unflushed.clear();
     this.detailsLoaded = false;
     this.version++;
   }

@@ -8,7 +8,7 @@
  * stops at the first matches (DuckDB keeps insertion order for a query without ORDER BY). With an
  * empty delta (a one-shot process, a reader just after a compaction) that scan is the answer.
  * Otherwise `RunIndex` scans `limit + offset + deltaRuns` snapshot rows (at most `deltaRuns` of them
- * are stale), reads the matching delta rows (`*_DELTA`), and merges the two short lists.
+ * are stale) and merges them with the matching runs of the delta, which it keeps in JS.
  */
 import { RUN_COLUMNS } from "./run-row.js";
 
@@ -19,8 +19,6 @@ const RUNS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VAR
 /** A flow's runs in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset. */
 export const LIST_RUNS_SNAPSHOT = `SELECT ${RUN_COLUMNS} FROM snap.runs WHERE ${RUNS_FILTER} LIMIT $6 OFFSET $7`;
 
-/** The same runs in the delta (any order): $1 to $5 as above. */
-export const LIST_RUNS_DELTA = `SELECT ${RUN_COLUMNS} FROM delta_runs WHERE ${RUNS_FILTER}`;
 
 /** $1 flow, $2 run id. */
 export const GET_RUN = `SELECT ${RUN_COLUMNS} FROM runs WHERE flow = $1 AND run_id = $2`;
@@ -52,8 +50,6 @@ const RUN_IDS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)
 /** Run ids (and creation times) of a flow in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 offset. */
 export const LIST_RUN_IDS_SNAPSHOT = `SELECT run_id, created_at FROM snap.runs WHERE ${RUN_IDS_FILTER} LIMIT $5 OFFSET $6`;
 
-/** The same in the delta (any order): $1 to $4 as above. */
-export const LIST_RUN_IDS_DELTA = `SELECT run_id, created_at FROM delta_runs WHERE ${RUN_IDS_FILTER}`;
 
 /** Runs and flows in the index. */
 export const COUNTS = "SELECT count(*), count(DISTINCT flow) FROM runs";

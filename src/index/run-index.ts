@@ -29,7 +29,7 @@ import { SqlError, SqlRefusedError } from "../util/errors.js";
 import { Database, type SqlValue } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "./schema.js";
 import { IndexSync, snapshotFileOf } from "./index-sync.js";
-import { type RunRow, toRunRow } from "./run-row.js";
+import { type RunFacts, type RunRow, toRunColumns, toRunRow, unionTags } from "./run-row.js";
 import * as Q from "./queries.js";
 import { SQL_ALLOWED, checkSql } from "./sql-guard.js";
 import { SqlSandbox } from "./sql-sandbox.js";
@@ -177,8 +177,16 @@ export class RunIndex {
 
   /** The runs of a flow in a namespace, newest first (`createdAt` desc, then run id desc). */
   async listRuns(flow: string, q: ListRunsQuery): Promise<RunRow[]> {
-    const filter = [flow, q.namespace === null, q.namespace ?? "", q.tags ?? [], q.successfulOnly ?? false];
-    const rows = await this.newest(Q.LIST_RUNS_SNAPSHOT, Q.LIST_RUNS_DELTA, filter, { flow: 0, runId: 1, createdAt: 2 }, q.limit ?? null, q.offset ?? 0);
+    const ns = q.namespace;
+    const required = q.tags ?? [];
+    const successfulOnly = q.successfulOnly ?? false;
+    const filter = [flow, ns === null, ns ?? "", required, successfulOnly];
+    // The same filter in JS, for the delta (the property test holds the two to the same answers).
+    const matches = (f: RunFacts) => {
+      const tags = unionTags(f.systemTags, f.userTags);
+      return f.flow === flow && (ns === null || tags.includes(ns)) && required.every((t) => tags.includes(t)) && (!successfulOnly || f.successful);
+    };
+    const rows = await this.newest(Q.LIST_RUNS_SNAPSHOT, filter, { flow: 0, runId: 1, createdAt: 2 }, matches, toRunColumns, q.limit ?? null, q.offset ?? 0);
     return rows.map(toRunRow);
   }
 
@@ -214,7 +222,8 @@ export class RunIndex {
   /** Run ids of a flow in a namespace that start with `prefix`, newest first (tab completion). */
   async listRunIds(flow: string, ns: string | null, prefix = "", limit = 50): Promise<string[]> {
     const filter = [flow, ns === null, ns ?? "", prefix];
-    const rows = await this.newest(Q.LIST_RUN_IDS_SNAPSHOT, Q.LIST_RUN_IDS_DELTA, filter, { flow, runId: 0, createdAt: 1 }, limit, 0);
+    const matches = (f: RunFacts) => f.flow === flow && (ns === null || unionTags(f.systemTags, f.userTags).includes(ns)) && f.runId.startsWith(prefix);
+    const rows = await this.newest(Q.LIST_RUN_IDS_SNAPSHOT, filter, { flow, runId: 0, createdAt: 1 }, matches, (f) => [f.runId, f.createdAt], limit, 0);
     return rows.map((r) => r[0] as string);
   }
 
@@ -249,6 +258,7 @@ export class RunIndex {
   /** Counts and sizes of the index, for `tsflow index status`. */
   async status(): Promise<RunIndexStatus> {
     return this.read(async () => {
+      await this.sync.flush();
       const [runs, flows] = (await this.db.query(Q.COUNTS)).rows[0] as [number, number];
       const journalEvents = (await listJournal(this.ds.storage)).length;
       const file = this.sync.file;
@@ -272,6 +282,7 @@ export class RunIndex {
   }
 
   private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
+    await this.sync.flush();
     await this.db.run("DELETE FROM scope");
     await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
     if (details && (await loadMissingDetails(this.db, this.ds)) > 0) {
@@ -282,22 +293,26 @@ export class RunIndex {
   }
 
   private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
-    return this.cached(`${sql}\u0000${JSON.stringify(params)}`, async () => (await this.db.query(sql, params)).rows);
+    return this.cached(`${sql}\u0000${JSON.stringify(params)}`, async () => {
+      await this.sync.flush();
+      return (await this.db.query(sql, params)).rows;
+    });
   }
 
   /**
    * A flow's newest rows matching `filter`, without sorting the flow: the snapshot's rows in their
-   * stored order (newest first), and when runs were re-read since, the delta's, merged in JS. At most
-   * `deltaRuns` snapshot rows are stale, so `limit + offset + deltaRuns` of them are enough.
+   * stored order (newest first), and when runs were re-read since, the delta's (kept in JS, tested
+   * with `matches`), merged. At most `deltaRuns` snapshot rows are stale, so `limit + offset +
+   * deltaRuns` of them are enough.
    */
-  private async newest(snapshotSql: string, deltaSql: string, filter: SqlValue[], at: NewestColumns, limit: number | null, offset: number): Promise<unknown[][]> {
+  private async newest(snapshotSql: string, filter: SqlValue[], at: NewestColumns, matches: (f: RunFacts) => boolean, project: (f: RunFacts) => unknown[], limit: number | null, offset: number): Promise<unknown[][]> {
     return this.cached(`${snapshotSql}\u0000${JSON.stringify([...filter, limit, offset])}`, async () => {
       const stale = this.sync.deltaRuns;
       if (stale === 0) return (await this.db.query(snapshotSql, [...filter, limit, offset])).rows;
       const base = (await this.db.query(snapshotSql, [...filter, limit === null ? null : limit + offset + stale, 0])).rows;
-      const delta = (await this.db.query(deltaSql, filter)).rows;
       const flowOf = (r: unknown[]) => (typeof at.flow === "string" ? at.flow : (r[at.flow] as string));
-      const merged = base.filter((r) => !this.sync.isReRead(flowOf(r), r[at.runId] as string)).concat(delta);
+      const merged = base.filter((r) => !this.sync.isReRead(flowOf(r), r[at.runId] as string));
+      for (const facts of this.sync.deltaFacts()) if (matches(facts)) merged.push(project(facts));
       merged.sort((a, b) => (b[at.createdAt] as number) - (a[at.createdAt] as number) || compareDesc(a[at.runId] as string, b[at.runId] as string));
       return merged.slice(offset, limit === null ? undefined : offset + limit);
     });

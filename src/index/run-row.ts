@@ -103,6 +103,14 @@ export function toRunRow(row: readonly unknown[]): RunRow {
   };
 }
 
+/** The row DuckDB returns for these facts with `RUN_COLUMNS` (what `toRunRow` reads). */
+export function toRunColumns(f: RunFacts): unknown[] {
+  return [
+    f.flow, f.runId, f.createdAt, f.user, f.systemTags, f.userTags, unionTags(f.systemTags, f.userTags), f.successful,
+    f.finished, f.finishedAt, f.status, f.originRunId, f.endStep,
+  ];
+}
+
 /** Converts facts into the flat row of the `stage_runs` table (tags joined by newlines). */
 export function toStageRow(f: RunFacts): (string | number | boolean | null)[] {
   return [

@@ -109,7 +109,14 @@ test("newest-first lookups match a brute-force model through out-of-order arriva
         for (const o of ops) await apply(ds, index, model, o);
         for (const flow of FLOWS) for (const ns of NAMESPACES) {
           assert.equal((await index.listRuns(flow, { namespace: ns })).map((r) => r.runId), expected(model, flow, ns, false));
+          // Queries over the whole `runs` view see the same runs as the newest-first lookups.
+          assert.is(await index.countRuns(flow, ns), expected(model, flow, ns, false).length);
         }
+        for (const ns of NAMESPACES) {
+          assert.equal(await index.listFlows(ns), FLOWS.filter((f) => expected(model, f, ns, false).length > 0));
+        }
+        const sql = await index.querySql("SELECT count(*) AS n, count(*) FILTER (WHERE successful) AS ok FROM runs", { namespace: null });
+        assert.equal(sql.rows, [[model.length, model.filter((r) => r.successful).length]]);
         // A fresh reader (the snapshot plus whatever is still in the journal) agrees too.
         const fresh = await RunIndex.open(ds, { onNotice: () => undefined });
         try {
@@ -138,6 +145,24 @@ test("a run that vanished from the datastore leaves the index", async () => {
     await ds.storage.delete(keys.run("TeamCollabFlow", b.runId));
     await ds.notifyRunChanged("TeamCollabFlow", b.runId);
     assert.equal((await index.listRuns("TeamCollabFlow", { namespace: null, limit: 1 })).map((r) => r.runId), [a.runId]);
+  } finally {
+    await index.close();
+    await removeTempDir(dir);
+  }
+});
+
+test("a run re-read after its details were loaded shows its new tasks in SQL", async () => {
+  const dir = await makeTempDir();
+  const ds = localDatastore(dir);
+  const index = await RunIndex.open(ds, { onNotice: () => undefined });
+  try {
+    const run = await makeRun(ds, { outcome: "running" });
+    const steps = async () => (await index.querySql(`SELECT step FROM tasks WHERE run_id = '${run.runId}' ORDER BY step`, { namespace: null })).rows.flat();
+    assert.equal(await steps(), ["start"]);
+    await writeTask(ds, run, "end", true);
+    await ds.notifyRunChanged("TeamCollabFlow", run.runId);
+    assert.equal((await index.listRuns("TeamCollabFlow", { namespace: null, successfulOnly: true })).map((r) => r.runId), [run.runId]);
+    assert.equal(await steps(), ["end", "start"]);
   } finally {
     await index.close();
     await removeTempDir(dir);
