@@ -105,6 +105,20 @@ run("should resume a failed run, cloning what succeeded", async () => {
   assert.is(start.task!.originTaskId, "start/1");
 });
 
+run("should resume your own latest run by default, not a teammate's newer one", async () => {
+  const mine = await tsflow(["run", fixture("fail-resume.ts")], { root, user: "alice", env: { FAIL_AT: "2" } });
+  assert.is(mine.code, 1);
+  const theirs = await tsflow(["run", fixture("fail-resume.ts")], { root, user: "bob", env: { FAIL_AT: "3" } });
+  assert.is(theirs.code, 1);
+  const resumed = await tsflow(["resume", fixture("fail-resume.ts")], { root, user: "alice" });
+  assert.is(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, new RegExp(`Resuming ResumeFlow/${runIdFrom(mine.stdout)}`));
+  assert.match(resumed.stdout, new RegExp(`sum=60 origin=${runIdFrom(mine.stdout)}`));
+  const nobody = await tsflow(["resume", fixture("fail-resume.ts")], { root, user: "carol" });
+  assert.is(nobody.code, 2);
+  assert.match(nobody.stderr, /ResumeFlow has no run in namespace user:carol to resume: run it first with tsflow run, or name a run with --origin-run-id/);
+});
+
 run("should fail alone the task whose worker exits, and report the run failed", async () => {
   const r = await tsflow(["run", fixture("crash.ts"), "--max-workers", "2"], { root, env: { CRASH_AT: "2" } });
   assert.is(r.code, 1);

@@ -8,7 +8,8 @@ import { VERSION } from "../../util/version.js";
 import { addParameterOptions, givenParameters } from "../flow-options.js";
 import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
-import { collect, positiveInt } from "./common.js";
+import { listRuns } from "../../client/index.js";
+import { collect, positiveInt, useRoot } from "./common.js";
 
 
 /** Registers `run` and `resume`. */
@@ -29,14 +30,15 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
 
   const resume = program.command("resume").argument("<file>").argument("[step]", "the step to re-run from (default: the first that failed)")
     .description("re-run a failed run from its failed (or a named) step, reusing the tasks that succeeded")
-    .option("--origin-run-id <id>", "the run to resume (default: the latest run of the flow)")
+    .option("--origin-run-id <id>", "the run to resume (default: the flow's latest run in your namespace)")
     .option("--tag <tag>", "add a user tag to the new run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once", positiveInt)
     .option("--flow <name>", "the flow class, when the file exports several");
   resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number }) => {
     const flow = requireLoaded(loaded, file);
     const datastore = openDatastore(program.opts().datastoreRoot);
-    const originRunId = opts.originRunId ?? (await latestRunId(datastore, flow.flowClass.name));
+    useRoot(program);
+    const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
     banner(flow.flowClass.name);
     process.stdout.write(`Resuming ${flow.flowClass.name}/${originRunId}${step ? ` from step ${step}` : ""}\n`);
     const result = await runFlowFile(flow, { datastore, tags: opts.tag, resume: { originRunId, ...(step ? { step } : {}) }, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
@@ -53,8 +55,10 @@ function banner(flow: string): void {
   process.stdout.write(`tsflow ${VERSION} executing ${flow} for ${resolveIdentity()}\n`);
 }
 
-async function latestRunId(datastore: import("../../store/datastore.js").Datastore, flow: string): Promise<string> {
-  const ids = await datastore.listRunIds(flow);
-  if (ids.length === 0) throw new UsageError(`${flow} has no run to resume: run it first with tsflow run.`);
-  return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? 1 : -1))[0]!;
+/** The flow's newest run in your own namespace (as Metaflow resumes your latest run, not a teammate's). */
+async function latestRunId(flow: string): Promise<string> {
+  const namespace = resolveIdentity();
+  const [latest] = await listRuns(flow, { namespace, limit: 1 });
+  if (!latest) throw new UsageError(`${flow} has no run in namespace ${namespace} to resume: run it first with tsflow run, or name a run with --origin-run-id.`);
+  return latest.id;
 }
