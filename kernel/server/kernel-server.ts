@@ -88,6 +88,7 @@ export class KernelServer {
 
   private async process(request: Request): Promise<void> {
     const type = request.msg.header.msg_type;
+    const started = performance.now();
     request.publish("status", { execution_state: "busy" });
     try {
       const handler = this.routes.get(type);
@@ -97,6 +98,7 @@ export class KernelServer {
       log("error", `handling ${type} failed: ${(err as Error)?.stack ?? String(err)}`);
     } finally {
       request.publish("status", { execution_state: "idle" });
+      log("debug", `${type} handled in ${(performance.now() - started).toFixed(2)} ms`);
     }
   }
 }
