@@ -26,7 +26,7 @@ export async function completeCell(engine: Engine, registry: MagicRegistry, code
     if (found) return found;
   }
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return empty;
-  await engine.ready;
+  await engine.whenReady?.();
   return guard("complete", () => engine.complete(parsed.code, cursor), empty);
 }
 
@@ -53,7 +53,7 @@ export async function inspectCell(engine: Engine, registry: MagicRegistry, code:
   if (magic) return guard("inspect", () => helpText(registry, magic[1] as string), undefined);
   const parsed = parseCell(code);
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return undefined;
-  await engine.ready;
+  await engine.whenReady?.();
   return guard("inspect", () => engine.inspect(parsed.code, cursor), undefined);
 }
 
@@ -62,7 +62,7 @@ export async function checkCompleteness(engine: Engine, registry: MagicRegistry,
   const parsed = parseCell(code);
   if (parsed.cellMagic && registry.find("cell", parsed.cellMagic.name)?.body !== "typescript") return { status: "complete" };
   if (parsed.code.trim() === "") return { status: "complete" };
-  await engine.ready;
+  await engine.whenReady?.();
   return guard("is_complete", () => engine.isComplete(parsed.code), { status: "complete" });
 }
 

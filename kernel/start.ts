@@ -53,10 +53,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
   server.attach(transport);
   log("info", `kernel answering in ${Math.round(performance.now() - t0)} ms (cwd ${process.cwd()})`);
   // The front end's first kernel_info gets its answer before the compiler's set-up blocks the
-  // process (~1.5 s); requests that arrive meanwhile queue in the sockets, and cells wait. Clients
-  // ask again when the reply's IOPub status was lost to a subscription still connecting (ZeroMQ's
-  // slow joiner), so the set-up also waits for the requests to pause. The library (DuckDB, Arrow)
-  // loads meanwhile: its work comes in short slices, between which the kernel keeps answering.
+  // process (~1.5 s); requests that arrive meanwhile queue in the sockets. Clients ask again when
+  // the reply's IOPub status was lost to a subscription still connecting (ZeroMQ's slow joiner), so
+  // the set-up waits for the requests to pause, or for a cell or a completion that needs it. The
+  // library (DuckDB, Arrow) loads first, in short slices between which the kernel keeps answering;
+  // magic cells (%namespace, %runs, ...) run as soon as it is there.
   await Promise.race([infoAnswered, sleep(QUIET_MS * 2)]);
   const exports = library ? await importLibrary() : undefined;
   if (exports) {
@@ -64,15 +65,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
     const api = connectLibrary(exports, registry, completers);
     if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
   }
+  libraryLoaded();
   log("info", `library ${exports ? "loaded" : "absent"} after ${Math.round(performance.now() - t0)} ms`);
-  for (const until = performance.now() + MAX_SETTLE_MS; performance.now() < until; ) {
-    const quiet = performance.now() - server.lastArrivalAt;
-    if (quiet >= QUIET_MS) break;
-    await sleep(QUIET_MS - quiet);
-  }
+  await Promise.race([requestsPause(() => server.lastArrivalAt), engine.wanted]);
   engine.set(createTslabEngine({ cwd: process.cwd(), packages, ...(roots ? { nodeTypesRoot: roots } : {}) }));
   engine.warmUp();
-  libraryLoaded();
   log("info", `compiler ready after ${Math.round(performance.now() - t0)} ms`);
 
   function stop(restart: boolean): void {
@@ -90,6 +87,15 @@ export async function startKernel(connectionFile: string): Promise<void> {
 const QUIET_MS = 250;
 /** The longest a busy front end can hold the set-up back. */
 const MAX_SETTLE_MS = 2000;
+
+/** Resolves once no request has arrived for `QUIET_MS` (or after `MAX_SETTLE_MS` in any case). */
+async function requestsPause(lastArrivalAt: () => number): Promise<void> {
+  for (const until = performance.now() + MAX_SETTLE_MS; performance.now() < until; ) {
+    const quiet = performance.now() - lastArrivalAt();
+    if (quiet >= QUIET_MS) return;
+    await sleep(QUIET_MS - quiet);
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

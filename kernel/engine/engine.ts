@@ -53,7 +53,7 @@ export interface Engine {
   /** A short description for the kernel banner, e.g. `tslab 1.0.22`. */
   readonly description: string;
   /** Resolves once the engine can compile (its set-up may finish after the kernel answers); absent = at once. */
-  readonly ready?: Promise<void>;
+  whenReady?(): Promise<void>;
   /** The cell-level variables; a magic may read or bind them. */
   readonly locals: Record<string, unknown>;
   /**

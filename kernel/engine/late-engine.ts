@@ -11,6 +11,9 @@ import type { CellSink, Completion, CompletenessCheck, DisplayWriter, Engine } f
 export class LateEngine implements Engine {
   /** Resolves when the real engine is set. */
   readonly ready: Promise<void>;
+  /** Resolves when something waits for the engine (a cell, a completion): build it now. */
+  readonly wanted: Promise<void>;
+  private resolveWanted!: () => void;
   private engine: Engine | undefined;
   private writer: DisplayWriter | undefined;
   private resolveReady!: () => void;
@@ -21,6 +24,14 @@ export class LateEngine implements Engine {
     readonly description: string,
   ) {
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
+    this.wanted = new Promise<void>((resolve) => (this.resolveWanted = resolve));
+  }
+
+  /** Waits for the real engine, telling whoever builds it that it is wanted now. */
+  async whenReady(): Promise<void> {
+    if (this.engine) return;
+    this.resolveWanted();
+    await this.ready;
   }
 
   /** Installs the real engine (once). */
@@ -37,7 +48,7 @@ export class LateEngine implements Engine {
   }
 
   async execute(code: string, sink: CellSink): Promise<boolean> {
-    await this.ready;
+    await this.whenReady();
     return this.engine!.execute(code, sink);
   }
 

@@ -36,10 +36,15 @@ test("cells wait for the real engine; synchronous calls before it answer nothing
   const writer: DisplayWriter = () => undefined;
   late.setDisplayWriter(writer);
   const out: unknown[] = [];
+  let wanted = false;
+  void late.wanted.then(() => (wanted = true));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.is(wanted, false, "nothing waits for the engine yet");
   let done = false;
   const running = late.execute("abc", sink(out)).then((ok) => ((done = true), ok));
   await new Promise((r) => setTimeout(r, 20));
   assert.is(done, false, "a cell ran before the engine was set");
+  assert.is(wanted, true, "a waiting cell asks for the engine to be built");
   const real = fakeEngine(log);
   late.set(real);
   assert.is(await running, true);
