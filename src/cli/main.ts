@@ -17,6 +17,7 @@ import { registerRuns } from "./commands/runs.js";
 import { registerNamespaces } from "./commands/namespaces.js";
 import { registerTag } from "./commands/tag.js";
 import { registerIndex } from "./commands/index-cmd.js";
+import { registerGc } from "./commands/gc.js";
 import { registerProduction } from "./commands/production.js";
 import { preloadDeployed } from "./deployed.js";
 import { useRoot } from "./commands/common.js";
@@ -75,6 +76,7 @@ function buildProgram(loaded: Awaited<ReturnType<typeof preloadFlow>>, setExit: 
   registerNamespaces(program);
   registerTag(program);
   registerIndex(program);
+  registerGc(program);
   registerProduction(program, loaded, setExit);
   registerKernel(program);
   exitOverrideEverywhere(program);

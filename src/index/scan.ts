@@ -4,6 +4,9 @@
  */
 import type { Datastore } from "../store/datastore.js";
 import { type RunFacts, readRunFacts } from "./run-row.js";
+import { mapLimit } from "../util/concurrency.js";
+
+export { mapLimit };
 
 /** How many runs are read from the datastore at once. */
 export const SCAN_CONCURRENCY = 64;
@@ -20,20 +23,6 @@ export interface ScanResult {
   found: RunFacts[];
   /** Keys of runs whose records could not be parsed; they are left out of the index. */
   unreadable: RunKey[];
-}
-
-/** Calls `fn` on every item with at most `limit` calls in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Lists every run of every flow in the datastore. */

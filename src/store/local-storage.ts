@@ -87,8 +87,16 @@ export class LocalStorage implements Storage {
   }
 
   async size(key: string): Promise<number | undefined> {
+    return (await this.stat(key))?.size;
+  }
+
+  async modifiedAt(key: string): Promise<number | undefined> {
+    return (await this.stat(key))?.mtimeMs;
+  }
+
+  private async stat(key: string): Promise<import("node:fs").Stats | undefined> {
     try {
-      return (await fs.stat(this.localPath(key))).size;
+      return await fs.stat(this.localPath(key));
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw wrap(err, "stat", key);

@@ -43,6 +43,8 @@ export interface Storage {
   localPath?(key: string): string;
   /** Byte size of a value, or `undefined` when missing. */
   size(key: string): Promise<number | undefined>;
+  /** When a value was last written (epoch ms), or `undefined` when missing (S3: `LastModified`). */
+  modifiedAt(key: string): Promise<number | undefined>;
 }
 
 /** A value being written by stream; invisible to readers until committed. */

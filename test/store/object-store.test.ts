@@ -39,7 +39,7 @@ function remoteView(local: LocalStorage): Storage {
     read: (k) => local.read(k), readText: (k) => local.readText(k), write: (k, d, o) => local.write(k, d, o),
     list: (k) => local.list(k), exists: (k) => local.exists(k), delete: (k) => local.delete(k),
     openReadStream: (k) => local.openReadStream(k), openWriteStream: (k) => local.openWriteStream(k),
-    append: (k, t) => local.append(k, t), size: (k) => local.size(k),
+    append: (k, t) => local.append(k, t), size: (k) => local.size(k), modifiedAt: (k) => local.modifiedAt(k),
   };
 }
 

@@ -1,0 +1,24 @@
+/** `tsflow gc`: removes the temporary files that interrupted writes left in the datastore. */
+import type { Command } from "commander";
+import { collectGarbage, parseDuration } from "../../store/gc.js";
+import { openDatastore } from "../../store/root.js";
+import { UsageError } from "../../util/errors.js";
+import { printJson } from "../output.js";
+
+/** Registers `gc`. */
+export function registerGc(program: Command): void {
+  program.command("gc").description("remove temporary files left by interrupted writes (never a run, an artifact or a record)")
+    .option("--older-than <duration>", "only files last written longer ago than this: 90s, 30m, 24h, 7d", "24h")
+    .option("--dry-run", "list what would be removed, remove nothing")
+    .option("--json", "print JSON for scripts")
+    .action(async (o: { olderThan: string; dryRun?: boolean; json?: boolean }) => {
+      const olderThanMs = parseDuration(o.olderThan);
+      if (olderThanMs === undefined) throw new UsageError(`'${o.olderThan}' is not a duration: give a number and a unit, such as 90s, 30m, 24h or 7d.`);
+      const ds = openDatastore(program.opts().datastoreRoot);
+      const report = await collectGarbage(ds, { olderThanMs, dryRun: o.dryRun ?? false });
+      if (o.json) return printJson({ ...report, dryRun: o.dryRun ?? false });
+      const verb = o.dryRun ? "Would remove" : "Removed";
+      for (const f of report.files) process.stdout.write(`${o.dryRun ? "would remove" : "removed"}  ${f.key}  (${f.bytes} bytes)\n`);
+      process.stdout.write(`${verb} ${report.files.length} temporary file(s), ${report.bytes} bytes, older than ${o.olderThan} in ${ds.storage.location}\n`);
+    });
+}

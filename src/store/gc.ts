@@ -1,0 +1,66 @@
+/**
+ * Garbage collection of a datastore root: the temporary files that writers killed mid-write leave
+ * behind. Every write goes to `<target>.tmp-<pid>-<random>` and is renamed into place, so such a file
+ * is never a value and no reader looks at it; an interrupted artifact upload can leave a large one
+ * (`objects/incoming.tmp-*`). Only files older than a threshold are removed, so writes in progress
+ * (in any process, on any machine sharing the root) are left alone.
+ */
+import type { Datastore } from "./datastore.js";
+import { mapLimit } from "../util/concurrency.js";
+
+/** Options for `collectGarbage`. */
+export interface GcOptions {
+  /** Only temporary files last written longer ago than this are removed. */
+  olderThanMs: number;
+  /**
+   * Report what would be removed without removing it.
+   * @default false
+   */
+  dryRun?: boolean;
+  /**
+   * The current time (epoch ms), for tests.
+   * @default Date.now()
+   */
+  now?: number;
+}
+
+/** What `collectGarbage` found. */
+export interface GcReport {
+  /** The temporary files removed (or, in a dry run, that would be). */
+  files: { key: string; bytes: number }[];
+  /** Their total size. */
+  bytes: number;
+}
+
+const TEMPORARY = /\.tmp-\d+-[0-9a-f]+$/;
+
+/**
+ * Removes old temporary files where writes are staged: `objects/` (artifacts), `index/` and its
+ * journal, and `deployments/`. Run folders hold only small records and are not walked (a root can
+ * hold 100,000 runs).
+ */
+export async function collectGarbage(ds: Datastore, options: GcOptions): Promise<GcReport> {
+  const storage = ds.storage;
+  const now = options.now ?? Date.now();
+  const folders = ["objects", "index", "index/journal", "deployments"];
+  const objectShards = (await storage.list("objects")).filter((name) => /^[0-9a-f]{2}$/.test(name)).map((name) => `objects/${name}`);
+  const candidates = (await mapLimit([...folders, ...objectShards], 16, async (dir) => (await storage.list(dir)).filter((n) => TEMPORARY.test(n)).map((n) => `${dir}/${n}`))).flat();
+  const files: GcReport["files"] = [];
+  await mapLimit(candidates, 16, async (key) => {
+    const modified = await storage.modifiedAt(key);
+    if (modified === undefined || now - modified < options.olderThanMs) return;
+    const bytes = (await storage.size(key)) ?? 0;
+    if (!options.dryRun) await storage.delete(key);
+    files.push({ key, bytes });
+  });
+  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+/** Parses a duration such as `90s`, `30m`, `24h` or `7d` into milliseconds; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}
