@@ -37,13 +37,14 @@ const EXPORTS = [
     ${ts("created_at")} FROM artifacts WHERE ${IN_SCOPE}`,
 ];
 
-/** One sandbox at a time, rebuilt when the namespace, the data or the need for details changes. */
+/**
+ * One sandbox at a time, rebuilt when the namespace, the data or the need for details changes. Its
+ * file is deleted as soon as DuckDB has it open (the open handle keeps the data readable), so nothing
+ * is left in the temporary folder even when the process is killed.
+ */
 export class SqlSandbox {
   private db: Database | undefined;
   private key: string | undefined;
-  private dir: string | undefined;
-  private file: string | undefined;
-  private serial = 0;
 
   /**
    * Returns a sandbox holding what `main`'s `scope` table selects; `key` names that content, and a
@@ -51,29 +52,29 @@ export class SqlSandbox {
    */
   async open(main: Database, key: string): Promise<Database> {
     if (this.db && this.key === key) return this.db;
-    await this.close();
-    this.dir ??= await fs.mkdtemp(path.join(tmpdir(), "tsflow-sql-"));
-    this.file = path.join(this.dir, `scope-${this.serial++}.duckdb`);
-    await exportScope(main, this.file);
-    this.db = await Database.create({ path: this.file, readOnly: true, sandbox: true, threads: 2 });
+    this.close();
+    const dir = await fs.mkdtemp(path.join(tmpdir(), "tsflow-sql-"));
+    try {
+      const file = path.join(dir, "scope.duckdb");
+      await exportScope(main, file);
+      this.db = await Database.create({ path: file, readOnly: true, sandbox: true, threads: 2 });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
     this.key = key;
     return this.db;
   }
 
-  /** Closes the current sandbox and removes its file. */
-  async close(): Promise<void> {
+  /** Closes the current sandbox. */
+  close(): void {
     this.db?.close();
     this.db = undefined;
     this.key = undefined;
-    if (this.file) await fs.rm(this.file, { force: true });
-    this.file = undefined;
   }
 
-  /** Closes the sandbox and removes its private folder. */
+  /** Closes the sandbox (kept for callers that release everything at the end). */
   async dispose(): Promise<void> {
-    await this.close();
-    if (this.dir) await fs.rm(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
+    this.close();
   }
 }
 

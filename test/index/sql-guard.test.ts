@@ -5,6 +5,7 @@ import { SqlError, SqlRefusedError } from "../../src/util/errors.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { localDatastore, makeRun } from "../_helpers/index-runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
+import { readdir } from "node:fs/promises";
 
 const dir = await makeTempDir();
 const ds = localDatastore(dir);
@@ -77,6 +78,22 @@ allowed("should accept FROM-first, WITH, VALUES, DESCRIBE and pure table functio
   }
   const [[when]] = (await index.querySql("SELECT max(created_at) FROM runs", { namespace: null })).rows as [[Date]];
   assert.ok(when instanceof Date);
+});
+allowed("should leave nothing in the temporary folder, even before the index is closed", async () => {
+  const tmp = await makeTempDir();
+  const saved = process.env["TMPDIR"];
+  process.env["TMPDIR"] = tmp; // where os.tmpdir() points, for the sandboxes made now
+  try {
+    for (const ns of ["user:alice", null, "user:bob"]) {
+      const { rows } = await index.querySql("SELECT count(*) FROM runs", { namespace: ns });
+      assert.is(rows[0]![0], ns === null ? 2 : 1);
+      assert.equal(await readdir(tmp), [], "the sandbox's file is deleted once it is open");
+    }
+  } finally {
+    if (saved === undefined) delete process.env["TMPDIR"];
+    else process.env["TMPDIR"] = saved;
+    await removeTempDir(tmp);
+  }
 });
 allowed.after(async () => {
   await index.close();
