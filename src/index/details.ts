@@ -7,7 +7,8 @@ import type { Datastore } from "../store/datastore.js";
 import type { ArtifactsRecord } from "../store/records.js";
 import type { Database } from "./duckdb.js";
 import { MISSING_DETAILS } from "./queries.js";
-import { type RunKey, mapLimit } from "./scan.js";
+import type { RunKey } from "./scan.js";
+import { mapLimit } from "../util/concurrency.js";
 
 type Cell = string | number | boolean | null;
 

@@ -21,7 +21,8 @@ import type { Database } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS, MERGE_STAGED } from "./schema.js";
 import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
 import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
-import { type RunKey, listAllRuns, mapLimit, readRuns } from "./scan.js";
+import { type RunKey, listAllRuns, readRuns } from "./scan.js";
+import { mapLimit } from "../util/concurrency.js";
 import { type RunFacts, toStageRow } from "./run-row.js";
 
 /** Journal events a reader tolerates before it folds them into a new snapshot. */
@@ -82,7 +83,7 @@ export class IndexSync {
 
   /** True when the run was re-read since the base was loaded (its snapshot row, if any, is stale). */
   isReRead(flow: string, runId: string): boolean {
-    return this.delta.has(`${flow}/${runId}`);
+    return this.delta.has(deltaKey(flow, runId));
   }
 
   /** The runs of the delta that exist. */
@@ -253,7 +254,7 @@ export class IndexSync {
       const e = events[i];
       // A run is announced just before its run.json is created: until the run appears (or the
       // announcement is old enough that its writer surely died), the event stays pending.
-      const early = e && !found.has(`${e.flow}/${e.runId}`) && Date.now() - eventTime(name) < PENDING_MS;
+      const early = e && !found.has(deltaKey(e.flow, e.runId)) && Date.now() - eventTime(name) < PENDING_MS;
       if (!early) this.applied.add(name);
     });
     return events.includes(undefined);
@@ -263,9 +264,9 @@ export class IndexSync {
   private async reread(runs: RunKey[]): Promise<Set<string>> {
     if (runs.length === 0) return new Set();
     const { found } = await readRuns(this.ds, runs);
-    const byKey = new Map(found.map((f) => [`${f.flow}/${f.runId}`, f]));
+    const byKey = new Map(found.map((f) => [deltaKey(f.flow, f.runId), f]));
     for (const r of runs) {
-      const key = `${r.flow}/${r.runId}`;
+      const key = deltaKey(r.flow, r.runId);
       const facts = byKey.get(key) ?? null;
       this.delta.set(key, facts);
       this.unflushed.set(key, { key: r, facts });
@@ -306,6 +307,11 @@ export class IndexSync {
   }
 }
 
+/** The key of a run in the delta and in `reread`'s answer. */
+function deltaKey(flow: string, runId: string): string {
+  return `${flow}/${runId}`;
+}
+
 /** When a journal event was written (epoch ms), from its name `<micros>-<pid>-<rand>.json`. */
 function eventTime(name: string): number {
   return Number(name.split("-")[0]) / 1000 || 0;
@@ -315,7 +321,7 @@ function eventTime(name: string): number {
 function uniqueRuns(events: readonly (JournalEvent | undefined | null)[]): RunKey[] {
   const seen = new Map<string, RunKey>();
   for (const e of events) {
-    if (e && typeof e.flow === "string" && typeof e.runId === "string") seen.set(`${e.flow}/${e.runId}`, { flow: e.flow, runId: e.runId });
+    if (e && typeof e.flow === "string" && typeof e.runId === "string") seen.set(deltaKey(e.flow, e.runId), { flow: e.flow, runId: e.runId });
   }
   return [...seen.values()];
 }

@@ -19,7 +19,6 @@ const RUNS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND list_has_all(tags, $4::VAR
 /** A flow's runs in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 required tags, $5 successful only, $6 limit, $7 offset. */
 export const LIST_RUNS_SNAPSHOT = `SELECT ${RUN_COLUMNS} FROM snap.runs WHERE ${RUNS_FILTER} LIMIT $6 OFFSET $7`;
 
-
 /** $1 flow, $2 run id. */
 export const GET_RUN = `SELECT ${RUN_COLUMNS} FROM runs WHERE flow = $1 AND run_id = $2`;
 
@@ -47,9 +46,11 @@ WHERE starts_with(tag, $1) ORDER BY tag`;
 
 const RUN_IDS_FILTER = `flow = $1 AND ${IN_NS(2, 3)} AND starts_with(run_id, $4)`;
 
-/** Run ids (and creation times) of a flow in the snapshot, newest first: $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 offset. */
-export const LIST_RUN_IDS_SNAPSHOT = `SELECT run_id, created_at FROM snap.runs WHERE ${RUN_IDS_FILTER} LIMIT $5 OFFSET $6`;
-
+/**
+ * Run ids of a flow in the snapshot, newest first, as `flow, run_id, created_at` (the leading
+ * columns of `RUN_COLUMNS`): $1 flow, $2 global, $3 ns, $4 prefix, $5 limit, $6 offset.
+ */
+export const LIST_RUN_IDS_SNAPSHOT = `SELECT flow, run_id, created_at FROM snap.runs WHERE ${RUN_IDS_FILTER} LIMIT $5 OFFSET $6`;
 
 /** Runs and flows in the index. */
 export const COUNTS = "SELECT count(*), count(DISTINCT flow) FROM runs";

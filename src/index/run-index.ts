@@ -184,9 +184,9 @@ export class RunIndex {
     // The same filter in JS, for the delta (the property test holds the two to the same answers).
     const matches = (f: RunFacts) => {
       const tags = unionTags(f.systemTags, f.userTags);
-      return f.flow === flow && (ns === null || tags.includes(ns)) && required.every((t) => tags.includes(t)) && (!successfulOnly || f.successful);
+      return (ns === null || tags.includes(ns)) && required.every((t) => tags.includes(t)) && (!successfulOnly || f.successful);
     };
-    const rows = await this.newest(Q.LIST_RUNS_SNAPSHOT, filter, { flow: 0, runId: 1, createdAt: 2 }, matches, toRunColumns, q.limit ?? null, q.offset ?? 0);
+    const rows = await this.newest(Q.LIST_RUNS_SNAPSHOT, filter, matches, toRunColumns, q.limit ?? null, q.offset ?? 0);
     return rows.map(toRunRow);
   }
 
@@ -222,9 +222,9 @@ export class RunIndex {
   /** Run ids of a flow in a namespace that start with `prefix`, newest first (tab completion). */
   async listRunIds(flow: string, ns: string | null, prefix = "", limit = 50): Promise<string[]> {
     const filter = [flow, ns === null, ns ?? "", prefix];
-    const matches = (f: RunFacts) => f.flow === flow && (ns === null || unionTags(f.systemTags, f.userTags).includes(ns)) && f.runId.startsWith(prefix);
-    const rows = await this.newest(Q.LIST_RUN_IDS_SNAPSHOT, filter, { flow, runId: 0, createdAt: 1 }, matches, (f) => [f.runId, f.createdAt], limit, 0);
-    return rows.map((r) => r[0] as string);
+    const matches = (f: RunFacts) => (ns === null || unionTags(f.systemTags, f.userTags).includes(ns)) && f.runId.startsWith(prefix);
+    const rows = await this.newest(Q.LIST_RUN_IDS_SNAPSHOT, filter, matches, (f) => [f.flow, f.runId, f.createdAt], limit, 0);
+    return rows.map((r) => r[RUN_ID] as string);
   }
 
   /**
@@ -300,20 +300,20 @@ export class RunIndex {
   }
 
   /**
-   * A flow's newest rows matching `filter`, without sorting the flow: the snapshot's rows in their
-   * stored order (newest first), and when runs were re-read since, the delta's (kept in JS, tested
-   * with `matches`), merged. At most `deltaRuns` snapshot rows are stale, so `limit + offset +
-   * deltaRuns` of them are enough.
+   * The newest rows of one flow (`filter[0]`) matching `filter`, without sorting the flow: the
+   * snapshot's rows in their stored order (newest first), and when runs were re-read since, the
+   * delta's runs of the flow that pass `matches`, merged. Rows start `flow, run_id, created_at`. At
+   * most `deltaRuns` snapshot rows are stale, so `limit + offset + deltaRuns` of them are enough.
    */
-  private async newest(snapshotSql: string, filter: SqlValue[], at: NewestColumns, matches: (f: RunFacts) => boolean, project: (f: RunFacts) => unknown[], limit: number | null, offset: number): Promise<unknown[][]> {
+  private async newest(snapshotSql: string, filter: SqlValue[], matches: (f: RunFacts) => boolean, project: (f: RunFacts) => unknown[], limit: number | null, offset: number): Promise<unknown[][]> {
     return this.cached(`${snapshotSql}\u0000${JSON.stringify([...filter, limit, offset])}`, async () => {
       const stale = this.sync.deltaRuns;
       if (stale === 0) return (await this.db.query(snapshotSql, [...filter, limit, offset])).rows;
+      const flow = filter[0] as string;
       const base = (await this.db.query(snapshotSql, [...filter, limit === null ? null : limit + offset + stale, 0])).rows;
-      const flowOf = (r: unknown[]) => (typeof at.flow === "string" ? at.flow : (r[at.flow] as string));
-      const merged = base.filter((r) => !this.sync.isReRead(flowOf(r), r[at.runId] as string));
-      for (const facts of this.sync.deltaFacts()) if (matches(facts)) merged.push(project(facts));
-      merged.sort((a, b) => (b[at.createdAt] as number) - (a[at.createdAt] as number) || compareDesc(a[at.runId] as string, b[at.runId] as string));
+      const merged = base.filter((r) => !this.sync.isReRead(flow, r[RUN_ID] as string));
+      for (const facts of this.sync.deltaFacts()) if (facts.flow === flow && matches(facts)) merged.push(project(facts));
+      merged.sort((a, b) => (b[CREATED_AT] as number) - (a[CREATED_AT] as number) || compareDesc(a[RUN_ID] as string, b[RUN_ID] as string));
       return merged.slice(offset, limit === null ? undefined : offset + limit);
     });
   }
@@ -365,12 +365,9 @@ export class RunIndex {
   }
 }
 
-/** Where a newest-first lookup's rows hold the flow (or the flow itself), the run id and the creation time. */
-interface NewestColumns {
-  flow: number | string;
-  runId: number;
-  createdAt: number;
-}
+/** Where a newest-first lookup's rows (which start `flow, run_id, created_at`) hold the run id and the creation time. */
+const RUN_ID = 1;
+const CREATED_AT = 2;
 
 /** Descending order of run ids, as DuckDB orders VARCHAR (run ids are ASCII). */
 function compareDesc(a: string, b: string): number {

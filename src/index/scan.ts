@@ -6,8 +6,6 @@ import type { Datastore } from "../store/datastore.js";
 import { type RunFacts, readRunFacts } from "./run-row.js";
 import { mapLimit } from "../util/concurrency.js";
 
-export { mapLimit };
-
 /** How many runs are read from the datastore at once. */
 export const SCAN_CONCURRENCY = 64;
 
