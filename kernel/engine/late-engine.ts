@@ -2,20 +2,19 @@
  * A `LateEngine` stands for an engine that is built after the kernel is already answering: setting
  * up the compiler blocks the process for over a second, and a front end that gets no
  * `kernel_info_reply` meanwhile shows the kernel as still starting. Until the real engine is set,
- * cells wait for it and so do completion and inspection (through `ready`); a synchronous call that
+ * cells wait for it and so do completion and inspection (through `whenReady`); a synchronous call that
  * comes anyway gets an empty answer. After that every call goes straight through.
  */
 import type { CellSink, Completion, CompletenessCheck, DisplayWriter, Engine } from "./engine.js";
 
 /** An engine whose implementation arrives later through `set`. */
 export class LateEngine implements Engine {
-  /** Resolves when the real engine is set. */
-  readonly ready: Promise<void>;
   /** Resolves when something waits for the engine (a cell, a completion): build it now. */
   readonly wanted: Promise<void>;
   private resolveWanted!: () => void;
   private engine: Engine | undefined;
   private writer: DisplayWriter | undefined;
+  private readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private readonly pendingLocals: Record<string, unknown> = {};
 

@@ -76,8 +76,7 @@ export function createTslabEngine(options: TslabEngineOptions): Engine {
   };
   const executor = executors.createExecutor(options.cwd, convs, console);
   return {
-    typescriptVersion: ts.version,
-    description: `tslab ${tslabVersion}`,
+    ...tslabEngineInfo(),
     locals: executor.locals,
     async execute(code, target) {
       sink = target;

@@ -55,7 +55,7 @@ test("cells wait for the real engine; synchronous calls before it answer nothing
   assert.equal(late.complete("Math.m", 6).matches, ["max"]);
   assert.is(late.inspect("x", 1), "info");
   assert.throws(() => late.set(real), /twice/);
-  await late.ready;
+  await late.whenReady();
 });
 
 test.run();
