@@ -4,7 +4,7 @@
  * without loading the table), a list of them as a listing table, a SQL result as a table, and an Arrow
  * table or preview as schema, row count and first rows.
  */
-import { describeNamespace, isClientObject, type ClientObjectLike, type DataArtifactLike, type TsflowApi } from "../tsflow/api.js";
+import { describeNamespace, isClientObject, isFlowClass, type ClientObjectLike, type DataArtifactLike, type TsflowApi } from "../tsflow/api.js";
 import type { Formatter, MimeBundle } from "./mime-bundle.js";
 import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
@@ -15,7 +15,7 @@ const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags"
 
 /** The formatter for tsflow values (given the library); undefined for anything else. */
 export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">): Formatter => (value) => {
-  if (typeof value === "function" && value.prototype instanceof api.FlowSpec) return flowClassBundle(api, value);
+  if (isFlowClass(api, value)) return flowClassBundle(api, value as Function);
   if (isArrowArtifact(value)) return arrowArtifactBundle(value);
   if (isClientObject(value)) return objectBundle(value);
   if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);

@@ -112,6 +112,11 @@ export interface GraphStep {
 
 const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters"] as const;
 
+/** Tells whether `value` is a flow class (a subclass of the library's `FlowSpec`, not `FlowSpec` itself). */
+export function isFlowClass(api: Pick<TsflowApi, "FlowSpec">, value: unknown): boolean {
+  return typeof value === "function" && (value as { prototype?: unknown }).prototype instanceof api.FlowSpec;
+}
+
 /** Returns the module as a `TsflowApi`, or undefined (naming what is missing) when it lacks a function. */
 export function asTsflowApi(exports: Record<string, unknown>): { api?: TsflowApi; missing: string[] } {
   const missing = REQUIRED.filter((name) => typeof exports[name] !== "function");

@@ -51,9 +51,12 @@ const BRAND = Symbol.for("tsflow.FlowSpec");
 /** The base class of flows. */
 export class FlowSpec {
   // A flow class made against another copy of tsflow (a notebook kernel may hold two) is still a flow.
+  // As with the built-in `instanceof`, the search starts at the value's prototype, so
+  // `FlowSpec.prototype` itself is not an instance and `X.prototype instanceof FlowSpec` holds for subclasses only.
   static [Symbol.hasInstance](value: unknown): boolean {
     if (this !== FlowSpec) return Function.prototype[Symbol.hasInstance].call(this, value);
-    for (let p = value; p !== null && (typeof p === "object" || typeof p === "function"); p = Object.getPrototypeOf(p)) {
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+    for (let p = Object.getPrototypeOf(value); p !== null && (typeof p === "object" || typeof p === "function"); p = Object.getPrototypeOf(p)) {
       if (Object.prototype.hasOwnProperty.call(p, BRAND)) return true;
     }
     return false;

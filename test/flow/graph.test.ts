@@ -117,3 +117,18 @@ parse("should read targets and the foreach option, ignoring comments", () => {
   assert.equal(parseNextCalls("a(){ this.next(this.x, this.y) }"), [{ steps: ["x", "y"], foreach: undefined }]);
 });
 parse.run();
+
+const brand = suite("FlowSpec instanceof");
+brand("should hold for flow instances and subclasses' prototypes, not for FlowSpec's own prototype", () => {
+  class Sub extends FlowSpec {
+    @step start() { this.next(this.end); }
+    @step end() {}
+  }
+  assert.ok(new Sub() instanceof FlowSpec);
+  assert.ok(Sub.prototype instanceof FlowSpec);
+  assert.not.ok(FlowSpec.prototype instanceof FlowSpec);
+  assert.not.ok((null as unknown) instanceof FlowSpec);
+  assert.not.ok((1 as unknown) instanceof FlowSpec);
+  rejects(FlowSpec, /FlowSpec/);
+});
+brand.run();

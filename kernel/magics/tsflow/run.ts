@@ -1,5 +1,5 @@
 /** `%run <FlowClass> [--<param> value]... [--tag T]...`: runs a flow class defined in an earlier cell. */
-import type { ParameterInfoLike, TsflowApi } from "../../tsflow/api.js";
+import { isFlowClass, type ParameterInfoLike, type TsflowApi } from "../../tsflow/api.js";
 import { tagCandidates } from "../../tsflow/candidates.js";
 import { attachRunDisplay } from "../../tsflow/run-display.js";
 import type { ArgCompletionRequest, Magic } from "../magic.js";
@@ -19,7 +19,7 @@ export function runMagic(api: TsflowApi): Magic {
     async run(call, ctx) {
       const name = call.args.positionals[0] as string;
       const flowClass = ctx.locals[name];
-      if (!isFlowSubclass(api, flowClass)) throw new UsageError(`no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`, usage);
+      if (!isFlowClass(api, flowClass)) throw new UsageError(`no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`, usage);
       const display = attachRunDisplay(ctx.out, name);
       try {
         const run = await api.runFlow(flowClass, {
@@ -38,18 +38,12 @@ export function runMagic(api: TsflowApi): Magic {
   };
 }
 
-// A subclass of FlowSpec, not FlowSpec itself: its prototype is branded, so `instanceof` holds for it too.
-function isFlowSubclass(api: TsflowApi, value: unknown): boolean {
-  const prototype = typeof value === "function" ? (value as { prototype?: unknown }).prototype : undefined;
-  return typeof prototype === "object" && prototype !== null && Object.getPrototypeOf(prototype) instanceof api.FlowSpec;
-}
-
 /**
  * Candidates for `%run`: the flow classes of the notebook, then the class's `--<param>` options not
  * given yet and `--tag`; after `--tag`, the tags in use; after a boolean parameter, `true`/`false`.
  */
 async function completeRunArgs(api: TsflowApi, { words, locals }: ArgCompletionRequest): Promise<string[]> {
-  if (words.length === 0) return Object.keys(locals).filter((k) => isFlowSubclass(api, locals[k]));
+  if (words.length === 0) return Object.keys(locals).filter((k) => isFlowClass(api, locals[k]));
   const last = words[words.length - 1] as string;
   if (last === "--tag") return tagCandidates(api);
   const params = parametersOf(api, locals[words[0] as string]);
@@ -61,7 +55,7 @@ async function completeRunArgs(api: TsflowApi, { words, locals }: ArgCompletionR
 
 // Completion never fails: a class that cannot be constructed just offers no parameters.
 function parametersOf(api: TsflowApi, flowClass: unknown): ParameterInfoLike[] {
-  if (!isFlowSubclass(api, flowClass)) return [];
+  if (!isFlowClass(api, flowClass)) return [];
   try {
     return api.flowParameters(flowClass);
   } catch {
