@@ -277,7 +277,7 @@ export class RunIndex {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
-    await this.sandbox.dispose();
+    this.sandbox.close();
     this.db.close();
   }
 

@@ -71,11 +71,6 @@ export class SqlSandbox {
     this.db = undefined;
     this.key = undefined;
   }
-
-  /** Closes the sandbox (kept for callers that release everything at the end). */
-  async dispose(): Promise<void> {
-    this.close();
-  }
 }
 
 async function exportScope(main: Database, file: string): Promise<void> {

@@ -17,8 +17,8 @@ export function registerGc(program: Command): void {
       const ds = openDatastore(program.opts().datastoreRoot);
       const report = await collectGarbage(ds, { olderThanMs, dryRun: o.dryRun ?? false });
       if (o.json) return printJson({ ...report, dryRun: o.dryRun ?? false });
-      const verb = o.dryRun ? "Would remove" : "Removed";
-      for (const f of report.files) process.stdout.write(`${o.dryRun ? "would remove" : "removed"}  ${f.key}  (${f.bytes} bytes)\n`);
-      process.stdout.write(`${verb} ${report.files.length} temporary file(s), ${report.bytes} bytes, older than ${o.olderThan} in ${ds.storage.location}\n`);
+      const verb = o.dryRun ? "would remove" : "removed";
+      for (const f of report.files) process.stdout.write(`${verb}  ${f.key}  (${f.bytes} bytes)\n`);
+      process.stdout.write(`${o.dryRun ? "Would remove" : "Removed"} ${report.files.length} temporary file(s), ${report.bytes} bytes, older than ${o.olderThan} in ${ds.storage.location}\n`);
     });
 }
