@@ -6,7 +6,7 @@
  * attached file keeps its inode, so a rename over it does not disturb a reader until it re-attaches.
  */
 import * as fs from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { tempName } from "../store/temp-name.js";
 import { type Database, sqlLiteral } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, CLEAR_TABLES, SNAPSHOT_FORMAT, WRITE_SNAPSHOT } from "./schema.js";
 
@@ -71,7 +71,7 @@ async function checkFormat(db: Database): Promise<Date> {
  * `file`. The caller holds the compaction lock.
  */
 export async function writeSnapshot(db: Database, file: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tmp = tempName(file);
   try {
     await db.run(`ATTACH ${sqlLiteral(tmp)} AS out`);
     await db.run(WRITE_SNAPSHOT);

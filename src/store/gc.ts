@@ -7,6 +7,7 @@
  */
 import type { Datastore } from "./datastore.js";
 import { mapLimit } from "../util/concurrency.js";
+import { isTempName } from "./temp-name.js";
 
 /** Options for `collectGarbage`. */
 export interface GcOptions {
@@ -32,8 +33,6 @@ export interface GcReport {
   bytes: number;
 }
 
-const TEMPORARY = /\.tmp-\d+-[0-9a-f]+$/;
-
 /**
  * Removes old temporary files where writes are staged: `objects/` (artifacts), `index/` and its
  * journal, and `deployments/`. Run folders hold only small records and are not walked (a root can
@@ -44,7 +43,7 @@ export async function collectGarbage(ds: Datastore, options: GcOptions): Promise
   const now = options.now ?? Date.now();
   const folders = ["objects", "index", "index/journal", "deployments"];
   const objectShards = (await storage.list("objects")).filter((name) => /^[0-9a-f]{2}$/.test(name)).map((name) => `objects/${name}`);
-  const candidates = (await mapLimit([...folders, ...objectShards], 16, async (dir) => (await storage.list(dir)).filter((n) => TEMPORARY.test(n)).map((n) => `${dir}/${n}`))).flat();
+  const candidates = (await mapLimit([...folders, ...objectShards], 16, async (dir) => (await storage.list(dir)).filter(isTempName).map((n) => `${dir}/${n}`))).flat();
   const files: GcReport["files"] = [];
   await mapLimit(candidates, 16, async (key) => {
     const modified = await storage.modifiedAt(key);

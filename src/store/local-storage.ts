@@ -6,11 +6,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { DatastoreError } from "../util/errors.js";
 import type { StagedWrite, Storage, WriteOptions } from "./storage.js";
+import { tempName } from "./temp-name.js";
 
 /** A `Storage` on the local filesystem, rooted at one directory. */
 export class LocalStorage implements Storage {
@@ -150,10 +150,6 @@ export class LocalStorage implements Storage {
       await fs.appendFile(file, text);
     }
   }
-}
-
-function tempName(target: string): string {
-  return `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
 }
 
 // Runs a file operation that needs `file`'s folder; if the folder is missing (a first write, or it was
