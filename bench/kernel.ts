@@ -1,14 +1,26 @@
 /**
- * Kernel benchmark: starts the built kernel (dist/kernel/main.js) through Debian's jupyter_client and
- * prints start-up time, first-cell time, and median / p90 round trips (request sent → idle) for a
- * trivial cell, a magic, and completions. Run: `npm run build && node --import tsx bench/kernel.ts`.
+ * Kernel benchmark: start-up time, first-cell time, and median / p90 round trips (request sent →
+ * idle) for a trivial cell, magics and completions, measured two ways:
+ * - through Debian's jupyter_client (what a notebook front end's Python client sees: it adds its own
+ *   parsing of every message, 4–6 ms a cell on this machine);
+ * - through `wire-client.ts`, a minimal zeromq client (the kernel's own latency: execute_request to
+ *   idle, the measure the issue's reference figure for stock tslab uses).
+ * Stock tslab runs under both, for scale. Run: `npm run build && node --import tsx bench/kernel.ts`.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openKernelSession, type KernelSession } from "../test/_helpers/jupyter-client.js";
+import { WireClient } from "./wire-client.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/kernel/main.js", import.meta.url));
+const TSLAB = fileURLToPath(new URL("../node_modules/tslab/bin/tslab", import.meta.url));
+const TSFLOW_ARGV = [process.execPath, ENTRY, "{connection_file}"];
+const TSLAB_ARGV = [process.execPath, TSLAB, "kernel", "--config-path", "{connection_file}"];
 const STARTS = Number(process.env["BENCH_STARTS"] ?? 3);
 const REPEAT = Number(process.env["BENCH_REPEAT"] ?? 50);
+const STOCK = process.env["BENCH_STOCK"] !== "0";
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -16,58 +28,90 @@ const stats = (xs: number[]) => {
   return { median: at(0.5), p90: at(0.9), min: s[0] as number };
 };
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-
-async function repeat(session: KernelSession, command: Record<string, unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < REPEAT; i++) times.push((await session.send(command)).ms as number);
-  return times;
-}
-
 const rows: [string, string][] = [];
-const starts: number[] = [];
-const firsts: number[] = [];
-let last: KernelSession | undefined;
-for (let i = 0; i < STARTS; i++) {
-  const session = await openKernelSession({ argv: [process.execPath, ENTRY, "{connection_file}"] });
-  starts.push(session.started.ms as number);
-  firsts.push((await session.send({ op: "execute", code: "1" })).ms as number);
-  if (i < STARTS - 1) await session.close();
-  else last = session;
-}
-rows.push(["kernel start (start_kernel → ready), median", fmt(stats(starts).median)]);
-rows.push(["first cell `1` after start, median", fmt(stats(firsts).median)]);
-const s = last as KernelSession;
-await s.send({ op: "execute", code: `import { FlowSpec, step } from "tsflow";\nclass BenchFlow extends FlowSpec {\n  @step start() { this.next(this.end); }\n  @step end() {}\n}` });
-for (let i = 0; i < 5; i++) await s.send({ op: "execute", code: "%run BenchFlow --tag bench" });
-const cases: [string, Record<string, unknown>][] = [
-  ["trivial cell `1`", { op: "execute", code: "1" }],
-  ["magic cell `%lsmagic`", { op: "execute", code: "%lsmagic" }],
-  ["declaration cell `const a = 1`", { op: "execute", code: "const a: number = 1" }],
-  ["complete `Math.`", { op: "request", type: "complete", args: { code: "Math.", cursor_pos: 5 } }],
-  ["complete magic name `%ls`", { op: "request", type: "complete", args: { code: "%ls", cursor_pos: 3 } }],
-  ["magic `%namespace` (show)", { op: "execute", code: "%namespace" }],
-  ["magic `%runs BenchFlow --limit 20`", { op: "execute", code: "%runs BenchFlow --limit 20" }],
-  ["complete run ids `Run(\"BenchFlow/`", { op: "request", type: "complete", args: { code: 'Run("BenchFlow/', cursor_pos: 15 } }],
+const row = (label: string, xs: number[]) => {
+  const st = stats(xs);
+  rows.push([`${label}: median / p90 of ${xs.length}`, `${fmt(st.median)} / ${fmt(st.p90)}`]);
+};
+
+const FLOW_CELL = `import { FlowSpec, step } from "tsflow";\nclass BenchFlow extends FlowSpec {\n  @step start() { this.next(this.end); }\n  @step end() {}\n}`;
+type Case = [label: string, kind: "execute" | "complete", code: string];
+const CASES: Case[] = [
+  ["trivial cell `1`", "execute", "1"],
+  ["magic cell `%lsmagic`", "execute", "%lsmagic"],
+  ["declaration cell `const a = 1`", "execute", "const a: number = 1"],
+  ["complete `Math.`", "complete", "Math."],
+  ["complete magic name `%ls`", "complete", "%ls"],
+  ["magic `%namespace` (show)", "execute", "%namespace"],
+  ["magic `%runs BenchFlow --limit 20`", "execute", "%runs BenchFlow --limit 20"],
+  ["complete run ids `Run(\"BenchFlow/`", "complete", 'Run("BenchFlow/'],
 ];
-for (const [label, command] of cases) {
-  const st = stats(await repeat(s, command));
-  rows.push([`${label}: median / p90 of ${REPEAT}`, `${fmt(st.median)} / ${fmt(st.p90)}`]);
-}
-await s.close();
-if (process.env["BENCH_STOCK"] !== "0") {
-  // Stock tslab under the same conditions, for scale (it prints results to stdout instead of execute_result).
-  const tslab = fileURLToPath(new URL("../node_modules/tslab/bin/tslab", import.meta.url));
-  const stockStarts: number[] = [];
-  let stock: KernelSession | undefined;
+
+/** Starts the kernel `argv` STARTS times through jupyter_client (each time after `then` ran on the previous one); keeps the last. */
+async function startRepeatedly(argv: string[], then?: (s: KernelSession) => Promise<void>): Promise<{ starts: number[]; session: KernelSession }> {
+  const starts: number[] = [];
+  let session: KernelSession | undefined;
   for (let i = 0; i < STARTS; i++) {
-    stock = await openKernelSession({ argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"] });
-    stockStarts.push(stock.started.ms as number);
-    if (i < STARTS - 1) await stock.close();
+    await session?.close();
+    session = await openKernelSession({ argv });
+    starts.push(session.started.ms as number);
+    await then?.(session);
   }
-  const st = stats(await repeat(stock as KernelSession, { op: "execute", code: "1" }));
-  await stock?.close();
-  rows.push(["stock tslab 1.0.22, same machine: start, median", fmt(stats(stockStarts).median)]);
-  rows.push([`stock tslab 1.0.22: trivial cell \`1\`: median / p90 of ${REPEAT}`, `${fmt(st.median)} / ${fmt(st.p90)}`]);
+  return { starts, session: session as KernelSession };
 }
+
+/** Through jupyter_client. */
+async function viaJupyterClient(): Promise<void> {
+  const firsts: number[] = [];
+  const { starts, session } = await startRepeatedly(TSFLOW_ARGV, async (s) => void firsts.push((await s.send({ op: "execute", code: "1" })).ms as number));
+  rows.push(["kernel start (start_kernel → ready), median", fmt(stats(starts).median)]);
+  rows.push(["first cell `1` after start, median", fmt(stats(firsts).median)]);
+  await session.send({ op: "execute", code: FLOW_CELL });
+  for (let i = 0; i < 5; i++) await session.send({ op: "execute", code: "%run BenchFlow --tag bench" });
+  for (const [label, kind, code] of CASES) {
+    const command = kind === "execute" ? { op: "execute", code } : { op: "request", type: "complete", args: { code, cursor_pos: code.length } };
+    const times: number[] = [];
+    for (let i = 0; i < REPEAT; i++) times.push((await session.send(command)).ms as number);
+    row(label, times);
+  }
+  await session.close();
+  if (!STOCK) return;
+  const { starts: stockStarts, session: stock } = await startRepeatedly(TSLAB_ARGV);
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) times.push((await stock.send({ op: "execute", code: "1" })).ms as number);
+  await stock.close();
+  rows.push(["stock tslab 1.0.22, same machine: start, median", fmt(stats(stockStarts).median)]);
+  row("stock tslab 1.0.22: trivial cell `1`", times);
+}
+
+/** Through the minimal wire client: the kernel's own latency. */
+async function viaWire(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "tsflow-bench-kernel-"));
+  const options = { cwd: dir, env: { TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: join(dir, "datastore") } };
+  try {
+    const { client } = await WireClient.start(TSFLOW_ARGV, options);
+    await client.execute(FLOW_CELL);
+    for (let i = 0; i < 5; i++) await client.execute("%run BenchFlow --tag bench");
+    for (const [label, kind, code] of CASES) {
+      const times: number[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        times.push(kind === "execute" ? await client.execute(code) : await client.time("complete_request", { code, cursor_pos: code.length }));
+      }
+      row(`wire: ${label}`, times);
+    }
+    await client.close();
+    if (!STOCK) return;
+    const stock = await WireClient.start(TSLAB_ARGV, options);
+    const times: number[] = [];
+    for (let i = 0; i < REPEAT; i++) times.push(await stock.client.execute("1"));
+    await stock.client.close();
+    row("wire: stock tslab 1.0.22: trivial cell `1`", times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await viaJupyterClient();
+await viaWire();
 const width = Math.max(...rows.map(([l]) => l.length));
 for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);

@@ -1,0 +1,70 @@
+// The tslab engine itself, compiling and running real cells (its ES-module-to-CommonJS pass is ours).
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createTslabEngine } from "../../../kernel/engine/tslab-engine.js";
+import { esmToCommonJs } from "../../../kernel/engine/esm-to-cjs.js";
+import type { Engine } from "../../../kernel/engine/engine.js";
+import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
+
+let dir: string;
+let engine: Engine;
+
+/** Runs one cell; resolves its result, or rejects with what it threw or its type errors. */
+async function cell(code: string): Promise<unknown> {
+  let result: unknown;
+  const problems: unknown[] = [];
+  const ok = await engine.execute(code, { result: (v) => (result = v), thrown: (e) => problems.push(e), diagnostic: (d) => problems.push(d.message) });
+  if (!ok) throw new Error(`cell failed: ${problems.map(String).join("; ")}`);
+  return result;
+}
+
+const cells = suite("tslab engine cells");
+cells.before(async () => {
+  dir = await makeTempDir();
+  await writeFile(join(dir, "helpers.ts"), "export const twice = (x: number): number => 2 * x;\nexport default class Box { constructor(readonly v: number) {} }\n");
+  process.chdir(dir); // tslab resolves a cell's relative imports from the process's folder, as in the kernel
+  engine = createTslabEngine({ cwd: dir, packages: [] });
+});
+cells.after(async () => {
+  engine.close();
+  await removeTempDir(dir);
+});
+cells("should see a variable a callback changes later, in the next cell (live binding)", async () => {
+  await cell("let n = 0;\nconst bump = () => { n++; };");
+  await cell("bump(); bump();");
+  assert.is(await cell("n"), 2);
+  await cell("n = 10");
+  assert.is(await cell("n"), 10);
+});
+cells("should bind namespace, named and default imports from Node and from a local file", async () => {
+  await cell('import * as path from "node:path";\nimport { join as joinPath } from "node:path";\nimport EventEmitter from "node:events";');
+  assert.is(await cell('joinPath("a", "b") + path.sep'), "a/b/");
+  assert.is(await cell("new EventEmitter() instanceof EventEmitter"), true);
+  await cell('import Box, { twice } from "./helpers";');
+  assert.is(await cell("twice(new Box(21).v)"), 42);
+});
+cells("should run top-level await and dynamic import", async () => {
+  assert.is(await cell("const v = (await Promise.resolve(41)) + 1;\nv"), 42);
+  assert.is(await cell('const os = await import("node:os");\ntypeof os.cpus'), "function");
+});
+cells("should keep enums and classes across cells", async () => {
+  await cell("enum Color { Red, Green }\nclass Point { constructor(public x: number) {} }");
+  assert.is(await cell("Color[Color.Green] + new Point(3).x"), "Green3");
+});
+cells("should run cells in sloppy mode, as tslab does", async () => {
+  assert.is(await cell("(function (this: unknown) { return typeof this; })()"), "object");
+});
+cells.run();
+
+const convert = suite("esmToCommonJs");
+convert("should export every assignment of an exported variable and add no 'use strict'", () => {
+  const out = esmToCommonJs("let n = 0;\nconst f = () => { n = 5; };\nexport { n, f };\n");
+  assert.not.match(out, /use strict/);
+  assert.match(out, /exports\.n = 5/);
+});
+convert("should keep an import that is only there for its effects", () => {
+  assert.match(esmToCommonJs('import "./setup";\n'), /require\('\.\/setup'\)/);
+});
+convert.run();
