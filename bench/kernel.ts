@@ -35,9 +35,12 @@ const row = (label: string, xs: number[]) => {
 };
 
 const FLOW_CELL = `import { FlowSpec, step } from "tsflow";\nclass BenchFlow extends FlowSpec {\n  @step start() { this.next(this.end); }\n  @step end() {}\n}`;
-type Case = [label: string, kind: "execute" | "complete", code: string];
+/** A case's code, or a function of the repetition for code that differs each time. */
+type Case = [label: string, kind: "execute" | "complete", code: string | ((i: number) => string)];
 const CASES: Case[] = [
   ["trivial cell `1`", "execute", "1"],
+  ["new trivial cell each time `1 + i`", "execute", (i) => `1 + ${i}`],
+  ["new declaration each time `const v_i = i`", "execute", (i) => `const v${i}: number = ${i}`],
   ["magic cell `%lsmagic`", "execute", "%lsmagic"],
   ["declaration cell `const a = 1`", "execute", "const a: number = 1"],
   ["complete `Math.`", "complete", "Math."],
@@ -68,10 +71,13 @@ async function viaJupyterClient(): Promise<void> {
   rows.push(["first cell `1` after start, median", fmt(stats(firsts).median)]);
   await session.send({ op: "execute", code: FLOW_CELL });
   for (let i = 0; i < 5; i++) await session.send({ op: "execute", code: "%run BenchFlow --tag bench" });
-  for (const [label, kind, code] of CASES) {
-    const command = kind === "execute" ? { op: "execute", code } : { op: "request", type: "complete", args: { code, cursor_pos: code.length } };
+  for (const [label, kind, codeOf] of CASES) {
     const times: number[] = [];
-    for (let i = 0; i < REPEAT; i++) times.push((await session.send(command)).ms as number);
+    for (let i = 0; i < REPEAT; i++) {
+      const code = typeof codeOf === "string" ? codeOf : codeOf(i);
+      const command = kind === "execute" ? { op: "execute", code } : { op: "request", type: "complete", args: { code, cursor_pos: code.length } };
+      times.push((await session.send(command)).ms as number);
+    }
     row(label, times);
   }
   await session.close();
@@ -92,9 +98,10 @@ async function viaWire(): Promise<void> {
     const { client } = await WireClient.start(TSFLOW_ARGV, options);
     await client.execute(FLOW_CELL);
     for (let i = 0; i < 5; i++) await client.execute("%run BenchFlow --tag bench");
-    for (const [label, kind, code] of CASES) {
+    for (const [label, kind, codeOf] of CASES) {
       const times: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
+        const code = typeof codeOf === "string" ? codeOf : codeOf(i);
         times.push(kind === "execute" ? await client.execute(code) : await client.time("complete_request", { code, cursor_pos: code.length }));
       }
       row(`wire: ${label}`, times);
@@ -102,10 +109,12 @@ async function viaWire(): Promise<void> {
     await client.close();
     if (!STOCK) return;
     const stock = await WireClient.start(TSLAB_ARGV, options);
-    const times: number[] = [];
-    for (let i = 0; i < REPEAT; i++) times.push(await stock.client.execute("1"));
+    for (const [label, codeOf] of [["trivial cell `1`", () => "1"], ["new trivial cell each time `1 + i`", (i: number) => `1 + ${i}`]] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < REPEAT; i++) times.push(await stock.client.execute(codeOf(i)));
+      row(`wire: stock tslab 1.0.22: ${label}`, times);
+    }
     await stock.client.close();
-    row("wire: stock tslab 1.0.22: trivial cell `1`", times);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

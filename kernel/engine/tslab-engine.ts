@@ -14,7 +14,7 @@ import type { Channel } from "../protocol/message.js";
 import type { FramesListener, Transport } from "../protocol/transport.js";
 import { hasNodeTypes, overlayPackages, type OverlayPackage, type SysLike } from "./type-overlay.js";
 import { type CachedModule, kernelCacheDir, requireWithCodeCache } from "./code-cache.js";
-import { esmToCommonJs } from "./esm-to-cjs.js";
+import { compilerViewForTslab, type CompilerLike } from "./compiler-view.js";
 
 const require = createRequire(import.meta.url);
 const tslabVersion = (require("tslab/package.json") as { version: string }).version;
@@ -42,38 +42,16 @@ let compilerModule: CachedModule | undefined;
 
 /**
  * Loads tslab's TypeScript through V8's code cache, before any tslab module requires it (all of
- * them do, even the socket server's): ~120 ms instead of ~350 ms.
+ * them do, even the socket server's): ~120 ms instead of ~350 ms. tslab's modules get the compiler
+ * through `compilerViewForTslab`, which removes two per-cell costs.
  */
 function loadCompiler(): CachedModule {
   if (compilerModule) return compilerModule;
   const file = requireFromTslab.resolve(TYPESCRIPT);
   compilerModule = requireWithCodeCache(file, kernelCacheDir());
   const registered = require.cache[file] as NodeJS.Module;
-  registered.exports = withFastModuleConversion(registered.exports as TranspilingCompiler);
+  registered.exports = compilerViewForTslab(registered.exports as CompilerLike);
   return compilerModule;
-}
-
-interface TranspileInput {
-  fileName?: string;
-  compilerOptions?: { module?: number };
-}
-interface TranspilingCompiler {
-  ModuleKind: { CommonJS: number };
-  transpileModule(input: string, options: TranspileInput): { outputText: string };
-}
-
-/**
- * The compiler as tslab's modules see it: the same, except that tslab's second pass over every cell,
- * ES module to CommonJS (`esModuleToCommonJSModule`, the only `transpileModule` call in tslab, on a
- * file it names `custom.js`), goes to `esmToCommonJs`: 2–4 ms less per cell. tslab reads the
- * compiler's exports through getters at each use, so a proxy in `require.cache` is enough.
- */
-function withFastModuleConversion(ts: TranspilingCompiler): TranspilingCompiler {
-  const transpileModule: TranspilingCompiler["transpileModule"] = (input, options) =>
-    options.fileName === "custom.js" && options.compilerOptions?.module === ts.ModuleKind.CommonJS
-      ? { outputText: esmToCommonJs(input) }
-      : ts.transpileModule(input, options);
-  return new Proxy(ts, { get: (target, key) => (key === "transpileModule" ? transpileModule : Reflect.get(target, key)) });
 }
 
 /**

@@ -23,7 +23,9 @@ async function cell(code: string): Promise<unknown> {
 const cells = suite("tslab engine cells");
 cells.before(async () => {
   dir = await makeTempDir();
-  await writeFile(join(dir, "helpers.ts"), "export const twice = (x: number): number => 2 * x;\nexport default class Box { constructor(readonly v: number) {} }\n");
+  await writeFile(join(dir, "factor.ts"), "export const FACTOR = 2;\n");
+  await writeFile(join(dir, "helpers.ts"), 'import { FACTOR } from "./factor";\nexport const twice = (x: number): number => FACTOR * x;\nexport default class Box { constructor(readonly v: number) {} }\n');
+  await writeFile(join(dir, "broken.ts"), 'export const size: number = "large";\n');
   process.chdir(dir); // tslab resolves a cell's relative imports from the process's folder, as in the kernel
   engine = createTslabEngine({ cwd: dir, packages: [] });
 });
@@ -44,6 +46,13 @@ cells("should bind namespace, named and default imports from Node and from a loc
   assert.is(await cell("new EventEmitter() instanceof EventEmitter"), true);
   await cell('import Box, { twice } from "./helpers";');
   assert.is(await cell("twice(new Box(21).v)"), 42);
+});
+cells("should report a type error inside an imported local file, and only to cells that import it", async () => {
+  const problems: unknown[] = [];
+  const ok = await engine.execute('import { size } from "./broken";\nsize', { result: () => undefined, thrown: (e) => problems.push(e), diagnostic: (d) => problems.push(d) });
+  assert.is(ok, false);
+  assert.equal(problems, [{ line: 1, column: 14, message: "Type 'string' is not assignable to type 'number'.", file: "broken.ts" }]);
+  assert.is(await cell("1 + 1"), 2);
 });
 cells("should run top-level await and dynamic import", async () => {
   assert.is(await cell("const v = (await Promise.resolve(41)) + 1;\nv"), 42);
