@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { Datastore } from "../src/store/datastore.js";
 import { LocalStorage } from "../src/store/local-storage.js";
 import { RunIndex } from "../src/index/run-index.js";
+import { WireClient } from "./wire-client.js";
 
 const FLOWS = ["TeamCollabFlow", "TeamCollabFlow", "TrainFlow", "ScoreFlow"]; // half the runs in one flow
 const sizes = process.argv.slice(2).map(Number);
@@ -106,6 +107,26 @@ async function visibility(root: string, index: RunIndex): Promise<number> {
   return Math.max(...lags);
 }
 
+/**
+ * The kernel's `%runs TeamCollabFlow --limit 20` and run-id completion on this root, execute_request
+ * (or complete_request) to idle through the minimal wire client: medians of 30 after one warm-up.
+ */
+async function kernelMagics(root: string): Promise<[runs: number, complete: number]> {
+  const argv = [process.execPath, join(here, "../dist/kernel/main.js"), "{connection_file}"];
+  const { client } = await WireClient.start(argv, { env: { TSFLOW_DATASTORE_ROOT: root, TSFLOW_USER: "u1" } });
+  try {
+    const code = 'Run("TeamCollabFlow/';
+    const runs: number[] = [];
+    const completes: number[] = [];
+    for (let i = 0; i <= 30; i++) runs.push(await client.execute("%runs TeamCollabFlow --limit 20"));
+    for (let i = 0; i <= 30; i++) completes.push(await client.time("complete_request", { code, cursor_pos: code.length }));
+    const median = (xs: number[]) => percentile(xs.slice(1).sort((a, b) => a - b), 0.5);
+    return [median(runs), median(completes)];
+  } finally {
+    await client.close();
+  }
+}
+
 function nodeStartMs(args: string[]): number {
   const times = [1, 2, 3].map(() => {
     const t = performance.now();
@@ -134,7 +155,8 @@ async function benchOne(n: number): Promise<string> {
     const cold = coldList(root);
     const lag = await visibility(root, index);
     await index.close();
-    const cells = [n, rebuilt.runs, genMs / 1000, rebuildMs / 1000, p50, p95, uncached, cli, cold.wallMs, cold.openMs + cold.listMs, lag];
+    const [kernelRuns, kernelComplete] = await kernelMagics(root);
+    const cells = [n, rebuilt.runs, genMs / 1000, rebuildMs / 1000, p50, p95, uncached, cli, cold.wallMs, cold.openMs + cold.listMs, lag, kernelRuns, kernelComplete];
     return `| ${cells.map((c, i) => (i < 2 ? String(c) : (c as number).toFixed(i >= 2 && i <= 3 ? 1 : 1))).join(" | ")} |`;
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -142,6 +164,6 @@ async function benchOne(n: number): Promise<string> {
 }
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}; node start ${nodeStartMs([]).toFixed(0)} ms, node+tsx start ${nodeStartMs(["--import", "tsx"]).toFixed(0)} ms`);
-console.log("| runs | indexed | generate s | rebuild s | latestSuccessfulRun p50 ms (repeated) | p95 ms | uncached query p50 ms | `tsflow runs F --limit 20` ms (new process) | cold list-20 under tsx ms | of which open+list ms | visibility lag ms (max of 5) |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| runs | indexed | generate s | rebuild s | latestSuccessfulRun p50 ms (repeated) | p95 ms | uncached query p50 ms | `tsflow runs F --limit 20` ms (new process) | cold list-20 under tsx ms | of which open+list ms | visibility lag ms (max of 5) | kernel `%runs F --limit 20` ms | kernel run-id completion ms |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const n of sizes.length ? sizes : [1_000, 10_000, 100_000]) console.log(await benchOne(n));
