@@ -15,6 +15,7 @@
  * Everything here targets TypeScript 5.0 (tslab's pinned compiler); the kernel's engine tests cover
  * each path (live bindings, local imports, declarations across cells).
  */
+import { log } from "../log.js";
 import { esmToCommonJs } from "./esm-to-cjs.js";
 
 /** The parts of a TypeScript source file this view reads (internal fields of TypeScript 5.0). */
@@ -39,6 +40,7 @@ interface WatchHostLike {
 }
 /** The compiler's members this view uses or replaces. */
 export interface CompilerLike {
+  version: string;
   ModuleKind: { CommonJS: number };
   transpileModule(input: string, options: { fileName?: string; compilerOptions?: { module?: number } }): { outputText: string };
   createWatchCompilerHost(...args: unknown[]): WatchHostLike;
@@ -61,8 +63,16 @@ export function compilerViewForTslab<T extends CompilerLike>(ts: T): T {
     host.createProgram = (...programArgs) => plainBuilder(ts, programArgs);
     return host;
   };
-  const replaced: Record<PropertyKey, unknown> = { transpileModule, createWatchCompilerHost };
+  const replaced: Record<PropertyKey, unknown> = { transpileModule };
+  if (hasBuilderInternals(ts)) replaced["createWatchCompilerHost"] = createWatchCompilerHost;
+  else log("info", `TypeScript ${ts.version} lacks the internals the kernel's plain builder uses; tslab's own builder is kept`);
   return new Proxy(ts, { get: (target, key) => (Object.hasOwn(replaced, key) ? replaced[key] : Reflect.get(target, key)) });
+}
+
+/** Whether `ts` has the TypeScript 5.0 internals `plainBuilder` and `lazyReferences` call. */
+function hasBuilderInternals(ts: CompilerLike): boolean {
+  const fns = [ts.createAbstractBuilder, ts.getResolvedModule, ts.getModeForUsageLocation, ts.resolveTripleslashReference, ts.BuilderState?.getAllDependencies];
+  return fns.every((fn) => typeof fn === "function");
 }
 
 /** A builder without incremental state, whose `getAllDependencies` follows only the files reached from the one asked about. */
