@@ -54,6 +54,12 @@ cells("should report a type error inside an imported local file, and only to cel
   assert.equal(problems, [{ line: 1, column: 14, message: "Type 'string' is not assignable to type 'number'.", file: "broken.ts" }]);
   assert.is(await cell("1 + 1"), 2);
 });
+cells("should keep the compiled cell's line numbers: the CommonJS pass adds no helper lines", async () => {
+  const thrown: unknown[] = [];
+  const code = 'import * as path from "node:path";\nconst sep = path.sep;\nfunction fail() {\n  throw new Error("boom");\n}\nfail();';
+  await engine.execute(code, { result: () => undefined, thrown: (e) => thrown.push(e), diagnostic: (d) => thrown.push(d) });
+  assert.match(String((thrown[0] as Error).stack), /^evalmachine\.<anonymous>:4\n/);
+});
 cells("should run top-level await and dynamic import", async () => {
   assert.is(await cell("const v = (await Promise.resolve(41)) + 1;\nv"), 42);
   assert.is(await cell('const os = await import("node:os");\ntypeof os.cpus'), "function");
