@@ -1,6 +1,6 @@
 /**
  * The TypeScript compiler as tslab's modules see it: the same module, except for two per-cell costs
- * tslab pays that its use does not need. tslab reads the compiler's exports through getters at each
+ * tslab pays that its use does not need, and source maps. tslab reads the compiler's exports through getters at each
  * use, so the adapter puts this view in `require.cache` before any tslab module loads.
  *
  * 1. tslab's second pass over a compiled cell (`esModuleToCommonJSModule`, its only `transpileModule`
@@ -12,10 +12,13 @@
  *    one thing: `getAllDependencies(cell)`, to find the local source files a cell imports. The view
  *    gives the watch a plain builder and answers that question by walking the cell's own imports.
  *
+ * 3. Cells compile with an inline source map, which `cell-scripts.ts` keeps for stack traces.
+ *
  * Everything here targets TypeScript 5.0 (tslab's pinned compiler); the kernel's engine tests cover
  * each path (live bindings, local imports, declarations across cells).
  */
 import { log } from "../log.js";
+import { rememberCellMap } from "./cell-scripts.js";
 import { esmToCommonJs } from "./esm-to-cjs.js";
 
 /** The parts of a TypeScript source file this view reads (internal fields of TypeScript 5.0). */
@@ -50,22 +53,27 @@ export interface CompilerLike {
   resolveTripleslashReference(moduleName: string, containingFile: string): string;
   BuilderState: { getAllDependencies(state: { referencedMap: ReferencedMap }, program: ProgramLike, file: SourceFileLike): readonly string[] };
 }
+/** tslab compiles a cell as `export {};` and a newline, then the cell. */
+const TSLAB_CELL_PREFIX_LINES = 1;
+
 type ReferencedMap = { getValues(path: string): ReadonlySet<string> };
 
 /** The view of `ts` that tslab's modules should get. */
 export function compilerViewForTslab<T extends CompilerLike>(ts: T): T {
-  const transpileModule: CompilerLike["transpileModule"] = (input, options) =>
-    options.fileName === "custom.js" && options.compilerOptions?.module === ts.ModuleKind.CommonJS
-      ? { outputText: esmToCommonJs(input) }
-      : ts.transpileModule(input, options);
-  const createWatchCompilerHost: CompilerLike["createWatchCompilerHost"] = (...args) => {
-    const host = ts.createWatchCompilerHost(...args);
-    host.createProgram = (...programArgs) => plainBuilder(ts, programArgs);
+  const transpileModule: CompilerLike["transpileModule"] = (input, options) => {
+    if (options.fileName !== "custom.js" || options.compilerOptions?.module !== ts.ModuleKind.CommonJS) return ts.transpileModule(input, options);
+    rememberCellMap(input, TSLAB_CELL_PREFIX_LINES);
+    return { outputText: esmToCommonJs(input) };
+  };
+  const plain = hasBuilderInternals(ts);
+  if (!plain) log("info", `TypeScript ${ts.version} lacks the internals the kernel's plain builder uses; tslab's own builder is kept`);
+  const createWatchCompilerHost: CompilerLike["createWatchCompilerHost"] = (rootFiles, options, ...rest) => {
+    // An inline source map lets a stack frame in a cell be traced to the cell's line (cell-scripts.ts).
+    const host = ts.createWatchCompilerHost(rootFiles, { ...(options as object), inlineSourceMap: true }, ...rest);
+    if (plain) host.createProgram = (...programArgs) => plainBuilder(ts, programArgs);
     return host;
   };
-  const replaced: Record<PropertyKey, unknown> = { transpileModule };
-  if (hasBuilderInternals(ts)) replaced["createWatchCompilerHost"] = createWatchCompilerHost;
-  else log("info", `TypeScript ${ts.version} lacks the internals the kernel's plain builder uses; tslab's own builder is kept`);
+  const replaced: Record<PropertyKey, unknown> = { transpileModule, createWatchCompilerHost };
   return new Proxy(ts, { get: (target, key) => (Object.hasOwn(replaced, key) ? replaced[key] : Reflect.get(target, key)) });
 }
 

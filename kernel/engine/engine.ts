@@ -58,9 +58,10 @@ export interface Engine {
   readonly locals: Record<string, unknown>;
   /**
    * Compiles and runs `code`; resolves `true` when it ran without a type error or exception.
-   * Outputs go to `sink`; streams go to `process.stdout`/`process.stderr`.
+   * Outputs go to `sink`; streams go to `process.stdout`/`process.stderr`. `label` (e.g. `In[7]`)
+   * names the cell in stack frames, where the engine supports it.
    */
-  execute(code: string, sink: CellSink): Promise<boolean>;
+  execute(code: string, sink: CellSink, label?: string): Promise<boolean>;
   complete(code: string, cursor: number): Completion;
   /** Returns the text shown for the symbol at `cursor`, or undefined. */
   inspect(code: string, cursor: number): string | undefined;

@@ -46,9 +46,9 @@ export class LateEngine implements Engine {
     return this.engine?.locals ?? this.pendingLocals;
   }
 
-  async execute(code: string, sink: CellSink): Promise<boolean> {
+  async execute(code: string, sink: CellSink, label?: string): Promise<boolean> {
     await this.whenReady();
-    return this.engine!.execute(code, sink);
+    return this.engine!.execute(code, sink, label);
   }
 
   complete(code: string, cursor: number): Completion {

@@ -15,6 +15,7 @@ import type { FramesListener, Transport } from "../protocol/transport.js";
 import { hasNodeTypes, overlayPackages, type OverlayPackage, type SysLike } from "./type-overlay.js";
 import { type CachedModule, kernelCacheDir, requireWithCodeCache } from "./code-cache.js";
 import { compilerViewForTslab, type CompilerLike } from "./compiler-view.js";
+import { nameCellScript } from "./cell-scripts.js";
 
 const require = createRequire(import.meta.url);
 const tslabVersion = (require("tslab/package.json") as { version: string }).version;
@@ -85,10 +86,10 @@ export function createTslabEngine(options: TslabEngineOptions): Engine {
   return {
     ...tslabEngineInfo(),
     locals: executor.locals,
-    async execute(code, target) {
+    async execute(code, target, label) {
       sink = target;
       try {
-        return await executor.execute(code);
+        return await executor.execute(nameCellScript(code, label));
       } finally {
         if (sink === target) sink = undefined;
       }

@@ -23,12 +23,15 @@ export interface CellRunnerDeps {
   explain?: (error: unknown, source: string) => Promise<string[]>;
 }
 
-/** Runs `source`; resolves the error content when the cell failed, undefined when it succeeded. */
-export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOutput, signal: AbortSignal): Promise<ErrorContent | undefined> {
+/**
+ * Runs `source`; resolves the error content when the cell failed, undefined when it succeeded.
+ * `label` (e.g. `In[7]`) names the cell in stack frames.
+ */
+export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOutput, signal: AbortSignal, label?: string): Promise<ErrorContent | undefined> {
   const parsed = parseCell(source);
   let codeError: ErrorContent | undefined;
   const runCode = async (code: string): Promise<boolean> => {
-    codeError = await runTypeScript(deps.engine, code, out, (err) => describe(deps, err, source));
+    codeError = await runTypeScript(deps.engine, code, out, (err) => describe(deps, err, source), label);
     return codeError === undefined;
   };
   const bind = async (name: string, value: unknown, type: string): Promise<void> => {
@@ -70,15 +73,13 @@ export async function runTypeScript(
   code: string,
   out: MagicOutput,
   describeThrown: (err: unknown) => Promise<ErrorContent> = async (err) => thrownError(err),
+  label?: string,
 ): Promise<ErrorContent | undefined> {
   const diagnostics: CellDiagnostic[] = [];
   let thrown: { value: unknown } | undefined;
   let result: { value: unknown } | undefined;
-  const ok = await engine.execute(code, {
-    result: (value) => (result = { value }),
-    thrown: (value) => (thrown ??= { value }),
-    diagnostic: (d) => diagnostics.push(d),
-  });
+  const sink = { result: (value: unknown) => (result = { value }), thrown: (value: unknown) => (thrown ??= { value }), diagnostic: (d: CellDiagnostic) => diagnostics.push(d) };
+  const ok = await engine.execute(code, sink, label);
   if (diagnostics.length) return diagnosticsError(diagnostics);
   if (!ok) return describeThrown(thrown?.value ?? new Error("the cell failed"));
   if (result) {

@@ -73,7 +73,7 @@ export class ExecuteHandler {
     const controller = (this.controller = new AbortController());
     const out = this.output(req, count, silent, store);
     this.active = { out, signal: controller.signal };
-    const error = await runCell(code, this.deps, out, controller.signal);
+    const error = await runCell(code, this.deps, out, controller.signal, `In[${count}]`);
     if (this.controller === controller) [this.controller, this.active] = [undefined, undefined];
     if (!error) {
       req.reply("execute_reply", { status: "ok", execution_count: count, user_expressions: {}, payload: [] });

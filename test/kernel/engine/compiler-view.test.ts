@@ -23,9 +23,12 @@ view("should send only tslab's CommonJS pass of custom.js to sucrase", () => {
   assert.is(other, ts.transpileModule("const x: number = 1;", { fileName: "x.ts", compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText);
 });
 view("should keep tslab's own builder when the compiler lacks the internals the plain builder needs", () => {
-  const createWatchCompilerHost = () => ({ createProgram: () => undefined });
+  const tslabBuilder = () => undefined;
+  const seen: unknown[] = [];
+  const createWatchCompilerHost = (_roots: unknown, options: unknown) => (seen.push(options), { createProgram: tslabBuilder });
   const bare = { version: "9.9.9", ModuleKind: { CommonJS: 1 }, createWatchCompilerHost } as unknown as CompilerLike;
-  assert.is(compilerViewForTslab(bare).createWatchCompilerHost, createWatchCompilerHost);
-  assert.is.not(compilerViewForTslab(ts).createWatchCompilerHost, ts.createWatchCompilerHost);
+  const host = compilerViewForTslab(bare).createWatchCompilerHost([], { module: 99 });
+  assert.is(host.createProgram, tslabBuilder);
+  assert.equal(seen, [{ module: 99, inlineSourceMap: true }]);
 });
 view.run();

@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTslabEngine } from "../../../kernel/engine/tslab-engine.js";
 import { esmToCommonJs } from "../../../kernel/engine/esm-to-cjs.js";
+import { thrownError } from "../../../kernel/execute/error-content.js";
 import type { Engine } from "../../../kernel/engine/engine.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 
@@ -12,10 +13,10 @@ let dir: string;
 let engine: Engine;
 
 /** Runs one cell; resolves its result, or rejects with what it threw or its type errors. */
-async function cell(code: string): Promise<unknown> {
+async function cell(code: string, label?: string): Promise<unknown> {
   let result: unknown;
   const problems: unknown[] = [];
-  const ok = await engine.execute(code, { result: (v) => (result = v), thrown: (e) => problems.push(e), diagnostic: (d) => problems.push(d.message) });
+  const ok = await engine.execute(code, { result: (v) => (result = v), thrown: (e) => problems.push(e), diagnostic: (d) => problems.push(d.message) }, label);
   if (!ok) throw new Error(`cell failed: ${problems.map(String).join("; ")}`);
   return result;
 }
@@ -54,11 +55,18 @@ cells("should report a type error inside an imported local file, and only to cel
   assert.equal(problems, [{ line: 1, column: 14, message: "Type 'string' is not assignable to type 'number'.", file: "broken.ts" }]);
   assert.is(await cell("1 + 1"), 2);
 });
-cells("should keep the compiled cell's line numbers: the CommonJS pass adds no helper lines", async () => {
+cells("should keep the compiled cell's line numbers: the CommonJS pass adds no lines (the source map relies on it)", async () => {
   const thrown: unknown[] = [];
   const code = 'import * as path from "node:path";\nconst sep = path.sep;\nfunction fail() {\n  throw new Error("boom");\n}\nfail();';
   await engine.execute(code, { result: () => undefined, thrown: (e) => thrown.push(e), diagnostic: (d) => thrown.push(d) });
-  assert.match(String((thrown[0] as Error).stack), /^evalmachine\.<anonymous>:4\n/);
+  assert.match(String((thrown[0] as Error).stack), /^tsflow-cell-[0-9a-f]{12}:4\n/);
+});
+cells("should place a thrown error's frames at the cell and line they come from, across cells", async () => {
+  await cell('interface Shape {\n  kind: string;\n}\nfunction explode(s: Shape): never {\n  throw new Error("boom " + s.kind);\n}', "In[3]");
+  let thrown: unknown;
+  await engine.execute('type Kind = string;\nconst kind: Kind = "x";\nexplode({ kind });', { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined }, "In[4]");
+  const { traceback } = thrownError(thrown);
+  assert.equal(traceback.slice(0, 3), ["Error: boom x", "    at explode (Cell In[3], line 5)", "    at Cell In[4], line 3"]);
 });
 cells("should run top-level await and dynamic import", async () => {
   assert.is(await cell("const v = (await Promise.resolve(41)) + 1;\nv"), 42);

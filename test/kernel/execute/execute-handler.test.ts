@@ -53,9 +53,16 @@ errors("should send an error with ename, evalue and a traceback without internal
   assert.is(e.ename, "RangeError");
   assert.is(e.evalue, "kaboom");
   assert.is(e.traceback[0], "RangeError: kaboom");
-  assert.ok(e.traceback.some((l: string) => /at inner \(cell\)/.test(l)), e.traceback.join("\n"));
+  assert.ok(e.traceback.some((l: string) => /^ {4}at inner \(Cell In\[\d+\], line 1\)$/.test(l)), e.traceback.join("\n"));
   assert.not.ok(e.traceback.some((l: string) => /node:internal|tslab|[\\/]kernel[\\/]/.test(l)), e.traceback.join("\n"));
   assert.is((await execute("'still alive'")).reply.status, "ok");
+});
+errors("should place a frame at its cell and line, also when the cell's types were compiled away", async () => {
+  const first = await execute("interface Point {\n  x: number;\n}\nfunction norm(p: Point): number {\n  throw new Error('no norm for ' + p.x);\n}");
+  const second = await execute("type N = number;\nconst x: N = 2;\nnorm({ x });");
+  const e = find(second.iopub, "error");
+  const [a, b] = [first.reply.execution_count, second.reply.execution_count];
+  assert.equal(e.traceback.slice(0, 3), ["Error: no norm for 2", `    at norm (Cell In[${a}], line 5)`, `    at Cell In[${b}], line 3`]);
 });
 errors("should print a tsflow-style error as 'headline: message' with no stack", async () => {
   const r = await execute(`throw Object.assign(new Error("Run 'F/1' is not in namespace user:bob"), { name: "NamespaceMismatchError", code: "NAMESPACE_MISMATCH", headline: "Object not in the current namespace" })`);
