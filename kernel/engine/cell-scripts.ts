@@ -75,3 +75,54 @@ function originalLine(map: TraceMap, line: number, column: number): number | und
   const near = at.line === null ? originalPositionFor(map, { line, column: 0, bias: LEAST_UPPER_BOUND }) : at;
   return near.line ?? undefined;
 }
+
+/**
+ * The stack frame line `frame` with a cell script position replaced by its place, as IPython words
+ * it (`Cell In[7], line 4`); undefined for a frame of the executor's wrapper around the cell. Lines
+ * that are not frames of cell code come back unchanged.
+ */
+export function placeCellFrame(frame: string): string | undefined {
+  const m = CELL_SCRIPT_POSITION.exec(frame);
+  if (!m) return frame;
+  const at = cellLocation(m[1] as string, Number(m[2]), Number(m[3]));
+  if (at?.wrapper) return undefined;
+  const place = !at?.label ? "cell" : at.line === undefined ? `Cell ${at.label}` : `Cell ${at.label}, line ${at.line}`;
+  // tslab calls a function from an earlier cell through its exports proxy, which V8 names as the receiver.
+  return frame.replace(m[0], place).replace(/\bat (async )?Proxy\./, "at $1");
+}
+
+let installed = false;
+
+/**
+ * Makes every stack trace formatted in this process place frames of cell code at their cell and
+ * line, whoever reads it: the kernel's error message, a flow's task log, `console.log(err.stack)`.
+ * Frames are formatted as Node does (or by a formatter set before), then rewritten line by line.
+ */
+export function installCellStackTraces(): void {
+  if (installed) return;
+  installed = true;
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, sites) => {
+    const text: unknown = previous ? previous(error, sites) : nodeFormat(error, sites);
+    if (typeof text !== "string") return text;
+    try {
+      return text
+        .split("\n")
+        .flatMap((line) => placeCellFrame(line) ?? [])
+        .join("\n");
+    } catch {
+      return text; // a stack trace is never lost to a map that cannot be read
+    }
+  };
+}
+
+/** Node's own format when no formatter is set: the error's string, then one `at` line per frame. */
+function nodeFormat(error: Error, sites: NodeJS.CallSite[]): string {
+  let head: string;
+  try {
+    head = Error.prototype.toString.call(error);
+  } catch {
+    head = "<error>";
+  }
+  return sites.length ? `${head}\n    at ${sites.join("\n    at ")}` : head;
+}

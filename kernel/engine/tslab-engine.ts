@@ -15,7 +15,7 @@ import type { FramesListener, Transport } from "../protocol/transport.js";
 import { hasNodeTypes, overlayPackages, type OverlayPackage, type SysLike } from "./type-overlay.js";
 import { type CachedModule, kernelCacheDir, requireWithCodeCache } from "./code-cache.js";
 import { compilerViewForTslab, type CompilerLike } from "./compiler-view.js";
-import { nameCellScript } from "./cell-scripts.js";
+import { installCellStackTraces, nameCellScript } from "./cell-scripts.js";
 
 const require = createRequire(import.meta.url);
 const tslabVersion = (require("tslab/package.json") as { version: string }).version;
@@ -61,6 +61,7 @@ function loadCompiler(): CachedModule {
  */
 export function createTslabEngine(options: TslabEngineOptions): Engine {
   const compiler = loadCompiler();
+  installCellStackTraces();
   const ts = compiler.exports as { version: string; sys: SysLike };
   installOverlay(ts.sys, options);
   const converters = require("tslab/dist/converter.js") as typeof TslabConverter;

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import type { CellDiagnostic } from "../engine/engine.js";
 import { plainText } from "../display/mime-bundle.js";
-import { CELL_SCRIPT_POSITION, cellLocation } from "../engine/cell-scripts.js";
+import { placeCellFrame } from "../engine/cell-scripts.js";
 
 /** The content of an `error` message and of an execute_reply with status "error". */
 export interface ErrorContent {
@@ -54,23 +54,9 @@ function userFrames(stack: string | undefined): string[] {
   return stack
     .split("\n")
     .filter((l) => /^\s+at /.test(l) && !INTERNAL_FRAME.test(l) && !l.includes(KERNEL_DIR))
-    .flatMap((l) => cellFrame(l) ?? [])
+    .flatMap((l) => placeCellFrame(l) ?? [])
     .map((l) => l.replace(CELL_FRAME, "cell").replace(/^\s+/, "    "))
     .filter((l, i, all) => l !== all[i - 1]);
-}
-
-/**
- * A frame in a cell script, placed as IPython words it (`Cell In[7], line 4`), or undefined for a
- * frame of the executor's wrapper around the cell. Other frames are returned as they are.
- */
-function cellFrame(frame: string): string | undefined {
-  const m = CELL_SCRIPT_POSITION.exec(frame);
-  if (!m) return frame;
-  const at = cellLocation(m[1] as string, Number(m[2]), Number(m[3]));
-  if (at?.wrapper) return undefined;
-  const place = !at?.label ? "cell" : at.line === undefined ? `Cell ${at.label}` : `Cell ${at.label}, line ${at.line}`;
-  // tslab calls a function from an earlier cell through its exports proxy, which V8 names as the receiver.
-  return frame.replace(m[0], place).replace(/\bat (async )?Proxy\./, "at $1");
 }
 
 function isErrorLike(v: unknown): boolean {

@@ -64,6 +64,12 @@ errors("should place a frame at its cell and line, also when the cell's types we
   const [a, b] = [first.reply.execution_count, second.reply.execution_count];
   assert.equal(e.traceback.slice(0, 3), ["Error: no norm for 2", `    at norm (Cell In[${a}], line 5)`, `    at Cell In[${b}], line 3`]);
 });
+errors("should place cell frames in any stack the kernel process formats, e.g. one a cell prints", async () => {
+  const r = await execute("type Unused = string;\nfunction where(): string | undefined {\n  return new Error('here').stack;\n}\nconsole.log(where());");
+  const printed = r.iopub.filter((m) => m.msg_type === "stream").map((m) => m.content.text).join("");
+  assert.match(printed, new RegExp(`^Error: here\\n    at where \\(Cell In\\[${r.reply.execution_count}\\], line 3\\)\\n`), printed);
+  assert.not.match(printed, /tsflow-cell-|__tslab__/, printed);
+});
 errors("should print a tsflow-style error as 'headline: message' with no stack", async () => {
   const r = await execute(`throw Object.assign(new Error("Run 'F/1' is not in namespace user:bob"), { name: "NamespaceMismatchError", code: "NAMESPACE_MISMATCH", headline: "Object not in the current namespace" })`);
   assert.equal(find(r.iopub, "error").traceback, ["Object not in the current namespace: Run 'F/1' is not in namespace user:bob"]);
