@@ -1,14 +1,17 @@
 /**
- * Names each cell's compiled script and keeps its source map, so a stack frame in cell code can say
- * which cell and line it is (`Cell In[7], line 4`, as IPython does) although the code that runs is
- * TypeScript's output: type-only declarations are gone from it, so its lines are not the cell's.
+ * Names each cell's compiled script and keeps the source maps of what cells run, so a stack frame
+ * says where its code came from: `Cell In[7], line 4` for a cell (as IPython words it), the
+ * TypeScript file and line for a local module a cell imports. The code that runs is TypeScript's
+ * output, whose lines are not the source's once type-only declarations are compiled away.
  *
- * The name is a `//# sourceURL` comment appended to the cell's source, derived from the source alone:
+ * A cell's name is a `//# sourceURL` comment appended to its source, derived from the source alone:
  * re-running an unchanged cell compiles the same text, which tslab answers without a new program. The
- * compiler emits an inline source map (see `compiler-view.ts`), which `rememberCellMap` keeps, keyed by
- * that name. The CommonJS pass keeps lines, so the map of the ES module output serves the script run.
+ * compiler emits inline source maps (see `compiler-view.ts`), which `rememberCompiledMap` keeps: a
+ * cell's under its name, a local module's under the path tslab runs it from. The CommonJS pass keeps
+ * lines, so the map of the ES module output serves the code that runs.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 
 const PREFIX = "tsflow-cell-";
@@ -38,15 +41,56 @@ export function nameCellScript(code: string, label?: string): string {
   return `${code}\n//# sourceURL=${name}`;
 }
 
+/** Where the compiler's output comes from, for `rememberCompiledMap`. */
+export interface CompileLayout {
+  /** Lines the compiler saw before a cell's first line. */
+  cellLinesBefore: number;
+  /** The folder local modules are compiled from, and run from under the same relative paths. */
+  rootDir: string | undefined;
+}
+
+/** Local modules a cell imports, by the path of the JavaScript that runs: its map and its source file. */
+const modules = new Map<string, { map: TraceMap | string; source: string }>();
+
 /**
- * Keeps the inline source map of a compiled cell (an ES module carrying a cell's script name);
- * ignores other code. `linesBefore` is the number of lines the compiler saw above the cell's code.
+ * Keeps the inline source map of a compiled ES module: a cell's (it carries a cell's script name)
+ * under that name, another file's (a local module) under the path tslab runs it from. Returns the
+ * module with its map's source made absolute (the compiler names it relative to an output folder that
+ * does not exist), so any source-map-aware formatter also finds the file; a cell comes back unchanged.
  */
-export function rememberCellMap(esm: string, linesBefore: number): void {
+export function rememberCompiledMap(esm: string, layout: CompileLayout): string {
+  const inline = INLINE_MAP.exec(esm);
+  const map = inline?.[1];
+  if (!inline || map === undefined) return esm;
   const name = SOURCE_URL.exec(esm)?.[1];
-  const map = INLINE_MAP.exec(esm)?.[1];
-  const script = name === undefined ? undefined : scripts.get(name);
-  if (script && map !== undefined) Object.assign(script, { map, linesBefore });
+  if (name !== undefined) {
+    const script = scripts.get(name);
+    if (script) Object.assign(script, { map, linesBefore: layout.cellLinesBefore });
+    return esm;
+  }
+  const absolute = layout.rootDir === undefined ? undefined : withAbsoluteSource(map, layout.rootDir);
+  if (!absolute) return esm;
+  modules.set(absolute.source.replace(/\.[cm]?[jt]sx?$/, ".js"), { map: absolute.map, source: absolute.source });
+  if (modules.size > KEEP) modules.delete(modules.keys().next().value as string);
+  return esm.slice(0, inline.index) + `//# sourceMappingURL=data:application/json;base64,${absolute.map}`;
+}
+
+/**
+ * The map (base64) with its source as an absolute path, and that path. The compiler names the source
+ * relative to the output file, which sits as deep below the output folder (one level below the root)
+ * as the source sits below the root.
+ */
+function withAbsoluteSource(base64: string, rootDir: string): { map: string; source: string } | undefined {
+  try {
+    const map = JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as { sources?: unknown[]; sourceRoot?: string };
+    const first = map.sources?.[0];
+    if (typeof first !== "string" || !first.startsWith("../")) return undefined;
+    const source = join(rootDir, first.replace(/^(\.\.\/)+/, ""));
+    const fixed = { ...map, sourceRoot: "", sources: [source] };
+    return { map: Buffer.from(JSON.stringify(fixed)).toString("base64"), source };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where a frame is, for a frame in a cell script: the cell's label and line. */
@@ -62,33 +106,53 @@ export interface CellLocation {
 export function cellLocation(name: string, line: number, column: number): CellLocation | undefined {
   const script = scripts.get(name);
   if (!script) return undefined;
-  if (typeof script.map === "string") script.map = new TraceMap(Buffer.from(script.map, "base64").toString("utf8"));
+  if (typeof script.map === "string") script.map = decode(script.map);
   if (!script.map) return { label: script.label, line: undefined, wrapper: false };
   const source = originalLine(script.map, line, column - 1);
   const cellLine = source === undefined ? undefined : source - (script.linesBefore ?? 0);
   return cellLine === undefined || cellLine < 1 ? { label: script.label, line: undefined, wrapper: true } : { label: script.label, line: cellLine, wrapper: false };
 }
 
+function decode(base64: string): TraceMap {
+  return new TraceMap(Buffer.from(base64, "base64").toString("utf8"));
+}
+
 function originalLine(map: TraceMap, line: number, column: number): number | undefined {
-  // Line 1 of the script run also holds the executor's wrapper, so its columns are shifted right.
+  return originalPosition(map, line, column)?.line;
+}
+
+function originalPosition(map: TraceMap, line: number, column: number): { line: number; column: number } | undefined {
+  // Line 1 of the code run also holds a wrapper (the executor's or Node's), so its columns are shifted right.
   const at = originalPositionFor(map, { line, column });
   const near = at.line === null ? originalPositionFor(map, { line, column: 0, bias: LEAST_UPPER_BOUND }) : at;
-  return near.line ?? undefined;
+  return near.line === null ? undefined : { line: near.line, column: near.column };
 }
 
 /**
- * The stack frame line `frame` with a cell script position replaced by its place, as IPython words
- * it (`Cell In[7], line 4`); undefined for a frame of the executor's wrapper around the cell. Lines
- * that are not frames of cell code come back unchanged.
+ * The stack frame line `frame` with the position of compiled code replaced by where it came from:
+ * a cell's as IPython words it (`Cell In[7], line 4`), a local module's as its TypeScript file, line
+ * and column. Undefined for a frame of the executor's wrapper around a cell; other lines come back
+ * unchanged.
  */
-export function placeCellFrame(frame: string): string | undefined {
+export function placeFrame(frame: string): string | undefined {
   const m = CELL_SCRIPT_POSITION.exec(frame);
-  if (!m) return frame;
+  if (!m) return placeModuleFrame(frame);
   const at = cellLocation(m[1] as string, Number(m[2]), Number(m[3]));
   if (at?.wrapper) return undefined;
   const place = !at?.label ? "cell" : at.line === undefined ? `Cell ${at.label}` : `Cell ${at.label}, line ${at.line}`;
   // tslab calls a function from an earlier cell through its exports proxy, which V8 names as the receiver.
   return frame.replace(m[0], place).replace(/\bat (async )?Proxy\./, "at $1");
+}
+
+const MODULE_POSITION = /([^\s()]+\.js):(\d+):(\d+)/;
+
+function placeModuleFrame(frame: string): string {
+  const m = MODULE_POSITION.exec(frame);
+  const known = m ? modules.get(m[1] as string) : undefined;
+  if (!m || !known) return frame;
+  if (typeof known.map === "string") known.map = decode(known.map);
+  const at = originalPosition(known.map, Number(m[2]), Number(m[3]) - 1);
+  return at ? frame.replace(m[0], `${known.source}:${at.line}:${at.column + 1}`) : frame;
 }
 
 let installed = false;
@@ -108,7 +172,7 @@ export function installCellStackTraces(): void {
     try {
       return text
         .split("\n")
-        .flatMap((line) => placeCellFrame(line) ?? [])
+        .flatMap((line) => placeFrame(line) ?? [])
         .join("\n");
     } catch {
       return text; // a stack trace is never lost to a map that cannot be read

@@ -12,13 +12,14 @@
  *    one thing: `getAllDependencies(cell)`, to find the local source files a cell imports. The view
  *    gives the watch a plain builder and answers that question by walking the cell's own imports.
  *
- * 3. Cells compile with an inline source map, which `cell-scripts.ts` keeps for stack traces.
+ * 3. Cells and the local files they import compile with inline source maps, which `cell-scripts.ts`
+ *    keeps for stack traces.
  *
  * Everything here targets TypeScript 5.0 (tslab's pinned compiler); the kernel's engine tests cover
  * each path (live bindings, local imports, declarations across cells).
  */
 import { log } from "../log.js";
-import { rememberCellMap } from "./cell-scripts.js";
+import { rememberCompiledMap } from "./cell-scripts.js";
 import { esmToCommonJs } from "./esm-to-cjs.js";
 
 /** The parts of a TypeScript source file this view reads (internal fields of TypeScript 5.0). */
@@ -62,12 +63,13 @@ type ReferencedMap = { getValues(path: string): ReadonlySet<string> };
 export function compilerViewForTslab<T extends CompilerLike>(ts: T): T {
   const transpileModule: CompilerLike["transpileModule"] = (input, options) => {
     if (options.fileName !== "custom.js" || options.compilerOptions?.module !== ts.ModuleKind.CommonJS) return ts.transpileModule(input, options);
-    rememberCellMap(input, TSLAB_CELL_PREFIX_LINES);
-    return { outputText: esmToCommonJs(input) };
+    return { outputText: esmToCommonJs(rememberCompiledMap(input, { cellLinesBefore: TSLAB_CELL_PREFIX_LINES, rootDir })) };
   };
   const plain = hasBuilderInternals(ts);
   if (!plain) log("info", `TypeScript ${ts.version} lacks the internals the kernel's plain builder uses; tslab's own builder is kept`);
+  let rootDir: string | undefined;
   const createWatchCompilerHost: CompilerLike["createWatchCompilerHost"] = (rootFiles, options, ...rest) => {
+    rootDir ??= (options as { rootDir?: string }).rootDir;
     // An inline source map lets a stack frame in a cell be traced to the cell's line (cell-scripts.ts).
     const host = ts.createWatchCompilerHost(rootFiles, { ...(options as object), inlineSourceMap: true }, ...rest);
     if (plain) host.createProgram = (...programArgs) => plainBuilder(ts, programArgs);

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import type { CellDiagnostic } from "../engine/engine.js";
 import { plainText } from "../display/mime-bundle.js";
-import { placeCellFrame } from "../engine/cell-scripts.js";
+import { placeFrame } from "../engine/cell-scripts.js";
 
 /** The content of an `error` message and of an execute_reply with status "error". */
 export interface ErrorContent {
@@ -54,7 +54,7 @@ function userFrames(stack: string | undefined): string[] {
   return stack
     .split("\n")
     .filter((l) => /^\s+at /.test(l) && !INTERNAL_FRAME.test(l) && !l.includes(KERNEL_DIR))
-    .flatMap((l) => placeCellFrame(l) ?? [])
+    .flatMap((l) => placeFrame(l) ?? [])
     .map((l) => l.replace(CELL_FRAME, "cell").replace(/^\s+/, "    "))
     .filter((l, i, all) => l !== all[i - 1]);
 }

@@ -27,6 +27,7 @@ cells.before(async () => {
   await writeFile(join(dir, "factor.ts"), "export const FACTOR = 2;\n");
   await writeFile(join(dir, "helpers.ts"), 'import { FACTOR } from "./factor";\nexport const twice = (x: number): number => FACTOR * x;\nexport default class Box { constructor(readonly v: number) {} }\n');
   await writeFile(join(dir, "broken.ts"), 'export const size: number = "large";\n');
+  await writeFile(join(dir, "thrower.ts"), 'interface Opts {\n  n: number;\n}\nexport function explodeWith(o: Opts): never {\n  throw new Error("helper boom " + o.n);\n}\n');
   process.chdir(dir); // tslab resolves a cell's relative imports from the process's folder, as in the kernel
   engine = createTslabEngine({ cwd: dir, packages: [] });
 });
@@ -67,6 +68,12 @@ cells("should place a thrown error's frames at the cell and line they come from,
   await engine.execute('type Kind = string;\nconst kind: Kind = "x";\nexplode({ kind });', { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined }, "In[4]");
   const { traceback } = thrownError(thrown);
   assert.equal(traceback.slice(0, 3), ["Error: boom x", "    at explode (Cell In[3], line 5)", "    at Cell In[4], line 3"]);
+});
+cells("should place a frame in an imported local file at its TypeScript line", async () => {
+  let thrown: unknown;
+  await engine.execute('import { explodeWith } from "./thrower";\nexplodeWith({ n: 1 });', { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined }, "In[5]");
+  const { traceback } = thrownError(thrown);
+  assert.equal(traceback.slice(0, 3), ["Error: helper boom 1", `    at explodeWith (${join(dir, "thrower.ts")}:5:9)`, "    at Cell In[5], line 2"]);
 });
 cells("should run top-level await and dynamic import", async () => {
   assert.is(await cell("const v = (await Promise.resolve(41)) + 1;\nv"), 42);
