@@ -95,7 +95,18 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const kernelPrefix = options.kernelPrefix ?? dir;
   if (options.kernelPrefix === undefined) await installKernel(dir, options.kernelName ?? "tsflow");
   for (const sub of ["config", "data", "runtime"]) await mkdir(join(dir, sub), { recursive: true });
-  const port = await freePort();
+  // A free port can be taken before Jupyter binds it (other tests start kernels on random ports): try another.
+  for (let attempt = 1; ; attempt++) {
+    const launched = await launchServer(options, kernelPrefix, await freePort());
+    if (launched.server) return launched.server;
+    if (!PORT_TAKEN.test(launched.log) || attempt === 5) throw launched.error;
+  }
+}
+
+const PORT_TAKEN = /port \d+ is (already in use|not available)/;
+
+async function launchServer(options: NotebookServerOptions, kernelPrefix: string, port: number): Promise<{ server?: NotebookServer; error?: unknown; log: string }> {
+  const { dir } = options;
   const token = randomBytes(16).toString("hex");
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(PYTHON, serverArgs(port, token, options.notebookDir), {
@@ -117,11 +128,11 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const server = serverHandle(child, url, token, () => output);
   try {
     await waitReady(child, url, token, () => output);
-  } catch (err) {
+    return { server, log: output };
+  } catch (error) {
     await server.stop();
-    throw err;
+    return { error, log: output };
   }
-  return server;
 }
 
 function serverArgs(port: number, token: string, notebookDir: string): string[] {
