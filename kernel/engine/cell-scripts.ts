@@ -34,11 +34,15 @@ const scripts = new Map<string, CellScript>();
 /** The cell's source with its script name appended; `label` (e.g. `In[7]`) is what frames will show. */
 export function nameCellScript(code: string, label?: string): string {
   const name = PREFIX + createHash("sha1").update(code).digest("hex").slice(0, 12);
-  const known = scripts.get(name);
-  scripts.delete(name); // re-inserted last: most recently used
-  scripts.set(name, { ...known, label });
-  if (scripts.size > KEEP) scripts.delete(scripts.keys().next().value as string);
+  keepRecent(scripts, name, { ...scripts.get(name), label });
   return `${code}\n//# sourceURL=${name}`;
+}
+
+/** Sets `key` as the most recently used entry of `map`, forgetting the oldest beyond `KEEP`. */
+function keepRecent<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > KEEP) map.delete(map.keys().next().value as string);
 }
 
 /** Where the compiler's output comes from, for `rememberCompiledMap`. */
@@ -70,8 +74,7 @@ export function rememberCompiledMap(esm: string, layout: CompileLayout): string 
   }
   const absolute = layout.rootDir === undefined ? undefined : withAbsoluteSource(map, layout.rootDir);
   if (!absolute) return esm;
-  modules.set(absolute.source.replace(/\.[cm]?[jt]sx?$/, ".js"), { map: absolute.map, source: absolute.source });
-  if (modules.size > KEEP) modules.delete(modules.keys().next().value as string);
+  keepRecent(modules, absolute.source.replace(/\.[cm]?[jt]sx?$/, ".js"), { map: absolute.map, source: absolute.source });
   return esm.slice(0, inline.index) + `//# sourceMappingURL=data:application/json;base64,${absolute.map}`;
 }
 
@@ -108,17 +111,13 @@ export function cellLocation(name: string, line: number, column: number): CellLo
   if (!script) return undefined;
   if (typeof script.map === "string") script.map = decode(script.map);
   if (!script.map) return { label: script.label, line: undefined, wrapper: false };
-  const source = originalLine(script.map, line, column - 1);
+  const source = originalPosition(script.map, line, column - 1)?.line;
   const cellLine = source === undefined ? undefined : source - (script.linesBefore ?? 0);
   return cellLine === undefined || cellLine < 1 ? { label: script.label, line: undefined, wrapper: true } : { label: script.label, line: cellLine, wrapper: false };
 }
 
 function decode(base64: string): TraceMap {
   return new TraceMap(Buffer.from(base64, "base64").toString("utf8"));
-}
-
-function originalLine(map: TraceMap, line: number, column: number): number | undefined {
-  return originalPosition(map, line, column)?.line;
 }
 
 function originalPosition(map: TraceMap, line: number, column: number): { line: number; column: number } | undefined {

@@ -1,7 +1,8 @@
 /**
- * The TypeScript compiler as tslab's modules see it: the same module, except for two per-cell costs
- * tslab pays that its use does not need, and source maps. tslab reads the compiler's exports through getters at each
- * use, so the adapter puts this view in `require.cache` before any tslab module loads.
+ * The TypeScript compiler as tslab's modules see it: the same module, without two per-cell costs
+ * tslab pays that its use does not need, and with source maps. tslab reads the compiler's exports
+ * through getters at each use, so the adapter puts this view in `require.cache` before any tslab
+ * module loads.
  *
  * 1. tslab's second pass over a compiled cell (`esModuleToCommonJSModule`, its only `transpileModule`
  *    call, on a file it names `custom.js`) goes to sucrase (`esmToCommonJs`): 0.1 ms instead of a
@@ -11,7 +12,6 @@
  *    tsflow typings: 4–12 ms a cell, growing with the notebook's declarations), and tslab uses it for
  *    one thing: `getAllDependencies(cell)`, to find the local source files a cell imports. The view
  *    gives the watch a plain builder and answers that question by walking the cell's own imports.
- *
  * 3. Cells and the local files they import compile with inline source maps, which `cell-scripts.ts`
  *    keeps for stack traces.
  *
@@ -61,13 +61,13 @@ type ReferencedMap = { getValues(path: string): ReadonlySet<string> };
 
 /** The view of `ts` that tslab's modules should get. */
 export function compilerViewForTslab<T extends CompilerLike>(ts: T): T {
+  let rootDir: string | undefined; // tslab's compile options name it (the notebook's folder)
   const transpileModule: CompilerLike["transpileModule"] = (input, options) => {
     if (options.fileName !== "custom.js" || options.compilerOptions?.module !== ts.ModuleKind.CommonJS) return ts.transpileModule(input, options);
     return { outputText: esmToCommonJs(rememberCompiledMap(input, { cellLinesBefore: TSLAB_CELL_PREFIX_LINES, rootDir })) };
   };
   const plain = hasBuilderInternals(ts);
   if (!plain) log("info", `TypeScript ${ts.version} lacks the internals the kernel's plain builder uses; tslab's own builder is kept`);
-  let rootDir: string | undefined;
   const createWatchCompilerHost: CompilerLike["createWatchCompilerHost"] = (rootFiles, options, ...rest) => {
     rootDir ??= (options as { rootDir?: string }).rootDir;
     // An inline source map lets a stack frame in a cell be traced to the cell's line (cell-scripts.ts).

@@ -2,7 +2,7 @@
  * Runs one cell: its leading line magics in order, then either its cell magic or its TypeScript code.
  * The first failure stops the cell and is returned as `error` content; nothing here throws.
  */
-import type { CellDiagnostic, Engine } from "../engine/engine.js";
+import type { CellDiagnostic, CellSink, Engine } from "../engine/engine.js";
 import type { MagicContext, MagicOutput } from "../magics/magic.js";
 import type { MagicRegistry } from "../magics/registry.js";
 import { parseCell, type ParsedCell } from "../magics/parse.js";
@@ -78,7 +78,11 @@ export async function runTypeScript(
   const diagnostics: CellDiagnostic[] = [];
   let thrown: { value: unknown } | undefined;
   let result: { value: unknown } | undefined;
-  const sink = { result: (value: unknown) => (result = { value }), thrown: (value: unknown) => (thrown ??= { value }), diagnostic: (d: CellDiagnostic) => diagnostics.push(d) };
+  const sink: CellSink = {
+    result: (value) => (result = { value }),
+    thrown: (value) => (thrown ??= { value }),
+    diagnostic: (d) => diagnostics.push(d),
+  };
   const ok = await engine.execute(code, sink, label);
   if (diagnostics.length) return diagnosticsError(diagnostics);
   if (!ok) return describeThrown(thrown?.value ?? new Error("the cell failed"));
