@@ -4,7 +4,7 @@
  * of the command, so `--help` lists them with their defaults and types.
  */
 import { Command, Option } from "commander";
-import { listParameters, type FlowParameter } from "../runtime/parameters.js";
+import { listParameters, type FlowParameter } from "../flow/parameter.js";
 import { loadFlowFile, type LoadedFlow } from "../runtime/load-flow-file.js";
 
 /** Loads the flow file named on a command line, if the command takes one and the file exists. */

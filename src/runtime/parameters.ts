@@ -7,9 +7,6 @@ import {
 } from "../flow/parameter.js";
 import { ParameterError } from "../util/errors.js";
 
-// Listing lives with the declarations (the flow layer describes classes too); re-exported for the runtime's users.
-export { listParameters, type FlowParameter } from "../flow/parameter.js";
-
 /**
  * Resolves every parameter: a given value (a string from the command line is parsed to the
  * parameter's type), else the default (a function default gets the context), else an error when

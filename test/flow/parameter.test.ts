@@ -2,7 +2,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { FlowSpec, step, Parameter } from "../../src/index.js";
 import { parseParameterValue } from "../../src/flow/parameter.js";
-import { listParameters, resolveParameters } from "../../src/runtime/parameters.js";
+import { listParameters } from "../../src/flow/parameter.js";
+import { resolveParameters } from "../../src/runtime/parameters.js";
 import { ParameterError } from "../../src/util/errors.js";
 
 class P extends FlowSpec {

@@ -1,7 +1,7 @@
 /** `tsflow show <file.ts>`: the flow's graph and step docs, without running anything. */
 import { buildGraph, type FlowGraph } from "../../flow/graph.js";
 import type { LoadedFlow } from "../../runtime/load-flow-file.js";
-import { listParameters } from "../../runtime/parameters.js";
+import { listParameters } from "../../flow/parameter.js";
 
 /** Prints a flow's graph as Metaflow's `show` does: one block per step with its doc and `=> next`. */
 export function showFlow(loaded: LoadedFlow, out: (s: string) => void = (s) => process.stdout.write(s)): void {
