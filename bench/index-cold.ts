@@ -3,7 +3,7 @@
 import { performance } from "node:perf_hooks";
 import { Datastore } from "../src/store/datastore.js";
 import { LocalStorage } from "../src/store/local-storage.js";
-import { RunIndex } from "../src/index/run-index.js";
+import { RunIndex } from "../src/run-index/run-index.js";
 
 const t0 = performance.now();
 const index = await RunIndex.open(new Datastore(new LocalStorage(process.argv[2]!)));

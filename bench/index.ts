@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Datastore } from "../src/store/datastore.js";
 import { LocalStorage } from "../src/store/local-storage.js";
-import { RunIndex } from "../src/index/run-index.js";
+import { RunIndex } from "../src/run-index/run-index.js";
 import { WireClient } from "./wire-client.js";
 
 const FLOWS = ["TeamCollabFlow", "TeamCollabFlow", "TrainFlow", "ScoreFlow"]; // half the runs in one flow

@@ -3,7 +3,7 @@
 // process. Types still come from tsc's dist/src/*.d.ts. DuckDB's JavaScript API is bundled on its own.
 import { build } from "esbuild";
 
-// DuckDB's JavaScript API (not its native binding) as one CommonJS file, required by src/index/duckdb.ts.
+// DuckDB's JavaScript API (not its native binding) as one CommonJS file, required by src/run-index/duckdb.ts.
 await build({
   entryPoints: ["node_modules/@duckdb/node-api/lib/index.js"],
   outfile: "dist/bundle/duckdb-node-api.cjs",

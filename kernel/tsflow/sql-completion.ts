@@ -9,7 +9,7 @@ import type { Completion } from "../engine/engine.js";
 export type SqlSchema = Readonly<Record<string, readonly string[]>>;
 
 /**
- * The run index's SQL views as the library's sandbox defines them (`src/index/sql-sandbox.ts`). A copy,
+ * The run index's SQL views as the library's sandbox defines them (`src/run-index/sql-sandbox.ts`). A copy,
  * because asking the index (`DESCRIBE`) would load its detail views on a keystroke; a test compares it
  * with the real views.
  */

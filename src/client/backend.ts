@@ -5,7 +5,7 @@
 import { Datastore } from "../store/datastore.js";
 import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
 import type { ArtifactRef } from "../store/records.js";
-import { RunIndex } from "../index/run-index.js";
+import { RunIndex } from "../run-index/run-index.js";
 import { ObjectStore, type ArrowPreview } from "../store/object-store.js";
 import { clientState } from "./state.js";
 
@@ -16,7 +16,7 @@ export type RunIndexPort = Pick<
   | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds"
 >;
 
-export type { RunRow, ListRunsQuery, SqlResult } from "../index/run-index.js";
+export type { RunRow, ListRunsQuery, SqlResult } from "../run-index/run-index.js";
 
 /** The part of the object store the client uses: loading one artifact value, or previewing an Arrow one. */
 export interface ObjectReaderPort {

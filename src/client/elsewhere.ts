@@ -4,7 +4,7 @@
  * says how many matches exist in which namespaces.
  */
 import { currentBackend } from "./backend.js";
-import type { RunIndexStatus } from "../index/run-index.js";
+import type { RunIndexStatus } from "../run-index/run-index.js";
 
 /** The namespaces (tags) holding runs of `flow` (or the run `runId`), with run counts, most runs first. */
 export async function listNamespacesOf(flow: string, runId?: string): Promise<{ namespace: string; runs: number }[]> {

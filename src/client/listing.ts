@@ -5,7 +5,7 @@
 import { isTsflowError, NamespaceMismatchError } from "../util/errors.js";
 import { assertNamespace } from "../util/validate.js";
 import { currentBackend, type SqlResult } from "./backend.js";
-import type { ListRunsQuery, NamespaceCount } from "../index/run-index.js";
+import type { ListRunsQuery, NamespaceCount } from "../run-index/run-index.js";
 import type { ReadContext } from "./context.js";
 import { runFromRow, type FlowObject } from "./flow.js";
 import { getNamespace } from "./namespace.js";

@@ -2,7 +2,7 @@
 // (and compacts every few rounds); prints {rounds, errors, compactions} as one JSON line.
 // Usage: node --import tsx test/_fixtures/index-reader.ts <root> <ms>
 import { localDatastore } from "../_helpers/index-runs.js";
-import { RunIndex } from "../../src/index/run-index.js";
+import { RunIndex } from "../../src/run-index/run-index.js";
 
 const [root, ms] = process.argv.slice(2);
 const index = await RunIndex.open(localDatastore(root!), { onNotice: () => undefined });

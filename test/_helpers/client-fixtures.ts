@@ -11,7 +11,7 @@ import { ObjectStore, type ArrowPreview } from "../../src/store/object-store.js"
 import { artifactFormat } from "../../src/store/codec/index.js";
 import type { ArtifactRef, ArtifactsRecord, GraphInfo, GraphStepInfo, RunRecord } from "../../src/store/records.js";
 import { closeBackends, installBackend, useDatastore, type ObjectReaderPort, type RunIndexPort } from "../../src/client/backend.js";
-import { RunIndex } from "../../src/index/run-index.js";
+import { RunIndex } from "../../src/run-index/run-index.js";
 import { clientState } from "../../src/client/state.js";
 import { makeTempDir, removeTempDir } from "./tmp.js";
 

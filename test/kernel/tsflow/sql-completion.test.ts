@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { completeSql, SQL_KEYWORDS, SQL_SCHEMA } from "../../../kernel/tsflow/sql-completion.js";
 import { closeClient, querySql, useDatastore } from "../../../src/index.js";
-import { SQL_VIEWS } from "../../../src/index/sql-guard.js";
+import { SQL_VIEWS } from "../../../src/run-index/sql-guard.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 
 const at = (sql: string) => completeSql(sql, sql.length);

@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
-import { RunIndex } from "../../src/index/run-index.js";
+import { RunIndex } from "../../src/run-index/run-index.js";
 import { keys } from "../../src/store/layout.js";
 import type { Datastore } from "../../src/store/datastore.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";

@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
-import { RunIndex } from "../../src/index/run-index.js";
+import { RunIndex } from "../../src/run-index/run-index.js";
 import type { Datastore } from "../../src/store/datastore.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { localDatastore, makeRun, writeTask } from "../_helpers/index-runs.js";

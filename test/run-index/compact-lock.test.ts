@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import { hostname } from "node:os";
-import { tryLock, waitLock } from "../../src/index/compact-lock.js";
+import { tryLock, waitLock } from "../../src/run-index/compact-lock.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 
 const lock = suite("tryLock");

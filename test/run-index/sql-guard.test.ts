@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { RunIndex } from "../../src/index/run-index.js";
+import { RunIndex } from "../../src/run-index/run-index.js";
 import { SqlError, SqlRefusedError } from "../../src/util/errors.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { localDatastore, makeRun } from "../_helpers/index-runs.js";
