@@ -16,6 +16,8 @@ export { runFlow, type RunFlowOptions } from "./runner/run-flow.js";
 export {
   namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot, closeClient,
   Flow, Run, Step, Task, DataArtifact, listFlows, listRuns, listNamespaces, querySql,
+  pin, unpin, usePins, getPinFile, listPins, pinStatus, PinError, PinFileError, DEFAULT_PIN_FILE,
+  type Pin, type PinStatus, type UpstreamRun, type LineageReadInfo,
   ClientObject, FlowObject, FlowPromise, RunObject, StepObject, TaskObject, DataArtifactObject, MODEL, MAX_ATTEMPTS,
   type RunRow, type ClientObjectJSON, type TaskException, type TaskLookupOptions, type TaskData, type RunData,
   type Kind, type KindInfo, type ListRunsOptions, type NamespaceCount, type NamespaceOptions,

@@ -11,6 +11,7 @@ import { getNamespace } from "./namespace.js";
 import { checkAttempt, componentsValid, notFound, parsePathspec } from "./model.js";
 import { registerLoader } from "./registry.js";
 import { RunObject } from "./run.js";
+import { pinnedRun } from "./pins.js";
 
 const PAGE = 200;
 
@@ -59,6 +60,10 @@ export class FlowObject extends ClientObject<RunObject> {
   }
 
   private async firstRun(successfulOnly: boolean): Promise<RunObject | null> {
+    if (successfulOnly) {
+      const pinned = await pinnedRun(this.ctx, this.id);
+      if (pinned) return pinned;
+    }
     const index = await this.ctx.backend.index();
     const [row] = await index.listRuns(this.id, { namespace: this.filter(), successfulOnly, limit: 1 });
     return row ? runFromRow(this.ctx, row) : null;
@@ -127,6 +132,8 @@ export class FlowPromise extends LazyPromise<FlowObject> {
 
   private async shortcut(successfulOnly: boolean): Promise<RunObject | null> {
     const ctx = this.#ctx;
+    const pinned = ctx && successfulOnly ? await pinnedRun(ctx, this.#name) : undefined;
+    if (pinned) return pinned;
     if (ctx) {
       // A run found in the namespace proves the flow exists and is in it: skip the flow's checks.
       const filter = mustCheck(ctx) ? ctx.namespace : null;

@@ -10,6 +10,7 @@ import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { checkAttempt, isHidden, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
+import { readConsumers, readLineage, type UpstreamRun } from "./lineage.js";
 import { applyTagEdit, planTagEdit } from "./tags.js";
 import { createRunData, type RunData, type TaskData } from "./task-data.js";
 import type { StepObject } from "./step.js";
@@ -82,6 +83,21 @@ export class RunObject extends ClientObject<StepObject> {
   /** The run's parameter values (the artifacts of the hidden `_parameters` task), by name. */
   get parameters(): Promise<Record<string, unknown>> {
     return this.loadParameters();
+  }
+
+  /**
+   * The runs this run's tasks read through the client, each with what was read (artifact pathspecs,
+   * the reading task, the namespace it was read in). Lineage links are not namespace-checked.
+   * @example
+   * for (const up of await run.lineage()) console.log(up.pathspec, up.reads.map((r) => r.pathspec));
+   */
+  lineage(): Promise<UpstreamRun[]> {
+    return readLineage(this.ctx, this.row);
+  }
+
+  /** The runs whose tasks read this run, newest first (one run index query; not namespace-checked). */
+  consumers(): Promise<RunObject[]> {
+    return readConsumers(this.ctx, this.row);
   }
 
   /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */

@@ -1,0 +1,74 @@
+/**
+ * Lineage: which runs a run read through the client, and which runs read it. While a task runs, each
+ * artifact it reads (a value or a preview) is noted with the namespace it was read in; the runtime
+ * writes the reads once, when the task ends. `run.lineage()` groups a run's reads by the run read;
+ * `run.consumers()` asks the run index which runs read this one (one query, no datastore scan).
+ *
+ * Lineage links are followed like `parent`: the runs they lead to are returned whatever namespace
+ * they are in (each carries its own tags); look one up by pathspec to apply the namespace check.
+ */
+import { currentTask } from "../flow/current.js";
+import { NotFoundError } from "../util/errors.js";
+import type { RunRow } from "./backend.js";
+import type { ReadContext } from "./context.js";
+import { load } from "./registry.js";
+import type { RunObject } from "./run.js";
+
+/** One read a task made of another run. */
+export interface LineageReadInfo {
+  /** The task that read, as `Flow/RunId/Step/TaskId` (of the run whose lineage this is). */
+  task: string;
+  /** What was read: an artifact's pathspec. */
+  pathspec: string;
+  /** The namespace it was read in (`null`: global). */
+  namespace: string | null;
+  /** For a task that resume cloned: the origin task whose reads these are. */
+  clonedFrom?: string;
+}
+
+/** A run that was read, with everything read from it. */
+export interface UpstreamRun {
+  /** `Flow/RunId` of the run read. */
+  pathspec: string;
+  /** The run (read without a namespace check), or null when it no longer exists. */
+  run: RunObject | null;
+  /** What was read from it, by which task, in which namespace. */
+  reads: LineageReadInfo[];
+}
+
+/** @internal Notes that the running task (if any) read `pathspec` in `namespace`. */
+export function noteRead(pathspec: string, namespace: string | null): void {
+  currentTask()?.reads?.record(pathspec, namespace);
+}
+
+/** @internal `run.lineage()`: the runs a run's tasks read, in first-read order. */
+export async function readLineage(ctx: ReadContext, row: RunRow): Promise<UpstreamRun[]> {
+  const records = await ctx.backend.datastore.readRunLineage(row.flow, row.runId);
+  const byRun = new Map<string, LineageReadInfo[]>();
+  for (const record of records.sort((a, b) => a.task.localeCompare(b.task, "en", { numeric: true }))) {
+    for (const read of record.reads) {
+      const run = read.pathspec.split("/").slice(0, 2).join("/");
+      const info: LineageReadInfo = { task: `${row.flow}/${row.runId}/${record.task}`, pathspec: read.pathspec, namespace: read.namespace };
+      if (record.clonedFrom) info.clonedFrom = record.clonedFrom;
+      byRun.set(run, [...(byRun.get(run) ?? []), info]);
+    }
+  }
+  const unchecked: ReadContext = { ...ctx, check: false };
+  return Promise.all([...byRun].map(async ([pathspec, reads]) => ({ pathspec, run: await linkedRun(unchecked, pathspec), reads })));
+}
+
+/** @internal `run.consumers()`: the runs whose tasks read this run, newest first, from the run index. */
+export async function readConsumers(ctx: ReadContext, row: RunRow): Promise<RunObject[]> {
+  const rows = await (await ctx.backend.index()).listConsumers(row.flow, row.runId);
+  const unchecked: ReadContext = { ...ctx, check: false };
+  return Promise.all(rows.map((r) => load<RunObject>("Run", unchecked, { parts: [r.flow, r.runId], run: { row: r } })));
+}
+
+async function linkedRun(ctx: ReadContext, pathspec: string): Promise<RunObject | null> {
+  try {
+    return await load<RunObject>("Run", ctx, { parts: pathspec.split("/") });
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
