@@ -3,7 +3,7 @@
  * read it, as an SVG graph with a table of the reads.
  */
 import { describeNamespace, type RunLike, type TsflowApi, type UpstreamRunLike } from "../../tsflow/api.js";
-import { flowCandidates, runCandidates } from "../../tsflow/candidates.js";
+import { flowOrRunCandidates } from "../../tsflow/candidates.js";
 import { lineageSvg, type LineageNode } from "../../display/lineage-svg.js";
 import { renderTable } from "../../display/table.js";
 import type { Magic } from "../magic.js";
@@ -21,7 +21,7 @@ export function lineageMagic(api: TsflowApi): Magic {
       const [upstream, consumers] = await Promise.all([run.lineage(), run.consumers()]);
       ctx.out.display(lineageBundle(run, upstream, consumers));
     },
-    completeArgs: ({ partial }) => (partial.includes("/") ? runCandidates(api, partial.split("/")[0] as string) : flowCandidates(api)),
+    completeArgs: ({ partial }) => flowOrRunCandidates(api, partial),
   };
 }
 

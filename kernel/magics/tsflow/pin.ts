@@ -4,7 +4,7 @@
  * `latestSuccessfulRun` of the flow in the namespace it was made in.
  */
 import { describeNamespace, type PinLike, type TsflowApi } from "../../tsflow/api.js";
-import { flowCandidates, runCandidates } from "../../tsflow/candidates.js";
+import { flowOrRunCandidates } from "../../tsflow/candidates.js";
 import { renderTable } from "../../display/table.js";
 import type { Magic } from "../magic.js";
 
@@ -26,7 +26,7 @@ export function pinMagic(api: TsflowApi): Magic {
       const made = await api.pin(target);
       ctx.out.print(`Pinned ${made.flow} to run ${made.pathspec} in namespace ${describeNamespace(made.namespace)} (${api.getPinFile()}).\n`);
     },
-    completeArgs: ({ partial }) => (partial.includes("/") ? runCandidates(api, partial.split("/")[0] as string) : flowCandidates(api)),
+    completeArgs: ({ partial }) => flowOrRunCandidates(api, partial),
   };
 }
 

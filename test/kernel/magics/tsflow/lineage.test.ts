@@ -3,15 +3,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
+import { cellsOf } from "../../../_helpers/kernel-cells.js";
 
 let s: KernelSession;
-const run = async (code: string) => (await s.send({ op: "execute", code })) as ExecuteAnswer;
-const ok = async (code: string) => {
-  const r = await run(code);
-  assert.is(r.reply.status, "ok", `${code}\n${JSON.stringify(r.iopub)}`);
-  return r;
-};
-const of = (r: ExecuteAnswer, type: string) => r.iopub.filter((m) => m.msg_type === type).map((m) => m.content);
+const { run, ok, of } = cellsOf(() => s);
 const idOf = (r: ExecuteAnswer, flow: string) => new RegExp(`Run\\('${flow}/(\\d+)'\\)`).exec(of(r, "execute_result")[0].data["text/plain"])?.[1] ?? "";
 
 const lineage = suite("%lineage");

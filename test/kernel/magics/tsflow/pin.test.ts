@@ -5,17 +5,10 @@ import * as assert from "uvu/assert";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openKernelSession, type ExecuteAnswer, type KernelSession } from "../../../_helpers/jupyter-client.js";
+import { cellsOf } from "../../../_helpers/kernel-cells.js";
 
 let s: KernelSession;
-const run = async (code: string) => (await s.send({ op: "execute", code })) as ExecuteAnswer;
-const ok = async (code: string) => {
-  const r = await run(code);
-  assert.is(r.reply.status, "ok", `${code}\n${JSON.stringify(r.iopub)}`);
-  return r;
-};
-const of = (r: ExecuteAnswer, type: string) => r.iopub.filter((m) => m.msg_type === type).map((m) => m.content);
-const text = (r: ExecuteAnswer) => r.iopub.map((m) => m.content.text ?? m.content.data?.["text/plain"] ?? (m.content.traceback ?? []).join("\n")).join("\n");
-const html = (r: ExecuteAnswer) => r.iopub.map((m) => m.content.data?.["text/html"] ?? "").join("\n");
+const { run, ok, of, text, html } = cellsOf(() => s);
 const runIdOf = (r: ExecuteAnswer) => /Run\('TeamCollabFlow\/(\d+)'\)/.exec(of(r, "execute_result")[0].data["text/plain"])?.[1] ?? "";
 
 const pin = suite("%pin");
