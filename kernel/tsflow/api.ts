@@ -101,7 +101,7 @@ export interface TsflowApi {
   namespace(ns: string | null): string | null;
   getNamespace(): string | null;
   defaultNamespace(): string;
-  Flow(name: string): Promise<ClientObjectLike>;
+  Flow(name: string): Promise<ClientObjectLike> & { readonly latestSuccessfulRun: Promise<RunLike | null> };
   Run(pathspec: string): Promise<RunLike>;
   Step(pathspec: string): Promise<ClientObjectLike>;
   Task(pathspec: string): Promise<ClientObjectLike>;

@@ -7,6 +7,7 @@ import { flowOrRunCandidates } from "../../tsflow/candidates.js";
 import { lineageSvg, type LineageNode } from "../../display/lineage-svg.js";
 import { renderTable } from "../../display/table.js";
 import type { Magic } from "../magic.js";
+import { UsageError } from "../usage-error.js";
 
 /** The `%lineage` magic. */
 export function lineageMagic(api: TsflowApi): Magic {
@@ -14,15 +15,23 @@ export function lineageMagic(api: TsflowApi): Magic {
     name: "lineage",
     kind: "line",
     summary: "Draw a run's lineage: the runs it read through the client, and the runs that read it.",
-    usage: "%lineage <Flow/run>",
+    usage: "%lineage <Flow/run> | <Flow>",
+    help: "With a flow name alone, the flow's latest successful run in the current namespace (its pinned run, if pinned).",
     args: { positionals: { min: 1, max: 1 } },
     async run(call, ctx) {
-      const run = await api.Run(call.args.positionals[0] as string);
+      const target = call.args.positionals[0] as string;
+      const run = target.includes("/") ? await api.Run(target) : await latestOf(api, target);
       const [upstream, consumers] = await Promise.all([run.lineage(), run.consumers()]);
       ctx.out.display(lineageBundle(run, upstream, consumers));
     },
     completeArgs: ({ partial }) => flowOrRunCandidates(api, partial),
   };
+}
+
+async function latestOf(api: TsflowApi, flow: string): Promise<RunLike> {
+  const run = await api.Flow(flow).latestSuccessfulRun;
+  if (!run) throw new UsageError(`${flow} has no successful run in namespace ${describeNamespace(api.getNamespace())}: name a run, %lineage ${flow}/<run id>`, "%lineage <Flow/run> | <Flow>");
+  return run;
 }
 
 /** The picture and the table of a run's lineage. */

@@ -59,9 +59,13 @@ lineage("should give the same from run.lineage() and run.consumers() in a cell",
   const readers = await ok(`(await ups[0]!.run!.consumers()).map(String)`);
   assert.is(of(readers, "execute_result")[0].data["text/plain"], `[ "Run('ReaderFlow/${reader}')" ]`);
 });
-lineage("should refuse a pathspec that is not a run", async () => {
-  const r = await run("%lineage SourceFlow");
+lineage("should take a flow's latest successful run for a flow name, and refuse other pathspecs", async () => {
+  const latest = of(await ok("%lineage ReaderFlow"), "display_data")[0].data;
+  assert.match(latest["text/html"], new RegExp(`Lineage of Run\\(&#39;ReaderFlow/${reader}&#39;\\)`));
+  const r = await run(`%lineage SourceFlow/${source}/end`);
   assert.is(r.reply.ename, "InvalidPathspecError");
   assert.match(r.reply.traceback.join("\n"), /Expects Run\('FlowName\/RunID'\)/);
+  const none = await run("%lineage NoSuchFlow");
+  assert.is(none.reply.ename, "NotFoundError");
 });
 lineage.run();
