@@ -12,7 +12,7 @@ import { checkAttempt, notFound, parsePathspec } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
 import { noteRead } from "./lineage.js";
-import { readTaskSnapshot, setArtifactFactory, type TaskLookupOptions, type TaskSnapshot } from "./task.js";
+import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
 
 /**
  * A `DataArtifactObject` is one artifact of a `Task`, the bottom of the client model (no children).
@@ -83,11 +83,15 @@ export class DataArtifactObject extends ClientObject<never> {
   }
 }
 
-setArtifactFactory((ctx, run, parts, snap: TaskSnapshot, requested) => {
+/**
+ * Makes the artifact `parts[4]` of a task snapshot (no I/O).
+ * @throws NotFoundError when the task's attempt has no artifact of that name.
+ */
+export function artifactOfSnapshot(ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined): DataArtifactObject {
   const ref = snap.artifacts[parts[4]!];
   if (!ref) throw notFound("DataArtifact", parts.join("/"), requested);
   return new DataArtifactObject(ctx, run, parts, ref, requested);
-});
+}
 
 async function loadArtifact(ctx: ReadContext, request: LoadRequest): Promise<DataArtifactObject> {
   const run = await runStateFor("DataArtifact", ctx, request);
