@@ -45,7 +45,8 @@ export type { Kind, KindInfo } from "./model.js";
 export { listFlows, listRuns, listNamespaces, querySql } from "./listing.js";
 export { pin, unpin, usePins, getPinFile, listPins, pinStatus, PinError, PinFileError, DEFAULT_PIN_FILE } from "./pins.js";
 export type { Pin, PinStatus } from "./pins.js";
-export type { UpstreamRun, LineageReadInfo } from "./lineage.js";
+export type { LineageReadInfo } from "./lineage.js";
+export type { UpstreamRun } from "./run.js";
 export type { ListRunsOptions, NamespaceCount, NamespaceOptions } from "./listing.js";
 export {
   NotFoundError, NamespaceMismatchError, InvalidPathspecError, TaggingError, UnknownUserError,

@@ -12,7 +12,6 @@ import { NotFoundError } from "../util/errors.js";
 import type { RunRow } from "./backend.js";
 import type { ReadContext } from "./context.js";
 import { load } from "./registry.js";
-import type { RunObject } from "./run.js";
 
 /** One read a task made of another run. */
 export interface LineageReadInfo {
@@ -26,12 +25,15 @@ export interface LineageReadInfo {
   clonedFrom?: string;
 }
 
-/** A run that was read, with everything read from it. */
-export interface UpstreamRun {
+/**
+ * A run that was read, with everything read from it (`R` is the run class: this file sits below
+ * run.ts in the import graph; `run.lineage()` gives `UpstreamRun` = `UpstreamRunOf<Run>`).
+ */
+export interface UpstreamRunOf<R> {
   /** `Flow/RunId` of the run read. */
   pathspec: string;
   /** The run (read without a namespace check), or null when it no longer exists. */
-  run: RunObject | null;
+  run: R | null;
   /** What was read from it, by which task, in which namespace. */
   reads: LineageReadInfo[];
 }
@@ -42,7 +44,7 @@ export function noteRead(pathspec: string, namespace: string | null): void {
 }
 
 /** @internal `run.lineage()`: the runs a run's tasks read, in first-read order. */
-export async function readLineage(ctx: ReadContext, row: RunRow): Promise<UpstreamRun[]> {
+export async function readLineage<R extends object>(ctx: ReadContext, row: RunRow): Promise<UpstreamRunOf<R>[]> {
   const records = await ctx.backend.datastore.readRunLineage(row.flow, row.runId);
   const byRun = new Map<string, LineageReadInfo[]>();
   for (const record of records.sort((a, b) => a.task.localeCompare(b.task, "en", { numeric: true }))) {
@@ -54,19 +56,19 @@ export async function readLineage(ctx: ReadContext, row: RunRow): Promise<Upstre
     }
   }
   const unchecked: ReadContext = { ...ctx, check: false };
-  return Promise.all([...byRun].map(async ([pathspec, reads]) => ({ pathspec, run: await linkedRun(unchecked, pathspec), reads })));
+  return Promise.all([...byRun].map(async ([pathspec, reads]) => ({ pathspec, run: await linkedRun<R>(unchecked, pathspec), reads })));
 }
 
 /** @internal `run.consumers()`: the runs whose tasks read this run, newest first, from the run index. */
-export async function readConsumers(ctx: ReadContext, row: RunRow): Promise<RunObject[]> {
+export async function readConsumers<R extends object>(ctx: ReadContext, row: RunRow): Promise<R[]> {
   const rows = await (await ctx.backend.index()).listConsumers(row.flow, row.runId);
   const unchecked: ReadContext = { ...ctx, check: false };
-  return Promise.all(rows.map((r) => load<RunObject>("Run", unchecked, { parts: [r.flow, r.runId], run: { row: r } })));
+  return Promise.all(rows.map((r) => load<R>("Run", unchecked, { parts: [r.flow, r.runId], run: { row: r } })));
 }
 
-async function linkedRun(ctx: ReadContext, pathspec: string): Promise<RunObject | null> {
+async function linkedRun<R extends object>(ctx: ReadContext, pathspec: string): Promise<R | null> {
   try {
-    return await load<RunObject>("Run", ctx, { parts: pathspec.split("/") });
+    return await load<R>("Run", ctx, { parts: pathspec.split("/") });
   } catch (err) {
     if (err instanceof NotFoundError) return null;
     throw err;

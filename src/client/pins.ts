@@ -16,7 +16,6 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { NamespaceMismatchError, NotFoundError } from "../util/errors.js";
 import { currentContext, type ReadContext } from "./context.js";
-import type { FlowObject } from "./flow.js";
 import { parsePathspec } from "./model.js";
 import { PinError, type Pin, readPinFile, writePinFile } from "./pin-file.js";
 import { load } from "./registry.js";
@@ -182,7 +181,8 @@ async function loadPins(file: string): Promise<Pin[]> {
 
 async function latestOf(ctx: ReadContext, name: string): Promise<RunObject> {
   parsePathspec("Flow", name);
-  const flow = await load<FlowObject>("Flow", ctx, { parts: [name] });
+  // Typed structurally: importing flow.ts here would close an import cycle (flow.ts calls pinnedRun).
+  const flow = await load<{ latestSuccessfulRun: Promise<RunObject | null> }>("Flow", ctx, { parts: [name] });
   const run = await unpinned.run(true, () => flow.latestSuccessfulRun);
   if (!run) throw new PinError(`${name} has no successful run in namespace ${ctx.namespace ?? "global"}: nothing to pin. Run it first, or pin a run by pathspec.`);
   return run;

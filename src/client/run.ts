@@ -10,7 +10,7 @@ import { currentContext, type ReadContext, type RunHandle } from "./context.js";
 import { checkAttempt, isHidden, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
-import { readConsumers, readLineage, type UpstreamRun } from "./lineage.js";
+import { readConsumers, readLineage, type UpstreamRunOf } from "./lineage.js";
 import { applyTagEdit, planTagEdit } from "./tags.js";
 import { createRunData, type RunData, type TaskData } from "./task-data.js";
 import type { StepObject } from "./step.js";
@@ -92,12 +92,12 @@ export class RunObject extends ClientObject<StepObject> {
    * for (const up of await run.lineage()) console.log(up.pathspec, up.reads.map((r) => r.pathspec));
    */
   lineage(): Promise<UpstreamRun[]> {
-    return readLineage(this.ctx, this.row);
+    return readLineage<RunObject>(this.ctx, this.row);
   }
 
   /** The runs whose tasks read this run, newest first (one run index query; not namespace-checked). */
   consumers(): Promise<RunObject[]> {
-    return readConsumers(this.ctx, this.row);
+    return readConsumers<RunObject>(this.ctx, this.row);
   }
 
   /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */
@@ -221,6 +221,9 @@ export const Run = branded<RunObject, (pathspec: string) => Promise<RunObject>>(
     return loadRun(currentContext(), { parts });
   },
 );
+
+/** A run that `run.lineage()` found this run read, with what was read from it. */
+export type UpstreamRun = UpstreamRunOf<RunObject>;
 
 /** A `Run` object (the type of `await Run(pathspec)`). */
 export type Run = RunObject;
