@@ -59,7 +59,8 @@ test("should run the seed flow with npx tsflow run", async () => {
   await cp(example("team-collab.ts"), join(app, "team-collab.ts"));
   const { stdout } = await npx(["tsflow", "run", "team-collab.ts"]);
   assert.match(stdout, /Task finished successfully[\s\S]*Done!/);
-  assert.match((await npx(["tsflow", "runs", "TeamCollabFlow"])).stdout, /TeamCollabFlow\/\d+/);
+  const runId = /run-id (\d+)/.exec(stdout)?.[1];
+  assert.ok(runId && (await npx(["tsflow", "runs", "TeamCollabFlow"])).stdout.includes(runId), "tsflow runs lists the run");
 });
 
 test("should give npx tsc the project's TypeScript, which type-checks a .ts file importing tsflow (nodenext)", async () => {
@@ -123,7 +124,8 @@ test("should read the stored table in the installed kernel, and %show its previe
       return r.iopub.find((m) => m.msg_type === "execute_result")?.content.data ?? {};
     };
     const data = await cell(`import { DataArtifact } from "tsflow";
-const t = await (await DataArtifact("${read.startTask}/table")).data;
+import type { Table } from "apache-arrow";
+const t = (await (await DataArtifact("${read.startTask}/table")).data) as Table;
 JSON.stringify({ schema: t.schema.fields.map((f) => \`\${f.name}: \${f.type}\`), rows: JSON.parse(JSON.stringify(t.toArray())) })`);
     assert.equal(JSON.parse(JSON.parse(data["text/plain"])), { schema: ARROW_SCHEMA, rows: ARROW_ROWS });
     const shown = await s.send({ op: "execute", code: `%show ${read.startTask}/table` }) as ExecuteAnswer;
