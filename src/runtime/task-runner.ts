@@ -9,7 +9,7 @@ import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
 import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
-import { StepError } from "../util/errors.js";
+import { StepError, isTsflowError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
 import { makeInputs, mergeInputs } from "./join-inputs.js";
@@ -170,7 +170,9 @@ async function fail(
   err: unknown, spec: TaskSpec, node: GraphNode, ctx: TaskContext, log: TaskLog, startedAt: number,
 ): Promise<TaskOutcome> {
   const exception = toExceptionInfo(err);
-  log.write("stderr", `${exception.stack}\n`);
+  // tsflow's own refusals (an artifact it cannot store, a misused step) say what to do: their stack
+  // is tsflow's internals, not the user's code, so the log gets the error line (the record keeps the stack).
+  log.write("stderr", `${isTsflowError(err) ? `${exception.type}: ${exception.message}` : exception.stack}\n`);
   const caught = node.options.catch;
   if (caught && spec.lastAttempt && node.type !== "foreach") return catchFailure(exception, spec, node, ctx, log, startedAt);
   // A failure that cannot even be recorded (disk full) is still this attempt's outcome: no done.json
