@@ -21,14 +21,20 @@ export interface RunScriptOptions {
 
 let registered = false;
 
+/** Checks that a script exists; returns its absolute path. @throws UsageError when it does not. */
+export function resolveScript(file: string): string {
+  const abs = path.resolve(file);
+  if (!existsSync(abs)) throw new UsageError(`No such script: ${file}. Give the path of a .ts, .mts, .js or .mjs file.`);
+  return abs;
+}
+
 /**
  * Imports `file` as the main script: `process.argv` is `[node, file, ...args]` while it runs.
  * Resolves when the script's top level has run.
  * @throws UsageError when the file does not exist; whatever the script throws.
  */
 export async function runScript(file: string, o: RunScriptOptions = {}): Promise<void> {
-  const abs = path.resolve(file);
-  if (!existsSync(abs)) throw new UsageError(`No such script: ${file}. Give the path of a .ts, .mts, .js or .mjs file.`);
+  const abs = resolveScript(file);
   const library = import.meta.resolve("tsflow");
   // Loaded before the hooks exist, the library and its chunks are not re-read through them.
   await import(library);

@@ -4,7 +4,7 @@
  * pays tsx's start-up on top of the library's).
  */
 import type { Command } from "commander";
-import { runScript } from "../../runtime/load-script.js";
+import { resolveScript, runScript } from "../../runtime/load-script.js";
 import { formatUserError, isTsflowError } from "../../util/errors.js";
 import type { Located } from "../locate.js";
 import { readRoot } from "./common.js";
@@ -19,8 +19,9 @@ export function registerExec(program: Command, _loaded: unknown, setExit: (code:
     .action(async (script: string, args: string[]) => {
       const root = readRoot(program);
       if (root) useDatastore(root);
+      const file = resolveScript(script);
       try {
-        await runScript(script, { args });
+        await runScript(file, { args });
         setExit(typeof process.exitCode === "number" ? process.exitCode : 0);
       } catch (err) {
         // The script's own failure, reported as Node reports an uncaught error (exit 1), except
