@@ -61,10 +61,10 @@ export function addParameterOptions(cmd: Command, loaded: LoadedFlow | undefined
   const params = listParameters(loaded.flowClass);
   for (const { spec } of params) {
     const shown = typeof spec.default === "function" ? "(computed)" : spec.default === undefined ? undefined : JSON.stringify(spec.default);
-    const help = `${spec.help || `parameter ${spec.name}`}${spec.required ? " (required)" : ""}`;
-    const option = new Option(spec.type === "boolean" ? `--${spec.name} [boolean]` : `--${spec.name} <${spec.type}>`, help);
-    if (shown !== undefined) option.default(undefined, shown);
-    cmd.addOption(option);
+    // The default is shown, not set: the run resolves defaults itself (a default function gets the
+    // run's context), and commander shows a default description only with a default value.
+    const help = `${spec.help || `parameter ${spec.name}`}${spec.required ? " (required)" : ""}${shown === undefined ? "" : ` (default: ${shown})`}`;
+    cmd.addOption(new Option(spec.type === "boolean" ? `--${spec.name} [boolean]` : `--${spec.name} <${spec.type}>`, help));
     if (spec.type === "boolean") cmd.addOption(new Option(`--no-${spec.name}`, `set ${spec.name} to false`));
   }
   bareBooleanFlags(cmd, params.filter((p) => p.spec.type === "boolean").map((p) => `--${p.spec.name}`), loaded);

@@ -171,6 +171,14 @@ m("should refuse an unknown option before or after the file, and a bad boolean",
   assert.is((await datastoreAt(root).listRunIds("OptionsFlow")).length, 0, "no run was created");
 });
 
+m("should list a boolean parameter as a flag and its negation in --help, with defaults", async () => {
+  const r = await tsflow(["run", FILE, "--help"], { root });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /--fail \[boolean\]\s+parameter fail \(default: false\)/);
+  assert.match(r.stdout, /--no-fail\s+set fail to false/);
+  assert.match(r.stdout, /--label <string>\s+parameter label \(default: "none"\)/);
+});
+
 m("should mount the kernel's commands from the bin entry", async () => {
   const r = await tsflow(["kernel", "install", "--prefix", root], { root });
   assert.is(r.code, 0, r.stderr);
