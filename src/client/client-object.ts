@@ -104,7 +104,7 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
     const ctx: ReadContext = { ...this.ctx, check: false };
     // An artifact read at an attempt has that attempt's task as parent.
     const attempt = MODEL[kind].attempts ? this.requestedAttempt : undefined;
-    return load(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState, attempt });
+    return load<ClientObject>(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState, attempt });
   }
 
   /**

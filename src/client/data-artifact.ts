@@ -11,7 +11,7 @@ import { LazyPromise } from "./lazy-promise.js";
 import { checkAttempt, notFound, parsePathspec } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
-import { readTaskSnapshot, setArtifactFactory, type TaskLookupOptions, type TaskSnapshot } from "./task.js";
+import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
 
 /**
  * A `DataArtifactObject` is one artifact of a `Task`, the bottom of the client model (no children).
@@ -80,11 +80,15 @@ export class DataArtifactObject extends ClientObject<never> {
   }
 }
 
-setArtifactFactory((ctx, run, parts, snap: TaskSnapshot, requested) => {
+/**
+ * Makes the artifact `parts[4]` of a task snapshot (no I/O).
+ * @throws NotFoundError when the task's attempt has no artifact of that name.
+ */
+export function artifactOfSnapshot(ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined): DataArtifactObject {
   const ref = snap.artifacts[parts[4]!];
   if (!ref) throw notFound("DataArtifact", parts.join("/"), requested);
   return new DataArtifactObject(ctx, run, parts, ref, requested);
-});
+}
 
 async function loadArtifact(ctx: ReadContext, request: LoadRequest): Promise<DataArtifactObject> {
   const run = await runStateFor("DataArtifact", ctx, request);

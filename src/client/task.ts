@@ -2,14 +2,17 @@
  * `Task`: one execution of a step (one per foreach item), at one attempt. Its record, outcome and
  * artifact list are read when the task is looked up; artifact values and logs when awaited.
  */
-import type { ArtifactsRecord, AttemptRecord, ExceptionInfo, TaskRecord } from "../store/records.js";
+import type { ExceptionInfo } from "../store/records.js";
 import { branded, ClientObject } from "./client-object.js";
 import { currentContext, type ReadContext, type RunHandle } from "./context.js";
-import type { DataArtifactObject } from "./data-artifact.js";
+import { artifactOfSnapshot, type DataArtifactObject } from "./data-artifact.js";
 import { checkAttempt, componentsValid, isHidden, notFound, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
 import { createTaskData, type TaskData } from "./task-data.js";
+import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
+
+export type { TaskLookupOptions } from "./task-snapshot.js";
 
 /** The exception a failed attempt raised. */
 export interface TaskException {
@@ -17,24 +20,6 @@ export interface TaskException {
   type: string;
   message: string;
   stack: string;
-}
-
-/** Options of a task or artifact lookup. */
-export interface TaskLookupOptions {
-  /**
-   * The attempt to read (0-based, smaller than 6). An attempt that never ran is not an error: it
-   * reads as unsuccessful, with no artifacts.
-   * @default the newest attempt that started
-   */
-  attempt?: number;
-}
-
-/** What was read when a task was looked up. */
-export interface TaskSnapshot {
-  record: TaskRecord;
-  attempt: number;
-  done: AttemptRecord | undefined;
-  artifacts: ArtifactsRecord;
 }
 
 /**
@@ -152,7 +137,7 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
   }
 
   private artifactObject(name: string): DataArtifactObject {
-    return makeArtifact(this.ctx, this.runState!, [...this.parts, name], this.#snap, this.requestedAttempt);
+    return artifactOfSnapshot(this.ctx, this.runState!, [...this.parts, name], this.#snap, this.requestedAttempt);
   }
 
   private readLog(stream: "stdout" | "stderr"): Promise<string> {
@@ -176,28 +161,6 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
     }
     return found;
   }
-}
-
-/** Makes the artifact object of a task snapshot (registered by `data-artifact.ts`). */
-let makeArtifact: (ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined) => DataArtifactObject;
-
-/** @internal Called once by `data-artifact.ts`. */
-export function setArtifactFactory(factory: typeof makeArtifact): void {
-  makeArtifact = factory;
-}
-
-/** Reads a task's snapshot at an attempt, or undefined when the task does not exist. */
-export async function readTaskSnapshot(ctx: ReadContext, parts: readonly string[], attempt: number | undefined): Promise<TaskSnapshot | undefined> {
-  const [flow, runId, step, taskId] = parts as [string, string, string, string];
-  const { datastore } = ctx.backend;
-  const record = await datastore.readTask(flow, runId, step, taskId);
-  if (!record) return undefined;
-  const chosen = attempt ?? (await datastore.listAttempts(flow, runId, step, taskId)).at(-1) ?? 0;
-  const [done, artifacts] = await Promise.all([
-    datastore.readDone(flow, runId, step, taskId, chosen),
-    datastore.readArtifacts(flow, runId, step, taskId, chosen),
-  ]);
-  return { record, attempt: chosen, done, artifacts };
 }
 
 async function loadTask(ctx: ReadContext, request: LoadRequest): Promise<TaskObject> {
