@@ -2,7 +2,7 @@
  * tsflow's public API: define flows (`FlowSpec`, `@step`, `Parameter`, `current`), run them, and
  * read runs and artifacts back through the namespace-aware client.
  */
-export { FlowSpec, type Inputs, type MergeOptions, type NextOptions } from "./flow/flow-spec.js";
+export { FlowSpec, type ForeachLevel, type Inputs, type MergeOptions, type NextOptions } from "./flow/flow-spec.js";
 export { step, retry, catchErrors, catchErrors as catch, timeout, type RetryOptions, type CatchOptions, type TimeoutOptions } from "./flow/step.js";
 export { Parameter, type ParameterOptions, type ParameterContext, type ParameterType } from "./flow/parameter.js";
 export { current, type Current } from "./flow/current.js";
@@ -22,6 +22,6 @@ export {
 } from "./client/index.js";
 export {
   TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
-  TaggingError, GraphError, StepError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
+  TaggingError, GraphError, StepError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
   ProductionTokenError, UsageError, SqlRefusedError, RunFailedError, isTsflowError, formatUserError,
 } from "./util/errors.js";

@@ -60,7 +60,8 @@ export class ResumePlan {
     await ds.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, 0, refs);
     await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { ...from.done, attempt: 0, startedAt: now, finishedAt: Date.now(), pid: process.pid });
     emit({ type: "task-finished", flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, attempt: 0, success: true, cloned: true, message: `${this.flow}/${this.originRunId}/${spec.step}/${from.taskId}` });
-    return { success: true, next: from.done.next, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
+    const artifacts = Object.keys(refs).filter((name) => !(name in spec.parameters));
+    return { success: true, next: from.done.next, artifacts, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
   }
 }
 
