@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Starts a single-node Ceph (one mon, one OSD, no mgr, no cephx) with the RADOS Gateway on 127.0.0.1,
 # creates an S3 user, and prints the environment a test needs. For CI and development only.
-# Usage: scripts/ceph-up.sh [bluestore|memstore]   env: CEPH_DIR (default /tmp/tsflow-ceph), RGW_PORT (7480)
+# Usage: scripts/ceph-up.sh [bluestore|memstore]   env: CEPH_DIR (default /tmp/tsflow-ceph), RGW_PORT (7480),
+#        MON_PORT_V2 (3300), MON_PORT_V1 (6789): give a second cluster on one host other ports and another dir.
 # Stop it with scripts/ceph-down.sh (kills each daemon by its PID file).
 set -euo pipefail
 STORE=${1:-bluestore}
 D=${CEPH_DIR:-/tmp/tsflow-ceph}
 RGW_PORT=${RGW_PORT:-7480}
+MON_PORT_V2=${MON_PORT_V2:-3300}
+MON_PORT_V1=${MON_PORT_V1:-6789}
 KEY=${S3_TEST_KEY:-tsflowcikey}
 SECRET=${S3_TEST_SECRET:-tsflowcisecret123}
 if [ -d "$D/run" ]; then CEPH_DIR=$D bash "$(dirname "$0")/ceph-down.sh" || true; fi
@@ -16,7 +19,7 @@ CONF=$D/ceph.conf
 cat > "$CONF" <<CONF
 [global]
 fsid = $FSID
-mon host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]
+mon host = [v2:127.0.0.1:$MON_PORT_V2,v1:127.0.0.1:$MON_PORT_V1]
 public network = 127.0.0.1/32
 cluster network = 127.0.0.1/32
 public addr = 127.0.0.1
@@ -73,7 +76,7 @@ rgw thread pool size = 64
 CONF
 : > "$D/keyring"
 C="-c $CONF"
-monmaptool --create --addv a "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]" --fsid "$FSID" "$D/monmap" >/dev/null
+monmaptool --create --addv a "[v2:127.0.0.1:$MON_PORT_V2,v1:127.0.0.1:$MON_PORT_V1]" --fsid "$FSID" "$D/monmap" >/dev/null
 ceph-mon $C --mkfs -i a --monmap "$D/monmap"
 ceph-mon $C -i a
 timeout 60 bash -c "until ceph $C --connect-timeout 5 mon stat >/dev/null 2>&1; do sleep 0.3; done"
