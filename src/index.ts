@@ -18,6 +18,8 @@ export { runFlow, type RunFlowOptions } from "./runner/run-flow.js";
 export {
   namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot, closeClient,
   Flow, Run, Step, Task, DataArtifact, listFlows, listRuns, listNamespaces, querySql,
+  pin, unpin, usePins, getPinFile, listPins, pinStatus, PinError, PinFileError, DEFAULT_PIN_FILE,
+  type Pin, type PinStatus, type UpstreamRun, type LineageReadInfo,
   ClientObject, FlowObject, FlowPromise, RunObject, StepObject, TaskObject, DataArtifactObject, MODEL, MAX_ATTEMPTS,
   RunPromise, StepPromise, TaskPromise, DataArtifactPromise, ObjectPromise,
   type FlowFunction, type RunFunction, type StepFunction, type TaskFunction, type HandleMembers, type HandleMember,

@@ -214,6 +214,16 @@ export class RunIndex {
     return (await this.rows(Q.WHERE_ELSE, [flow, runId === undefined, runId ?? ""])).map(toCount);
   }
 
+  /** The runs whose tasks read run `flow/runId` through the client (lineage), in any namespace, newest first. */
+  async listConsumers(flow: string, runId: string): Promise<RunRow[]> {
+    return (await this.rows(Q.LIST_CONSUMERS, [`${flow}/${runId}`])).map(toRunRow);
+  }
+
+  /** How many successful runs of a flow in namespace `ns` are newer than the given run (pins report it). */
+  async countNewerSuccessful(flow: string, ns: string | null, createdAt: Date, runId: string): Promise<number> {
+    return (await this.column<number>(Q.COUNT_NEWER_SUCCESSFUL, [flow, ns === null, ns ?? "", createdAt.getTime(), runId]))[0] ?? 0;
+  }
+
   /** Tags in use that start with `prefix` (tab completion). */
   async listTags(prefix = ""): Promise<string[]> {
     return this.column(Q.LIST_TAGS, [prefix]);

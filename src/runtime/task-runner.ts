@@ -16,6 +16,10 @@ import { makeInputs, mergeInputs } from "./join-inputs.js";
 import { captureOutput } from "./output-capture.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 import { TaskLog } from "./task-log.js";
+import { ReadLog } from "./read-log.js";
+
+// The reads of each running attempt, saved by `writeDone` just before the outcome.
+const readLogs = new WeakMap<TaskSpec, ReadLog>();
 
 /** What a task runner works with. */
 export interface TaskContext {
@@ -33,6 +37,8 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   const startedAt = Date.now();
   if (spec.attempt === 0) await ds.writeTask(taskRecord(spec, startedAt));
   const log = new TaskLog(ds, spec, ctx.onOutput);
+  const reads = new ReadLog(spec);
+  readLogs.set(spec, reads);
   const node = ctx.graph.steps.get(spec.step)!;
   let outcome: TaskOutcome;
   let instance: FlowInstance | undefined;
@@ -45,7 +51,7 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
     const state = attachState(instance, spec, node, ctx, lists);
     instance.guardLost(spec.lost, (name) => missingArtifact(spec.step, name, node.isJoin && parents.some((p) => name in p.refs)));
     const args = inputs ? [inputs] : [];
-    await captureOutput(log.sink, () => runWithTask(taskInfo(spec), () => runStep(instance!.flow, args, node, spec)));
+    await captureOutput(log.sink, () => runWithTask({ ...taskInfo(spec), reads }, () => runStep(instance!.flow, args, node, spec)));
     outcome = await finish(instance, state, spec, node, ctx, startedAt);
   } catch (err) {
     outcome = await fail(err, { spec, node, ctx, log, startedAt, instance });
@@ -265,6 +271,7 @@ async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure)
 }
 
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
+  await readLogs.get(spec)?.save(ds);
   await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...r });
 }
 

@@ -4,6 +4,8 @@ import type { Magic } from "../magic.js";
 import { flowsMagic } from "./flows.js";
 import { namespaceMagic } from "./namespace.js";
 import { namespacesMagic } from "./namespaces.js";
+import { lineageMagic } from "./lineage.js";
+import { pinMagic, unpinMagic } from "./pin.js";
 import { runMagic } from "./run.js";
 import { runsMagic } from "./runs.js";
 import { showMagic } from "./show.js";
@@ -13,5 +15,10 @@ import { withNamespaceMagic } from "./with-namespace.js";
 
 /** Every tsflow magic, bound to the library instance `api`. */
 export function tsflowMagics(api: TsflowApi): Magic[] {
-  return [namespaceMagic, withNamespaceMagic, namespacesMagic, flowsMagic, runsMagic, showMagic, tagMagic, runMagic, sqlMagic].map((make) => make(api));
+  return [
+    namespaceMagic, withNamespaceMagic, namespacesMagic, flowsMagic, runsMagic, showMagic, tagMagic, runMagic, sqlMagic,
+    pinMagic,
+    unpinMagic,
+    lineageMagic,
+  ].map((make) => make(api));
 }

@@ -6,6 +6,7 @@ import {
 import { InvalidPathspecError } from "../../util/errors.js";
 import { printJson, printTable } from "../output.js";
 import { localTime, namespaceLabel, runRow } from "./runs.js";
+import { showLineage } from "./show-lineage.js";
 
 type Out = (s: string) => void;
 
@@ -64,6 +65,7 @@ async function showRun(run: RunObject, out: Out): Promise<void> {
   printTable(["STEP", "TASK", "OUTCOME", "FINISHED"], rows, out);
   const end = await run.endTask;
   if (end) out(`\nend artifacts: ${Object.keys(end.artifacts).join(", ") || "-"}\n`);
+  await showLineage(run, out);
 }
 
 async function showStep(step: StepObject, out: Out): Promise<void> {
