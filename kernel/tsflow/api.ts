@@ -2,6 +2,7 @@
  * The part of tsflow's public API the kernel uses, declared structurally: the kernel type-checks
  * without the library being built, and reaches the library only through `import("tsflow")`.
  */
+import type { RunDiffLike } from "./run-diff-like.js";
 
 /** A client object (`Flow`, `Run`, `Step`, `Task`, `DataArtifact`) as the kernel sees it. */
 export interface ClientObjectLike {
@@ -91,6 +92,8 @@ export interface TsflowApi {
   listNamespacesOf(flow: string, runId?: string): Promise<{ namespace: string; runs: number }[]>;
   /** The parameters a flow class declares (its `--<name>` options), in field order. */
   flowParameters(flowClass: unknown): ParameterInfoLike[];
+  /** Compares two runs (pathspecs): parameters, user tags, graph, artifacts of a step. */
+  diffRuns(a: string, b: string, options?: { step?: string; maxRows?: number }): Promise<RunDiffLike>;
 }
 
 /** One parameter of a flow class, as the library describes it. */
@@ -110,7 +113,7 @@ export interface GraphStep {
   foreach?: string;
 }
 
-const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters"] as const;
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "diffRuns"] as const;
 
 /** Tells whether `value` is a flow class (a subclass of the library's `FlowSpec`, not `FlowSpec` itself). */
 export function isFlowClass(api: Pick<TsflowApi, "FlowSpec">, value: unknown): boolean {

@@ -19,6 +19,7 @@ import { registerTag } from "./commands/tag.js";
 import { registerIndex } from "./commands/index-cmd.js";
 import { registerGc } from "./commands/gc.js";
 import { registerProduction } from "./commands/production.js";
+import { registerDiff } from "./commands/diff.js";
 import { preloadDeployed } from "./deployed.js";
 import { useRoot } from "./commands/common.js";
 import { closeClient } from "../client/index.js";
@@ -78,6 +79,7 @@ function buildProgram(loaded: Awaited<ReturnType<typeof preloadFlow>>, setExit: 
   registerIndex(program);
   registerGc(program);
   registerProduction(program, loaded, setExit);
+  registerDiff(program);
   registerKernel(program);
   exitOverrideEverywhere(program);
   return program;

@@ -11,13 +11,14 @@ import type { Writable } from "node:stream";
 import { DatastoreError, UsageError, isTsflowError } from "../util/errors.js";
 import {
   artifactFormat, decodeJson, describeType, encodeJson, loadArrowCodec, type ArrowPreview, type ArtifactContext,
+  type ArrowTableDiff, type DiffArrowOptions,
 } from "./codec/index.js";
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";
 import type { ArtifactRef } from "./records.js";
 import type { Storage } from "./storage.js";
 
-export { describeType, type ArrowPreview, type ArtifactContext };
+export { describeType, type ArrowPreview, type ArtifactContext, type ArrowTableDiff, type DiffArrowOptions };
 
 /**
  * Where streamed objects are staged before their address is known. A crash mid-write leaves a
@@ -95,6 +96,32 @@ export class ObjectStore {
     const { previewArrowFile, previewTable, readArrowStream } = await loadArrowCodec();
     if (file) return previewArrowFile(file, rows);
     return previewTable(await readArrowStream(await this.openStream(key, ref.sha)), rows);
+  }
+
+  /**
+   * Compares two stored Arrow tables batch by batch (one batch of each in memory at a time): schema
+   * changes, row counts and the first differing rows.
+   * @param a - the first table's address; its format must be `arrow`.
+   * @param b - the second table's address; its format must be `arrow`.
+   * @throws UsageError when an object is not an Arrow table; DatastoreError when one is missing or damaged.
+   */
+  async diffArrow(a: Pick<ArtifactRef, "sha" | "format">, b: Pick<ArtifactRef, "sha" | "format">, options: DiffArrowOptions = {}): Promise<ArrowTableDiff> {
+    for (const ref of [a, b]) {
+      if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: compare its value instead.`);
+    }
+    const { diffArrowTables } = await loadArrowCodec();
+    const left = await this.openArrowSource(a.sha);
+    const right = await this.openArrowSource(b.sha).catch(async (err: unknown) => {
+      await ("close" in left ? left.close() : left.destroy());
+      throw err;
+    });
+    return diffArrowTables(left, right, options);
+  }
+
+  /** Opens an Arrow object for batch-by-batch reading: its local file, else a byte stream. */
+  private async openArrowSource(sha: string): Promise<FileHandle | Readable> {
+    const key = keys.object(sha);
+    return (await this.openLocal(key, sha)) ?? this.openStream(key, sha);
   }
 
   private async putJson(value: unknown, ctx: ArtifactContext): Promise<Stored> {

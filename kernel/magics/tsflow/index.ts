@@ -1,6 +1,7 @@
 /** The magics backed by the tsflow library. */
 import type { TsflowApi } from "../../tsflow/api.js";
 import type { Magic } from "../magic.js";
+import { diffMagic } from "./diff.js";
 import { flowsMagic } from "./flows.js";
 import { namespaceMagic } from "./namespace.js";
 import { namespacesMagic } from "./namespaces.js";
@@ -13,5 +14,7 @@ import { withNamespaceMagic } from "./with-namespace.js";
 
 /** Every tsflow magic, bound to the library instance `api`. */
 export function tsflowMagics(api: TsflowApi): Magic[] {
-  return [namespaceMagic, withNamespaceMagic, namespacesMagic, flowsMagic, runsMagic, showMagic, tagMagic, runMagic, sqlMagic].map((make) => make(api));
+  const magics = [namespaceMagic, withNamespaceMagic, namespacesMagic, flowsMagic, runsMagic, showMagic, tagMagic, runMagic, sqlMagic];
+  magics.push(diffMagic);
+  return magics.map((make) => make(api));
 }
