@@ -11,14 +11,14 @@ import type { Writable } from "node:stream";
 import { DatastoreError, UsageError, isTsflowError } from "../util/errors.js";
 import {
   artifactFormat, decodeJson, describeType, encodeJson, loadArrowCodec, type ArrowPreview, type ArtifactContext,
-  type ArrowTableDiff, type DiffArrowOptions,
+  type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan,
 } from "./codec/index.js";
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";
 import type { ArtifactRef } from "./records.js";
 import type { Storage } from "./storage.js";
 
-export { describeType, type ArrowPreview, type ArtifactContext, type ArrowTableDiff, type DiffArrowOptions };
+export { describeType, type ArrowPreview, type ArtifactContext, type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan };
 
 /**
  * Where streamed objects are staged before their address is known. A crash mid-write leaves a
@@ -116,6 +116,17 @@ export class ObjectStore {
       throw err;
     });
     return diffArrowTables(left, right, options);
+  }
+
+  /**
+   * Opens a stored Arrow table for reading batch by batch as SQL-typed plain columns (one batch in
+   * memory at a time); its file (or stream) is opened once and closed when the batches are done.
+   * @throws UsageError when the object is not an Arrow table; DatastoreError when it is missing or damaged.
+   */
+  async scanArrow(ref: Pick<ArtifactRef, "sha" | "format">): Promise<ArrowColumnScan> {
+    if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
+    const { scanArrowColumns } = await loadArrowCodec();
+    return scanArrowColumns(await this.openArrowSource(ref.sha));
   }
 
   /** Opens an Arrow object for batch-by-batch reading: its local file, else a byte stream. */

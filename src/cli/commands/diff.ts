@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { namespace } from "../../client/index.js";
 import { diffRuns, type ArtifactDiff, type RunDiff } from "../../client/diff.js";
 import { printTable } from "../output.js";
+import { jsonSafe } from "../../util/json-text.js";
 import { namespaceOption, positiveInt, useRoot } from "./common.js";
 
 interface DiffOpts { step?: string; json?: boolean; namespace?: string; global?: boolean; rows?: number }
@@ -66,14 +67,6 @@ function detail(x: ArtifactDiff): string {
 
 function pick(row: Record<string, unknown>, columns: string[]): Record<string, unknown> {
   return Object.fromEntries(columns.map((c) => [c, row[c]]));
-}
-
-/** Artifact values as JSON: a bigint as its digits, a Map as an object, a Set as an array. */
-function jsonSafe(_key: string, v: unknown): unknown {
-  if (typeof v === "bigint") return v.toString();
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), x]));
-  if (v instanceof Set) return [...v];
-  return v;
 }
 
 function show(value: unknown): string {
