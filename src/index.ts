@@ -27,6 +27,10 @@ export {
   type Kind, type KindInfo, type ListRunsOptions, type NamespaceCount, type NamespaceOptions,
 } from "./client/index.js";
 export {
+  diffRuns, type RunDiff, type DiffRunsOptions, type DiffStatus, type ValueEntryDiff, type TagDiff, type StepDiff, type ArtifactDiff,
+  type ArtifactInfo, type ValueChange, type ArrowTableDiff, type ArrowColumn, type ArrowRowChange,
+} from "./client/diff.js";
+export {
   TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
   TaggingError, GraphError, StepError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
   ProductionTokenError, UsageError, SqlRefusedError, RunFailedError, isTsflowError, formatUserError,

@@ -29,6 +29,7 @@ import { registerGc } from "./commands/gc.js";
 import { registerDatastore } from "./commands/datastore.js";
 import { registerProduction } from "./commands/production.js";
 import { execLine, registerExec } from "./commands/exec.js";
+import { registerDiff } from "./commands/diff.js";
 
 export type { CommandFamily } from "./family.js";
 
@@ -59,6 +60,7 @@ const COMMANDS: readonly Register[] = [
   registerProduction,
   registerExec,
   (program, _loaded, setExit) => registerDatastore(program, setExit),
+  (program) => registerDiff(program),
 ];
 
 /** Runs the CLI with `args` (without `node` and the script) and returns the exit code. */

@@ -31,7 +31,9 @@ import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "./schema.js";
 import { IndexSync, snapshotFileOf } from "./index-sync.js";
 import { type RunFacts, type RunRow, toRunColumns, toRunRow, unionTags } from "./run-row.js";
 import * as Q from "./queries.js";
-import { SQL_ALLOWED, checkSql } from "./sql-guard.js";
+import { SQL_ALLOWED, checkSql, type SqlPlan } from "./sql-guard.js";
+import { exportArtifactSql, loadJsonValues } from "./artifact-sql.js";
+import { ObjectStore } from "../store/object-store.js";
 import { SqlSandbox } from "./sql-sandbox.js";
 import { loadMissingDetails } from "./details.js";
 
@@ -125,6 +127,7 @@ export interface SqlResult {
  */
 export class RunIndex {
   private readonly sandbox = new SqlSandbox();
+  private readonly objects: ObjectStore;
   private queue: Promise<unknown> = Promise.resolve();
   private compacting = false;
   private closed = false;
@@ -138,7 +141,9 @@ export class RunIndex {
     private readonly db: Database,
     private readonly sync: IndexSync,
     private readonly answerCache: boolean,
-  ) {}
+  ) {
+    this.objects = new ObjectStore(ds.storage);
+  }
 
   /**
    * Opens the index of a datastore root: loads the snapshot (rebuilding it when missing or damaged)
@@ -238,8 +243,10 @@ export class RunIndex {
   }
 
   /**
-   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags` and `artifacts`,
-   * scoped to a namespace (see `sql-sandbox.ts` for their columns).
+   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags`, `artifacts` and
+   * `artifact_values`, and the table function `artifact('Flow', 'name')` (an Arrow artifact's rows
+   * across runs), scoped to a namespace (see `sql-sandbox.ts` for their columns). Artifact contents
+   * are read only when the query names them, and only for the runs in scope.
    * @throws SqlRefusedError when the SQL is not exactly one query, or reads files.
    * @throws SqlError when it is allowed but fails (syntax, unknown column).
    * @example
@@ -248,7 +255,7 @@ export class RunIndex {
   async querySql(sql: string, options: QuerySqlOptions): Promise<SqlResult> {
     return this.read(async () => {
       const plan = await checkSql(this.db, sql);
-      const box = await this.prepareSandbox(options.namespace, plan.needsDetails);
+      const box = await this.prepareSandbox(options.namespace, plan);
       const inspected = await box.inspect(sql).catch((err) => Promise.reject(sqlError(err)));
       if (inspected.statements !== 1 || !inspected.isQuery) throw new SqlRefusedError(`Only queries are allowed. ${SQL_ALLOWED}`);
       return box.queryOnce(sql).catch((err) => Promise.reject(sqlError(err)));
@@ -291,15 +298,18 @@ export class RunIndex {
     this.db.close();
   }
 
-  private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
+  private async prepareSandbox(ns: string | null, plan: SqlPlan): Promise<Database> {
     await this.sync.flush();
     await this.db.run("DELETE FROM scope");
     await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
+    const details = plan.needsDetails;
     if (details && (await loadMissingDetails(this.db, this.ds)) > 0) {
       this.sync.detailsLoaded = true;
       this.sync.version++;
     }
-    return this.sandbox.open(this.db, JSON.stringify([ns, details, this.sync.version]));
+    if (plan.needsValues && (await loadJsonValues(this.db, this.objects)) > 0) this.sync.version++;
+    const key = JSON.stringify([ns, details, this.sync.version, plan.artifacts]);
+    return this.sandbox.open(this.db, key, (main) => exportArtifactSql(main, this.objects, plan.artifacts, ns));
   }
 
   private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
