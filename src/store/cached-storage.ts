@@ -8,7 +8,7 @@
 import { createReadStream } from "node:fs";
 import * as fs from "node:fs/promises";
 import type { Readable } from "node:stream";
-import type { ListOptions, StagedWrite, Storage, WriteOptions } from "./storage.js";
+import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { ObjectCache } from "./object-cache.js";
 
 const OBJECT_KEY = /^objects\/[0-9a-f]{2}\/([0-9a-f]{64})$/;
@@ -18,6 +18,8 @@ export class CachedStorage implements Storage {
   readonly location: string;
   /** Present when the root has versions (conditional writes); see `Storage.version`. */
   readonly version?: (key: string) => Promise<string | undefined>;
+  /** Present when the root can append (S3 cannot). */
+  readonly append?: (key: string, text: string) => Promise<void>;
 
   /**
    * @param inner the root's storage (without local paths).
@@ -26,6 +28,7 @@ export class CachedStorage implements Storage {
   constructor(readonly inner: Storage, readonly objectCache: ObjectCache) {
     this.location = inner.location;
     if (inner.version) this.version = (key) => inner.version!(key);
+    if (inner.append) this.append = (key, text) => inner.append!(key, text);
   }
 
   async read(key: string): Promise<Uint8Array | undefined> {
@@ -47,6 +50,18 @@ export class CachedStorage implements Storage {
     return createReadStream(file, { highWaterMark: 1 << 20 });
   }
 
+  /**
+   * A cached object is a local file handle (read as a local root's are); a miss is fetched whole
+   * into the cache when the caller reads it all, else read by ranges from the root (a preview).
+   */
+  async openRandomAccess(key: string, options: { readsAll?: boolean } = {}): Promise<RandomAccessFile> {
+    const sha = OBJECT_KEY.exec(key)?.[1];
+    if (sha === undefined) return this.inner.openRandomAccess(key, options);
+    const hit = await this.objectCache.peek(sha);
+    if (hit === undefined && !options.readsAll) return this.inner.openRandomAccess(key, options);
+    return fs.open(hit ?? (await this.objectCache.fetch(sha, () => this.inner.openReadStream(key))), "r");
+  }
+
   write(key: string, data: Uint8Array | string, options?: WriteOptions): Promise<boolean> {
     return this.inner.write(key, data, options);
   }
@@ -65,10 +80,6 @@ export class CachedStorage implements Storage {
 
   openWriteStream(key: string): Promise<StagedWrite> {
     return this.inner.openWriteStream(key);
-  }
-
-  append(key: string, text: string): Promise<void> {
-    return this.inner.append(key, text);
   }
 
   size(key: string): Promise<number | undefined> {

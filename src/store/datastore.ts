@@ -11,6 +11,7 @@ import type {
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
 import { TaggingError } from "../util/errors.js";
+import { mapLimit } from "../util/concurrency.js";
 
 const MAX_TAG_RETRIES = 100;
 
@@ -155,14 +156,28 @@ export class Datastore {
     return parse<AttemptRecord>(await this.storage.readText(keys.done(flow, runId, step, taskId, attempt)));
   }
 
-  /** Appends to an attempt's stdout or stderr log. */
+  /**
+   * Appends to an attempt's stdout or stderr log. A backend without append (S3) gets one immutable,
+   * numbered chunk per call instead (`<stream>/000000.log`, `000001.log`, ...): an attempt's log is
+   * written by the one process that runs it, so a counter in this process numbers them.
+   */
   async appendLog(flow: string, runId: string, step: string, taskId: string, attempt: number, stream: "stdout" | "stderr", text: string): Promise<void> {
-    await this.storage.append(keys.log(flow, runId, step, taskId, attempt, stream), text);
+    const key = keys.log(flow, runId, step, taskId, attempt, stream);
+    if (this.storage.append) return this.storage.append(key, text);
+    const seq = this.logChunks.get(key) ?? 0;
+    this.logChunks.set(key, seq + 1);
+    await this.storage.write(keys.logChunk(flow, runId, step, taskId, attempt, stream, seq), text);
   }
 
-  /** Reads an attempt's stdout or stderr log ('' when empty). */
+  private readonly logChunks = new Map<string, number>();
+
+  /** Reads an attempt's stdout or stderr log ('' when empty): the log file, or its chunks in order. */
   async readLog(flow: string, runId: string, step: string, taskId: string, attempt: number, stream: "stdout" | "stderr"): Promise<string> {
-    return (await this.storage.readText(keys.log(flow, runId, step, taskId, attempt, stream))) ?? "";
+    if (this.storage.append) return (await this.storage.readText(keys.log(flow, runId, step, taskId, attempt, stream))) ?? "";
+    const dir = keys.logChunksDir(flow, runId, step, taskId, attempt, stream);
+    const names = (await this.storage.list(dir)).filter((n) => /^\d+\.log$/.test(n)).sort();
+    const parts = await mapLimit(names, 16, async (n) => (await this.storage.readText(`${dir}/${n}`)) ?? "");
+    return parts.join("");
   }
 
   /** Reads a flow's production deployment, or undefined. */

@@ -30,6 +30,11 @@ export const keys = {
     `${attempt(flow, runId, step, taskId, n)}/artifacts.json`,
   log: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
     `${attempt(flow, runId, step, taskId, n)}/${stream}.log`,
+  /** On storage without append (S3): the folder of a log's numbered immutable chunks, and one chunk. */
+  logChunksDir: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
+    `${attempt(flow, runId, step, taskId, n)}/${stream}`,
+  logChunk: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr", seq: number) =>
+    `${attempt(flow, runId, step, taskId, n)}/${stream}/${String(seq).padStart(6, "0")}.log`,
   done: (flow: string, runId: string, step: string, taskId: string, n: number) =>
     `${attempt(flow, runId, step, taskId, n)}/done.json`,
   object: (sha: string) => {

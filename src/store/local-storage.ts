@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { DatastoreError } from "../util/errors.js";
-import type { ListOptions, StagedWrite, Storage, WriteOptions } from "./storage.js";
+import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { tempName } from "./temp-name.js";
 
 /** A `Storage` on the local filesystem, rooted at one directory. */
@@ -151,6 +151,14 @@ export class LocalStorage implements Storage {
       throw isMissing(err) ? err : wrap(err, "read", key);
     });
     return createReadStream(file, { highWaterMark: 1 << 20 });
+  }
+
+  async openRandomAccess(key: string): Promise<RandomAccessFile> {
+    try {
+      return await fs.open(this.localPath(key), "r");
+    } catch (err) {
+      throw isMissing(err) ? err : wrap(err, "read", key);
+    }
   }
 
   async openWriteStream(key: string): Promise<StagedWrite> {

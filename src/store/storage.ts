@@ -56,8 +56,17 @@ export interface Storage {
    * `abort()` discards what was written.
    */
   openWriteStream(key: string): Promise<StagedWrite>;
-  /** Appends text to a value (logs); appends may interleave across processes only at whole calls. */
-  append(key: string, text: string): Promise<void>;
+  /**
+   * Appends text to a value (logs); appends may interleave across processes only at whole calls.
+   * Absent on object stores (S3 has no append): logs are then stored as numbered immutable chunks.
+   */
+  append?(key: string, text: string): Promise<void>;
+  /**
+   * Opens a value for random access (ranged reads: Arrow previews, parallel downloads); rejects with
+   * an ENOENT-coded error when missing. `readsAll` says the caller will read the whole value, so a
+   * caching backend may fetch it whole first (a preview reads a few ranges and says false).
+   */
+  openRandomAccess(key: string, options?: { readsAll?: boolean }): Promise<RandomAccessFile>;
   /** A local filesystem path for the key, when the backend has one (used for memory-mapped reads). */
   localPath?(key: string): string;
   /** Byte size of a value, or `undefined` when missing. */
@@ -70,6 +79,21 @@ export interface Storage {
    * support `ifMatch`.
    */
   version?(key: string): Promise<string | undefined>;
+}
+
+/**
+ * Random access to one stored value, shaped like a Node `FileHandle` (a local file is one): reads of
+ * byte ranges at any position. On S3 each `read` is one ranged GET.
+ */
+export interface RandomAccessFile {
+  /** A file descriptor, or -1 when the value is not a local file. */
+  readonly fd: number;
+  /** The value's size. */
+  stat(): Promise<{ size: number }>;
+  /** Reads up to `length` bytes at `position` into `buffer` at `offset`. */
+  read<T extends NodeJS.ArrayBufferView>(buffer: T, offset: number, length: number, position: number): Promise<{ bytesRead: number; buffer: T }>;
+  /** Releases the handle. */
+  close(): Promise<void>;
 }
 
 /** A value being written by stream; invisible to readers until committed. */
