@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import {
   CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client,
 } from "@aws-sdk/client-s3";
+import type { Test } from "uvu";
 import { Datastore } from "../../src/store/datastore.js";
+import { makeTempDir, removeTempDir } from "./tmp.js";
 import { S3Storage } from "../../src/store/s3-storage.js";
 
 /** One test bucket. */
@@ -56,4 +58,23 @@ export async function createTestBucket(): Promise<TestBucket> {
       s3.destroy();
     },
   };
+}
+
+/** The context of a suite that `useBucket` set up: a fresh bucket and a temporary folder per test. */
+export interface BucketContext {
+  bucket: TestBucket;
+  dir: string;
+}
+
+/** Gives each test of the suite a fresh bucket and temporary folder (`ctx.bucket`, `ctx.dir`), removed after. */
+export function useBucket(s: Test<BucketContext>): Test<BucketContext> {
+  s.before.each(async (ctx) => {
+    ctx.bucket = await createTestBucket();
+    ctx.dir = await makeTempDir();
+  });
+  s.after.each(async (ctx) => {
+    await ctx.bucket.destroy();
+    await removeTempDir(ctx.dir);
+  });
+  return s;
 }

@@ -10,36 +10,18 @@ import { Datastore } from "../../src/store/datastore.js";
 import { journalNameAt, listJournal } from "../../src/store/journal.js";
 import { keys } from "../../src/store/layout.js";
 import { makeRun } from "../_helpers/index-runs.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
-import { createTestBucket, type TestBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
 import { countCalls } from "../_helpers/counting-storage.js";
 import { runFixture } from "../_helpers/index-child.js";
 
 const FLOW = "TeamCollabFlow";
 const quiet = { onNotice: () => undefined, syncIntervalMs: 0 };
 
-interface Ctx {
-  bucket: TestBucket;
-  dir: string;
-}
-
-async function setup(ctx: Ctx): Promise<void> {
-  ctx.bucket = await createTestBucket();
-  ctx.dir = await makeTempDir();
-}
-
-async function teardown(ctx: Ctx): Promise<void> {
-  await ctx.bucket.destroy();
-  await removeTempDir(ctx.dir);
-}
-
 async function ids(index: RunIndex, ns: string | null = null): Promise<string[]> {
   return (await index.listRuns(FLOW, { namespace: ns })).map((r) => r.runId).sort();
 }
 
-const sync = suite<Ctx>("IndexSync on a shared root");
-sync.before.each(setup);
-sync.after.each(teardown);
+const sync = useBucket(suite<BucketContext>("IndexSync on a shared root"));
 
 sync("should show a teammate's new runs and tag edits on the next query", async (ctx) => {
   const alice = ctx.bucket.datastore();
@@ -130,9 +112,7 @@ sync("should resume from the persisted state in the next process without re-read
 
 sync.run();
 
-const race = suite<Ctx>("IndexSync with racing compactors on one S3 root");
-race.before.each(setup);
-race.after.each(teardown);
+const race = useBucket(suite<BucketContext>("IndexSync with racing compactors on one S3 root"));
 
 race("should lose no run and no tag edit when several machines write and compact at once", async (ctx) => {
   const seed = ctx.bucket.datastore();
@@ -158,9 +138,7 @@ race("should lose no run and no tag edit when several machines write and compact
 
 race.run();
 
-const visible = suite<Ctx>("IndexSync across machines");
-visible.before.each(setup);
-visible.after.each(teardown);
+const visible = useBucket(suite<BucketContext>("IndexSync across machines"));
 
 visible("should show a run finished on one machine to a query of another process with its own cache", async (ctx) => {
   const alice = ctx.bucket.datastore();
