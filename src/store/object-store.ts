@@ -159,12 +159,12 @@ export class ObjectStore {
 
   // Random access on every backend: a local file, or ranged GETs in parallel on S3 (one buffer either way).
   private async getArrow(key: string, sha: string): Promise<unknown> {
-    return (await loadArrowCodec()).readArrowFile(await this.openFile(key, sha));
+    return (await loadArrowCodec()).readArrowFile(await this.openFile(key, sha, true));
   }
 
-  private async openFile(key: string, sha: string): Promise<RandomAccessFile> {
+  private async openFile(key: string, sha: string, readsAll = false): Promise<RandomAccessFile> {
     try {
-      return await this.storage.openRandomAccess(key);
+      return await this.storage.openRandomAccess(key, { readsAll });
     } catch (err) {
       if (isMissing(err)) throw this.missing(sha);
       throw isTsflowError(err) ? err : new DatastoreError(`Could not open object ${sha} (${(err as Error).message}).`, { cause: err });
