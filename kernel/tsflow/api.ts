@@ -2,6 +2,7 @@
  * The part of tsflow's public API the kernel uses, declared structurally: the kernel type-checks
  * without the library being built, and reaches the library only through `import("tsflow")`.
  */
+import type { RunDiffLike } from "./run-diff-like.js";
 
 /** A client object (`Flow`, `Run`, `Step`, `Task`, `DataArtifact`) as the kernel sees it. */
 export interface ClientObjectLike {
@@ -126,6 +127,8 @@ export interface TsflowApi {
   unpin(flow: string): Promise<PinLike>;
   /** The pin a run was returned through, if any. */
   pinStatus(run: object): PinStatusLike | undefined;
+  /** Compares two runs (pathspecs): parameters, user tags, graph, artifacts of a step. */
+  diffRuns(a: string, b: string, options?: { step?: string; maxRows?: number }): Promise<RunDiffLike>;
 }
 
 /** One parameter of a flow class, as the library describes it. */
@@ -145,7 +148,7 @@ export interface GraphStep {
   foreach?: string;
 }
 
-const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "usePins", "getPinFile", "listPins", "pin", "unpin", "pinStatus"] as const;
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "usePins", "getPinFile", "listPins", "pin", "unpin", "pinStatus", "diffRuns"] as const;
 
 /** Tells whether `value` is a flow class (a subclass of the library's `FlowSpec`, not `FlowSpec` itself). */
 export function isFlowClass(api: Pick<TsflowApi, "FlowSpec">, value: unknown): boolean {

@@ -146,9 +146,14 @@ export class Datastore {
     return parse<ArtifactsRecord>(await this.storage.readText(keys.artifacts(flow, runId, step, taskId, attempt))) ?? {};
   }
 
-  /** Writes an attempt's outcome: the last write of a task, atomic. */
-  async writeDone(flow: string, runId: string, step: string, taskId: string, record: AttemptRecord): Promise<void> {
-    await this.storage.write(keys.done(flow, runId, step, taskId, record.attempt), json(record));
+  /**
+   * Writes an attempt's outcome: the last write of a task, atomic and create-only, so the first
+   * outcome recorded stands (a runtime that records a crashed worker's failure cannot overwrite the
+   * success the worker recorded just before it died).
+   * @returns false when the attempt had an outcome already (nothing was written).
+   */
+  async writeDone(flow: string, runId: string, step: string, taskId: string, record: AttemptRecord): Promise<boolean> {
+    return this.storage.write(keys.done(flow, runId, step, taskId, record.attempt), json(record), { ifAbsent: true });
   }
 
   /** Reads an attempt's outcome, or undefined while it runs (or if it was killed). */
@@ -205,9 +210,14 @@ export class Datastore {
     return parse<DeploymentRecord>(await this.storage.readText(keys.deployment(flow)));
   }
 
-  /** Writes a flow's production deployment. */
-  async writeDeployment(record: DeploymentRecord): Promise<void> {
-    await this.storage.write(keys.deployment(record.flow), json(record));
+  /**
+   * Writes a flow's production deployment. The first deployment is create-only: of two people
+   * deploying a flow for the first time at once, one gets the production namespace.
+   * @param options - `create`: write only if the flow has no deployment yet.
+   * @returns false when `create` was asked and a deployment exists (nothing was written).
+   */
+  async writeDeployment(record: DeploymentRecord, options: { create?: boolean } = {}): Promise<boolean> {
+    return this.storage.write(keys.deployment(record.flow), json(record), { ifAbsent: options.create ?? false });
   }
 
   /** Tells the run index that a run's files changed. */

@@ -49,6 +49,9 @@ export const keys = {
   indexDir: () => "index",
   indexFile: () => "index/index.duckdb",
   journalDir: () => "index/journal",
+  /** The compaction lease of a shared root (`lease.ts`) and the marker of its first snapshot. */
+  indexLease: () => "index/compact.lease",
+  indexBuiltMarker: () => "index/snapshot-ever-built",
   /** The name of an attempt directory, and its inverse. */
   attemptName: (n: number) => `attempt-${n}`,
   parseAttemptName: (name: string): number | undefined => {

@@ -127,7 +127,10 @@ export interface AttemptRecord {
   next: string[];
   /** For a foreach split: the number of children. */
   foreachCount?: number;
+  /** Why the attempt failed; absent on success, also when `@catchErrors` handled the error. */
   exception?: ExceptionInfo;
+  /** The exception `@catchErrors` handled on this (successful) attempt. */
+  caught?: ExceptionInfo;
 }
 
 /** One read of another run through the client, as a task records it for lineage. */

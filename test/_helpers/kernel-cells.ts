@@ -21,3 +21,6 @@ export function cellsOf(session: () => KernelSession) {
     html: (r: ExecuteAnswer) => r.iopub.map((m) => m.content.data?.["text/html"] ?? "").join("\n"),
   };
 }
+
+/** The same helpers under the name the diff tests use. */
+export const cellHelpers = cellsOf;

@@ -1,6 +1,7 @@
 /** The magics backed by the tsflow library. */
 import type { TsflowApi } from "../../tsflow/api.js";
 import type { Magic } from "../magic.js";
+import { diffMagic } from "./diff.js";
 import { flowsMagic } from "./flows.js";
 import { namespaceMagic } from "./namespace.js";
 import { namespacesMagic } from "./namespaces.js";
@@ -20,5 +21,6 @@ export function tsflowMagics(api: TsflowApi): Magic[] {
     pinMagic,
     unpinMagic,
     lineageMagic,
+    diffMagic,
   ].map((make) => make(api));
 }
