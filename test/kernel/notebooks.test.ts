@@ -140,6 +140,12 @@ analysis("should pin a run, follow the pin, draw lineage both ways and unpin", a
   assert.match(html(cellWith(cells, "const pinned")), new RegExp(`TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists`));
   assert.match(text(cellWith(cells, "`choice")), /choice [1-5]; 1 newer run\(s\) since the pin/);
   assert.match(text(cells.find((c) => c.source === "%pin")), new RegExp(`TeamCollabFlow\\s+user:alice\\s+TeamCollabFlow/${first}`));
+  const diff = cellWith(cells, "const newest");
+  assert.match(html(diff), new RegExp(`TeamCollabFlow/${first}`));
+  assert.match(html(diff), /choice/);
+  const best = text(cellWith(cells, "%%sql\nSELECT r.run_id"));
+  assert.match(best, /\d+\s+3\s+0\.3\n\d+\s+3\s+1\.5/, best);
+  assert.match(text(cellWith(cells, "%%sql\nSELECT value AS choice")), /choice\s+runs/);
   assert.match(text(cellWith(cells, "%run ChoiceReport")), new RegExp(`Run\\('TeamCollabFlow/${first}'\\) chose [1-5]`), "the report read the pinned run");
   const drawn = cellWith(cells, "%lineage ChoiceReport");
   const svg = str(drawn.outputs?.[0]?.data?.["image/svg+xml"]);
