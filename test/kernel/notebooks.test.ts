@@ -133,7 +133,9 @@ const analysis = suite("analysis.ipynb");
 analysis("should pin a run, follow the pin, draw lineage both ways and unpin", async () => {
   const cells = await execute("analysis.ipynb", { copyAndRead: ["analysis.ipynb.tsflow-pins.json", "tsflow-pins.json"], env: { JPY_SESSION_NAME: "analysis.ipynb" } });
   assert.ok(cells.every((c, i) => c.execution_count === i + 1), "every cell ran, numbered in order");
-  assert.ok(cells.every((c) => !(c.outputs ?? []).some((o) => o.output_type === "error")), "no cell fails");
+  assert.ok(cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")), "only tagged cells fail");
+  assert.match(text(cellWith(cells, "const typedRun")), /true/);
+  assert.match(text(cellWith(cells, "await typedRun!.data.choise")), /choise/);
   const first = /Run\('TeamCollabFlow\/(\d+)'\)/.exec(text(cells.find((c) => c.source === "%run TeamCollabFlow")))?.[1];
   assert.ok(first);
   assert.match(text(cellWith(cells, "%pin TeamCollabFlow")), new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*analysis\\.ipynb\\.tsflow-pins\\.json\\)`));
