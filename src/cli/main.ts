@@ -26,8 +26,10 @@ import { registerNamespaces } from "./commands/namespaces.js";
 import { registerTag } from "./commands/tag.js";
 import { registerIndex } from "./commands/index-cmd.js";
 import { registerGc } from "./commands/gc.js";
+import { registerDatastore } from "./commands/datastore.js";
 import { registerProduction } from "./commands/production.js";
 import { execLine, registerExec } from "./commands/exec.js";
+import { registerDiff } from "./commands/diff.js";
 
 export type { CommandFamily } from "./family.js";
 
@@ -57,6 +59,8 @@ const COMMANDS: readonly Register[] = [
   registerGc,
   registerProduction,
   registerExec,
+  (program, _loaded, setExit) => registerDatastore(program, setExit),
+  (program) => registerDiff(program),
 ];
 
 /** Runs the CLI with `args` (without `node` and the script) and returns the exit code. */

@@ -176,6 +176,12 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
   }
 }
 
+/** The members every client object has, which every lazy handle answers too. */
+export const CLIENT_OBJECT_MEMBERS = [
+  "kind", "pathspec", "id", "createdAt", "namespace", "tags", "userTags", "systemTags", "parent", "isInNamespace",
+  "get", "child", "has",
+] as const;
+
 /** Returns true when `value` is a client object of `kind`, from any copy of the library. */
 export function isKind(value: unknown, kind: Kind): boolean {
   return typeof value === "object" && value !== null && (value as { [KIND_BRAND]?: Kind })[KIND_BRAND] === kind;

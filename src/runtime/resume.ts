@@ -58,10 +58,20 @@ export class ResumePlan {
       originTaskId: `${spec.step}/${from.taskId}`,
     });
     await ds.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, 0, refs);
+    await cloneLineage(ds, this.flow, this.originRunId, spec, from.taskId);
     await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { ...from.done, attempt: 0, startedAt: now, finishedAt: Date.now(), pid: process.pid });
     emit({ type: "task-finished", flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, attempt: 0, success: true, cloned: true, message: `${this.flow}/${this.originRunId}/${spec.step}/${from.taskId}` });
-    return { success: true, next: from.done.next, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
+    const artifacts = Object.keys(refs).filter((name) => !(name in spec.parameters));
+    return { success: true, next: from.done.next, artifacts, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
   }
+}
+
+/** Gives a cloned task the lineage of the task it was cloned from (it read what that task read). */
+async function cloneLineage(ds: Datastore, flow: string, originRunId: string, spec: TaskSpec, fromTaskId: string): Promise<void> {
+  const record = await ds.readLineage(flow, originRunId, spec.step, fromTaskId);
+  if (!record) return;
+  const clonedFrom = record.clonedFrom ?? `${flow}/${originRunId}/${spec.step}/${fromTaskId}`;
+  await ds.writeLineage(spec.flow, spec.runId, spec.step, spec.taskId, { ...record, task: `${spec.step}/${spec.taskId}`, attempt: 0, clonedFrom });
 }
 
 interface Origin { tasks: Map<string, OriginTask>; failedSteps: Set<string> }

@@ -61,6 +61,8 @@ const CLI_CASES: [string, string[], RegExp][] = [
   ["reserved parameter name", ["run", fixture("reserved-param.ts")], /^Invalid parameter: Parameter name 'tag' is a reserved word/],
   ["--max-workers not a number", ["run", example("team-collab.ts"), "--max-workers", "many"], /^Usage error: Expected a positive integer, got 'many'/],
   ["flow file with a syntax error", ["run", fixture("syntax-error.ts")], /^Invalid flow file: Cannot load flow file syntax-error\.ts/],
+  ["flow file importing a package that is not installed", ["run", fixture("missing-import.ts")], /^Invalid flow file: Cannot load flow file missing-import\.ts: missing-import\.ts imports 'tsflow-no-such-package\/pad', which cannot be found\. Install it in the flow's project \(npm install tsflow-no-such-package\)/],
+  ["flow file importing a local file that does not exist", ["run", fixture("missing-file-import.ts")], /^Invalid flow file: Cannot load flow file missing-file-import\.ts: missing-file-import\.ts imports '\.\/no-such-helper\.js', which cannot be found\. Fix the import path/],
   ["flow file with no FlowSpec subclass", ["run", fixture("no-flow.ts")], /^Invalid flow file: no-flow\.ts exports no flow: export a class that extends FlowSpec/],
   ["flow file with two flows", ["run", fixture("two-flows.ts")], /^Invalid flow file: two-flows\.ts exports 2 flows \(FirstFlow, SecondFlow\): choose one with --flow/],
   ["--flow naming no flow", ["run", fixture("two-flows.ts"), "--flow", "ThirdFlow"], /^Invalid flow file: two-flows\.ts exports no flow named 'ThirdFlow'/],

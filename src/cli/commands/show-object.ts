@@ -6,6 +6,7 @@ import {
 import { InvalidPathspecError } from "../../util/errors.js";
 import { printJson, printTable } from "../output.js";
 import { localTime, namespaceLabel, runRow } from "./runs.js";
+import { showLineage } from "./show-lineage.js";
 
 type Out = (s: string) => void;
 
@@ -64,6 +65,7 @@ async function showRun(run: RunObject, out: Out): Promise<void> {
   printTable(["STEP", "TASK", "OUTCOME", "FINISHED"], rows, out);
   const end = await run.endTask;
   if (end) out(`\nend artifacts: ${Object.keys(end.artifacts).join(", ") || "-"}\n`);
+  await showLineage(run, out);
 }
 
 async function showStep(step: StepObject, out: Out): Promise<void> {
@@ -83,6 +85,25 @@ async function showTask(task: TaskObject, out: Out): Promise<void> {
 }
 
 async function showArtifact(artifact: DataArtifactObject, out: Out): Promise<void> {
-  out(`  type       ${artifact.type} (${artifact.format}, ${artifact.size} bytes, sha ${artifact.sha.slice(0, 12)})\n\n`);
-  out(`${inspect(await artifact.data, { depth: 6, colors: false, maxArrayLength: 50 })}\n`);
+  out(`  type       ${artifact.type} (${artifact.format}, ${artifact.size} bytes, sha ${artifact.sha.slice(0, 12)})\n`);
+  if (artifact.format === "arrow") return showArrowPreview(artifact, out);
+  out(`\n${inspect(await artifact.data, { depth: 6, colors: false, maxArrayLength: 50 })}\n`);
+}
+
+// A table is shown as its schema and first rows, read from the stored file without loading it.
+async function showArrowPreview(artifact: DataArtifactObject, out: Out): Promise<void> {
+  const { schema, numRows, rows, numBatches } = await artifact.preview(PREVIEW_ROWS);
+  out(`  schema     ${schema.map((f) => `${f.name}: ${f.type}`).join(", ") || "(no columns)"}\n`);
+  out(`  rows       ${numRows} in ${numBatches} record batch${numBatches === 1 ? "" : "es"}${numRows > rows.length ? ` (the first ${rows.length} below)` : ""}\n\n`);
+  if (schema.length === 0 || rows.length === 0) return;
+  printTable(schema.map((f) => f.name), rows.map((row) => schema.map((f) => cellText(row[f.name]))), out);
+}
+
+const PREVIEW_ROWS = 10;
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return String(value);
 }
