@@ -22,6 +22,6 @@ export {
 } from "./client/index.js";
 export {
   TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
-  TaggingError, GraphError, StepError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
+  TaggingError, GraphError, StepError, StepTimeoutError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
   ProductionTokenError, UsageError, SqlRefusedError, RunFailedError, isTsflowError, formatUserError,
 } from "./util/errors.js";

@@ -126,6 +126,12 @@ export class StepError extends TsflowError {
   static override readonly headline: string = "Invalid use of a step";
 }
 
+/** Raised in a task whose step ran longer than its `@timeout` (Metaflow's TimeoutException). */
+export class StepTimeoutError extends StepError {
+  static override readonly code = "STEP_TIMEOUT";
+  static override readonly headline = "Step timed out";
+}
+
 /** Raised by `mergeArtifacts` when it cannot merge; a failed merge sets nothing. */
 export class MergeArtifactsError extends StepError {
   static override readonly code: string = "MERGE_ARTIFACTS";

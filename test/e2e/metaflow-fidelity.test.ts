@@ -88,6 +88,9 @@ caught("should keep what a caught step set, store the error, and leave the task 
   assert.is(((await middle.data.ex) as { type: string }).type, "RangeError");
   assert.is(await (await taskOf("CatchRetryFlow", r.runId, "calm")).data.clean, null, "a caught step that did not fail stores null");
 
+  const sleepy = await taskOf("CatchRetryFlow", r.runId, "sleepy");
+  assert.is(await sleepy.data.check, true, "timeout_decorator.py: what the step set before its timeout is kept");
+  assert.is(((await sleepy.data.timedOut) as { type: string }).type, "StepTimeoutError");
   const end = await taskOf("CatchRetryFlow", r.runId, "end");
   assert.is(await end.data.here, true);
   assert.is(await end.data.testAttempt, 3);
