@@ -9,13 +9,17 @@ import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
 import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
-import { MissingArtifactError, StepError, StepTimeoutError } from "../util/errors.js";
+import { MissingArtifactError, StepError, StepTimeoutError, isTsflowError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
 import { makeInputs, mergeInputs } from "./join-inputs.js";
 import { captureOutput } from "./output-capture.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 import { TaskLog } from "./task-log.js";
+import { ReadLog } from "./read-log.js";
+
+// The reads of each running attempt, saved by `writeDone` just before the outcome.
+const readLogs = new WeakMap<TaskSpec, ReadLog>();
 
 /** What a task runner works with. */
 export interface TaskContext {
@@ -33,6 +37,8 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   const startedAt = Date.now();
   if (spec.attempt === 0) await ds.writeTask(taskRecord(spec, startedAt));
   const log = new TaskLog(ds, spec, ctx.onOutput);
+  const reads = new ReadLog(spec);
+  readLogs.set(spec, reads);
   const node = ctx.graph.steps.get(spec.step)!;
   let outcome: TaskOutcome;
   let instance: FlowInstance | undefined;
@@ -45,7 +51,7 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
     const state = attachState(instance, spec, node, ctx, lists);
     instance.guardLost(spec.lost, (name) => missingArtifact(spec.step, name, node.isJoin && parents.some((p) => name in p.refs)));
     const args = inputs ? [inputs] : [];
-    await captureOutput(log.sink, () => runWithTask(taskInfo(spec), () => runStep(instance!.flow, args, node, spec)));
+    await captureOutput(log.sink, () => runWithTask({ ...taskInfo(spec), reads }, () => runStep(instance!.flow, args, node, spec)));
     outcome = await finish(instance, state, spec, node, ctx, startedAt);
   } catch (err) {
     outcome = await fail(err, { spec, node, ctx, log, startedAt, instance });
@@ -214,7 +220,9 @@ async function fail(err: unknown, f: Failure): Promise<TaskOutcome> {
       exception.message += ` (and @catchErrors could not record the task: ${(err as Error).message})`;
     }
   } else {
-    f.log.write("stderr", `${exception.stack}\n`);
+    // tsflow's own refusals (an artifact it cannot store, a misused step) say what to do: their stack
+    // is tsflow's internals, not the user's code, so the log gets the error line (the record keeps the stack).
+    f.log.write("stderr", `${isTsflowError(err) ? `${exception.type}: ${exception.message}` : exception.stack}\n`);
   }
   const { spec, ctx } = f;
   // Like Metaflow, keep what the failed attempt set (readable with Task(pathspec, { attempt })); an
@@ -263,6 +271,7 @@ async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure)
 }
 
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
+  await readLogs.get(spec)?.save(ds);
   await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...r });
 }
 

@@ -196,8 +196,9 @@ export class FlowFileError extends TsflowError {
 
 /** Raised when the datastore cannot be read or written. */
 export class DatastoreError extends TsflowError {
-  static override readonly code = "DATASTORE";
-  static override readonly headline = "Datastore error";
+  // Widened: the S3 errors (src/store/s3-errors.ts) refine it with codes of their own.
+  static override readonly code: string = "DATASTORE";
+  static override readonly headline: string = "Datastore error";
 }
 
 /** Raised when a deployment is changed without its production token. */

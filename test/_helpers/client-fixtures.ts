@@ -11,7 +11,7 @@ import type { ArtifactRef, ArtifactsRecord, GraphInfo, GraphStepInfo, RunRecord 
 import { closeBackends, installBackend, useDatastore, type ObjectReaderPort, type RunIndexPort } from "../../src/client/backend.js";
 import { RunIndex } from "../../src/run-index/run-index.js";
 import { clientState } from "../../src/client/state.js";
-import { makeTempDir, removeTempDir } from "./tmp.js";
+import { makeTempRoot, removeTempRoot } from "./tmp.js";
 
 /**
  * An object store for tests: values go through the real `ObjectStore` (the codecs tasks use), and
@@ -87,7 +87,7 @@ export interface ClientFixture {
 
 /** Creates a fresh root, points the client at it and resets the namespace to "not resolved". */
 export async function makeClientFixture(user = "alice"): Promise<ClientFixture> {
-  const root = await makeTempDir("tsflow-client-");
+  const root = await makeTempRoot("tsflow-client-");
   const ds = openDatastore(root);
   const index = new CountingIndex();
   const objects = new CountingObjects(ds);
@@ -102,7 +102,7 @@ export async function makeClientFixture(user = "alice"): Promise<ClientFixture> 
       await closeBackends();
       useDatastore(undefined);
       clientState().namespace = undefined;
-      await removeTempDir(root);
+      await removeTempRoot(root);
     },
   };
 }
