@@ -160,6 +160,9 @@ async function compare(a: Cursor, b: Cursor, maxRows: number): Promise<ArrowTabl
   };
 }
 
+/** Rows per block when a column range is not byte-equal: blocks that are equal are still skipped undecoded. */
+const BLOCK_ROWS = 4096;
+
 function compareRange(x: RecordBatch, y: RecordBatch, pairs: Pairing, out: { compared: number; differing: number; first: ArrowRowChange[] }, maxRows: number): void {
   const differing = new Map<number, string[]>();
   pairs.names.forEach((name, k) => {
@@ -168,11 +171,15 @@ function compareRange(x: RecordBatch, y: RecordBatch, pairs: Pairing, out: { com
     if (fastEqual(dx, dy)) return;
     const vx = x.getChildAt(pairs.left[k]!)!;
     const vy = y.getChildAt(pairs.right[k]!)!;
-    for (let i = 0; i < x.numRows; i++) {
-      if (sameValue(plainValue(vx.get(i), dx.type), plainValue(vy.get(i), dy.type))) continue;
-      const cols = differing.get(i);
-      if (cols) cols.push(name);
-      else differing.set(i, [name]);
+    for (let start = 0; start < x.numRows; start += BLOCK_ROWS) {
+      const n = Math.min(BLOCK_ROWS, x.numRows - start);
+      if (fastEqual(dx.slice(start, n), dy.slice(start, n))) continue;
+      for (let i = start; i < start + n; i++) {
+        if (sameValue(plainValue(vx.get(i), dx.type), plainValue(vy.get(i), dy.type))) continue;
+        const cols = differing.get(i);
+        if (cols) cols.push(name);
+        else differing.set(i, [name]);
+      }
     }
   });
   const rows = [...differing.keys()].sort((p, q) => p - q);
