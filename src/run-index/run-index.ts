@@ -22,13 +22,15 @@
  * Steps, tasks and artifacts are not in the snapshot: they are read lazily, only for the runs in
  * scope of a SQL query that names `steps`, `tasks` or `artifacts` (see `sql-sandbox.ts` for the views).
  */
-import * as fs from "node:fs/promises";
 import type { Datastore } from "../store/datastore.js";
 import { listJournal } from "../store/journal.js";
 import { SqlError, SqlRefusedError } from "../util/errors.js";
 import { Database, type SqlValue } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "./schema.js";
-import { IndexSync, snapshotFileOf } from "./index-sync.js";
+import { IndexSync } from "./index-sync.js";
+import * as path from "node:path";
+import { snapshotHomeOf } from "./snapshot-home.js";
+import { rootCacheDir } from "../store/cache-dir.js";
 import { type RunFacts, type RunRow, toRunColumns, toRunRow, unionTags } from "./run-row.js";
 import * as Q from "./queries.js";
 import { SQL_ALLOWED, checkSql, type SqlPlan } from "./sql-guard.js";
@@ -53,6 +55,18 @@ export interface RunIndexOptions {
    * @default true
    */
   answerCache?: boolean;
+  /**
+   * The cache folder of a shared (S3) root; the index keeps the copy of its snapshot and the sync
+   * state in its `index/` folder.
+   * @default `rootCacheDir(ds.location)` (under `TSFLOW_CACHE_DIR`, else `~/.cache/tsflow`)
+   */
+  cacheDir?: string;
+  /**
+   * A query within this many ms of the last sync answers without syncing again (shared roots: each
+   * sync is two requests to the server). A teammate's change is visible after at most this long.
+   * @default 250 on a shared root, 0 (every query) on a local one
+   */
+  syncIntervalMs?: number;
 }
 
 /** A query for `RunIndex.listRuns`. */
@@ -135,12 +149,14 @@ export class RunIndex {
   // pays only the freshness check. Any applied change bumps the version and drops them.
   private readonly answers = new Map<string, unknown[][]>();
   private answersVersion = -1;
+  private syncedAt = 0;
 
   private constructor(
     private readonly ds: Datastore,
     private readonly db: Database,
     private readonly sync: IndexSync,
     private readonly answerCache: boolean,
+    private readonly syncIntervalMs: number,
   ) {
     this.objects = new ObjectStore(ds.storage);
   }
@@ -161,9 +177,13 @@ export class RunIndex {
       // Late materialization turns a LIMIT scan into a row-id join over the whole table: slower
       // for the index's lookups, which stop after a few rows.
       await db.run("SET disabled_optimizers = 'late_materialization'");
-      const sync = new IndexSync(ds, db, snapshotFileOf(ds), notice);
+      const home = snapshotHomeOf(ds, () => path.join(options.cacheDir ?? rootCacheDir(ds.location), "index"));
+      const sync = new IndexSync(ds, db, home, notice);
       await sync.init();
-      return new RunIndex(ds, db, sync, options.answerCache ?? true);
+      const interval = options.syncIntervalMs ?? (home?.shared ? SHARED_SYNC_INTERVAL_MS : 0);
+      const index = new RunIndex(ds, db, sync, options.answerCache ?? true, interval);
+      index.syncedAt = Date.now();
+      return index;
     } catch (err) {
       db.close();
       throw err;
@@ -219,6 +239,16 @@ export class RunIndex {
     return (await this.rows(Q.WHERE_ELSE, [flow, runId === undefined, runId ?? ""])).map(toCount);
   }
 
+  /** The runs whose tasks read run `flow/runId` through the client (lineage), in any namespace, newest first. */
+  async listConsumers(flow: string, runId: string): Promise<RunRow[]> {
+    return (await this.rows(Q.LIST_CONSUMERS, [`${flow}/${runId}`])).map(toRunRow);
+  }
+
+  /** How many successful runs of a flow in namespace `ns` are newer than the given run (pins report it). */
+  async countNewerSuccessful(flow: string, ns: string | null, createdAt: Date, runId: string): Promise<number> {
+    return (await this.column<number>(Q.COUNT_NEWER_SUCCESSFUL, [flow, ns === null, ns ?? "", createdAt.getTime(), runId]))[0] ?? 0;
+  }
+
   /** Tags in use that start with `prefix` (tab completion). */
   async listTags(prefix = ""): Promise<string[]> {
     return this.column(Q.LIST_TAGS, [prefix]);
@@ -268,15 +298,14 @@ export class RunIndex {
       await this.sync.flush();
       const [runs, flows] = (await this.db.query(Q.COUNTS)).rows[0] as [number, number];
       const journalEvents = (await listJournal(this.ds.storage)).length;
-      const file = this.sync.file;
-      const snapshotBytes = file ? ((await fs.stat(file).catch(() => undefined))?.size ?? 0) : 0;
+      const snapshotBytes = (await this.sync.home?.bytes().catch(() => 0)) ?? 0;
       return { runs, flows, journalEvents, snapshotBytes, ...(this.sync.snapshotAt && { snapshotAt: this.sync.snapshotAt }) };
     });
   }
 
-  /** Brings the index up to date now (every query does this first anyway). */
+  /** Brings the index up to date now (every query does this first, at most `syncIntervalMs` apart). */
   async refresh(): Promise<void> {
-    await this.read(async () => undefined);
+    await this.exclusive(() => this.syncNow());
   }
 
   /** Waits for pending work (a background compaction) and releases DuckDB and temporary files. */
@@ -352,11 +381,17 @@ export class RunIndex {
   /** Refreshes, runs `fn`, and schedules a compaction when many events piled up. */
   private async read<T>(fn: () => Promise<T>): Promise<T> {
     const result = await this.exclusive(async () => {
-      await this.sync.refresh();
+      if (this.syncIntervalMs === 0 || Date.now() - this.syncedAt >= this.syncIntervalMs) await this.syncNow();
       return fn();
     });
     if (this.sync.wantsCompaction && !this.compacting) this.compactInBackground();
     return result;
+  }
+
+  private async syncNow(): Promise<void> {
+    const started = Date.now();
+    await this.sync.refresh();
+    this.syncedAt = started;
   }
 
   private compactInBackground(): void {
@@ -374,6 +409,9 @@ export class RunIndex {
     return run;
   }
 }
+
+/** How long a shared root's sync is trusted (see `RunIndexOptions.syncIntervalMs`). */
+const SHARED_SYNC_INTERVAL_MS = 250;
 
 /** Where a newest-first lookup's rows (which start `flow, run_id, created_at`) hold the run id and the creation time. */
 const RUN_ID = 1;

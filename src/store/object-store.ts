@@ -4,7 +4,6 @@
  * artifact records (`artifacts.json`) refer to them by `ArtifactRef`.
  */
 import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
@@ -16,7 +15,7 @@ import {
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";
 import type { ArtifactRef } from "./records.js";
-import type { Storage } from "./storage.js";
+import type { RandomAccessFile, Storage } from "./storage.js";
 
 export { describeType, type ArrowPreview, type ArtifactContext, type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan };
 
@@ -91,11 +90,8 @@ export class ObjectStore {
    */
   async loadArrowPreview(ref: Pick<ArtifactRef, "sha" | "format">, rows = 10): Promise<ArrowPreview> {
     if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
-    const key = keys.object(ref.sha);
-    const file = await this.openLocal(key, ref.sha);
-    const { previewArrowFile, previewTable, readArrowStream } = await loadArrowCodec();
-    if (file) return previewArrowFile(file, rows);
-    return previewTable(await readArrowStream(await this.openStream(key, ref.sha)), rows);
+    const file = await this.openFile(keys.object(ref.sha), ref.sha);
+    return (await loadArrowCodec()).previewArrowFile(file, rows);
   }
 
   /**
@@ -161,28 +157,17 @@ export class ObjectStore {
     }
   }
 
+  // Random access on every backend: a local file, or ranged GETs in parallel on S3 (one buffer either way).
   private async getArrow(key: string, sha: string): Promise<unknown> {
-    const file = await this.openLocal(key, sha);
-    const { readArrowFile, readArrowStream } = await loadArrowCodec();
-    return file ? readArrowFile(file) : readArrowStream(await this.openStream(key, sha));
+    return (await loadArrowCodec()).readArrowFile(await this.openFile(key, sha, true));
   }
 
-  /** Opens the object's local file, or returns undefined when the storage has no local paths. */
-  private async openLocal(key: string, sha: string): Promise<FileHandle | undefined> {
-    const path = this.storage.localPath?.(key);
-    if (path === undefined) return undefined;
+  private async openFile(key: string, sha: string, readsAll = false): Promise<RandomAccessFile> {
     try {
-      return await open(path, "r");
+      return await this.storage.openRandomAccess(key, { readsAll });
     } catch (err) {
-      throw isMissing(err) ? this.missing(sha) : new DatastoreError(`Could not open object ${sha} (${(err as Error).message}).`, { cause: err });
-    }
-  }
-
-  private async openStream(key: string, sha: string): Promise<Readable> {
-    try {
-      return await this.storage.openReadStream(key);
-    } catch (err) {
-      throw isMissing(err) ? this.missing(sha) : err;
+      if (isMissing(err)) throw this.missing(sha);
+      throw isTsflowError(err) ? err : new DatastoreError(`Could not open object ${sha} (${(err as Error).message}).`, { cause: err });
     }
   }
 
