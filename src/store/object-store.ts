@@ -106,9 +106,9 @@ export class ObjectStore {
       if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: compare its value instead.`);
     }
     const { diffArrowTables } = await loadArrowCodec();
-    const left = await this.openArrowSource(a.sha);
-    const right = await this.openArrowSource(b.sha).catch(async (err: unknown) => {
-      await ("close" in left ? left.close() : left.destroy());
+    const left = await this.openFile(keys.object(a.sha), a.sha);
+    const right = await this.openFile(keys.object(b.sha), b.sha).catch(async (err: unknown) => {
+      await left.close();
       throw err;
     });
     return diffArrowTables(left, right, options);
@@ -122,13 +122,7 @@ export class ObjectStore {
   async scanArrow(ref: Pick<ArtifactRef, "sha" | "format">): Promise<ArrowColumnScan> {
     if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
     const { scanArrowColumns } = await loadArrowCodec();
-    return scanArrowColumns(await this.openArrowSource(ref.sha));
-  }
-
-  /** Opens an Arrow object for batch-by-batch reading: its local file, else a byte stream. */
-  private async openArrowSource(sha: string): Promise<FileHandle | Readable> {
-    const key = keys.object(sha);
-    return (await this.openLocal(key, sha)) ?? this.openStream(key, sha);
+    return scanArrowColumns(await this.openFile(keys.object(ref.sha), ref.sha));
   }
 
   private async putJson(value: unknown, ctx: ArtifactContext): Promise<Stored> {
