@@ -12,6 +12,7 @@ const benches: [string, string[]][] = [
   ["kernel", ["bench/kernel.ts"]],
   ["exec", ["bench/exec.ts"]],
   ["pins", ["bench/pins.ts", ...(process.env.BENCH_PINS_SIZES ?? "1000 100000").split(" ")]],
+  ["analysis", ["bench/analysis.ts", "--rows", "10000000", "--runs", "100"]],
 ];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);

@@ -10,7 +10,7 @@ import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
 import { arrowPreviewBundle, isArrowPreview, isArrowTable, previewOfTable, PREVIEW_ROWS } from "./arrow-preview.js";
 import { escapeHtml } from "./html.js";
-import { runDiffBundle } from "./run-diff.js";
+import { isRunDiff, runDiffBundle } from "./run-diff.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 
@@ -20,10 +20,10 @@ export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">):
   if (isArrowArtifact(value)) return arrowArtifactBundle(value);
   if (isClientObject(value)) return objectBundle(value);
   if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
-  if (isRunDiff(value)) return runDiffBundle(value);
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
   if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
   if (isArrowPreview(value)) return arrowPreviewBundle(value);
+  if (isRunDiff(value)) return runDiffBundle(value);
   return undefined;
 };
 
@@ -116,10 +116,4 @@ function localTime(d: Date): string {
 function isSqlResult(v: unknown): v is { columns: string[]; rows: unknown[][] } {
   const r = v as { columns?: unknown; rows?: unknown } | null;
   return typeof r === "object" && r !== null && Object.keys(r).length === 2 && Array.isArray(r.columns) && Array.isArray(r.rows);
-}
-
-/** True for what `diffRuns` returns (so `await diffRuns(a, b)` in a cell shows as `%diff` does). */
-function isRunDiff(v: unknown): v is Parameters<typeof runDiffBundle>[0] {
-  const d = v as { a?: unknown; b?: unknown; artifacts?: unknown; graph?: unknown; counts?: unknown } | null;
-  return typeof d === "object" && d !== null && typeof d.a === "string" && typeof d.b === "string" && Array.isArray(d.artifacts) && typeof d.graph === "object" && typeof d.counts === "object";
 }
