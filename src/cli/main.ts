@@ -18,6 +18,7 @@ import { registerNamespaces } from "./commands/namespaces.js";
 import { registerTag } from "./commands/tag.js";
 import { registerIndex } from "./commands/index-cmd.js";
 import { registerGc } from "./commands/gc.js";
+import { registerWorker } from "./commands/worker.js";
 import { registerProduction } from "./commands/production.js";
 import { preloadDeployed } from "./deployed.js";
 import { useRoot } from "./commands/common.js";
@@ -77,6 +78,7 @@ function buildProgram(loaded: Awaited<ReturnType<typeof preloadFlow>>, setExit: 
   registerTag(program);
   registerIndex(program);
   registerGc(program);
+  registerWorker(program, setExit);
   registerProduction(program, loaded, setExit);
   registerKernel(program);
   exitOverrideEverywhere(program);
