@@ -42,7 +42,10 @@ export interface RemoteExecutorOptions {
 export async function createRemoteExecutor(choice: Exclude<ExecutorChoice, { kind: "local" }>, o: RemoteExecutorOptions): Promise<TaskExecutor> {
   assertShareable(o.datastore, choice);
   const code = await storeCodePackage(o.datastore.storage, o.flowFile, o.className);
-  if (choice.kind === "redis") return RedisExecutor.create({ target: choice.target, root: o.datastore.location, code, notice: o.notice });
+  if (choice.kind === "redis") {
+    const warn = Number(process.env.TSFLOW_PICKUP_WARN_SECONDS);
+    return RedisExecutor.create({ target: choice.target, root: o.datastore.location, code, notice: o.notice, ...(warn > 0 ? { pickupWarnMs: warn * 1000 } : {}) });
+  }
   return SlurmExecutor.create({ root: o.datastore.location, code, notice: o.notice, extra: choice.extra, ...(choice.partition ? { partition: choice.partition } : {}) });
 }
 

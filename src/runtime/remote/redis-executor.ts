@@ -31,7 +31,8 @@ export class RedisExecutor implements TaskExecutor {
   /** Workers pull what they can: every ready task is queued at once. */
   readonly capacity = 100_000;
   private readonly outputs = new Map<string, TaskHooks["onOutput"]>();
-  private readonly pending = new Set<string>();
+  /** Jobs of this run not finished yet, with their pickup watch. */
+  private readonly pending = new Map<string, NodeJS.Timeout>();
   private lastPickup = Date.now();
   private warned = 0;
   private closed = false;
@@ -61,8 +62,8 @@ export class RedisExecutor implements TaskExecutor {
     const jobId = [spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt].join(".");
     const data: RemoteTask = { root: this.o.root, code: this.o.code, spec, ...(hooks.timeoutMs ? { timeoutMs: hooks.timeoutMs } : {}) };
     this.outputs.set(jobId, hooks.onOutput);
-    this.pending.add(jobId);
     const watch = setInterval(() => void this.checkPickup(jobId), Math.min(this.pickupWarnMs, 5000));
+    this.pending.set(jobId, watch);
     try {
       const job = await this.queue.add("task", data, { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
       return (await job.waitUntilFinished(this.events)) as TaskOutcome;
@@ -80,7 +81,8 @@ export class RedisExecutor implements TaskExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.pending].map((id) => this.queue.remove(id).catch(() => 0)));
+    for (const watch of this.pending.values()) clearInterval(watch);
+    await Promise.all([...this.pending.keys()].map((id) => this.queue.remove(id).catch(() => 0)));
     await Promise.all([this.events.close(), this.queue.close()]);
   }
 

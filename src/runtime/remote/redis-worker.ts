@@ -38,6 +38,7 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
     const { spec } = job.data;
     const batcher = new OutputBatcher((batch) => job.updateProgress(batch));
     const started = Date.now();
+    o.log(`${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}: started (delivery ${job.stalledCounter + 1})`);
     try {
       const outcome = await runner.run(job.data, (stream, text, pid) => batcher.push(stream, text, pid));
       o.log(`${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
