@@ -34,7 +34,7 @@ export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Pr
   if (o.executor && o.executor.kind !== "local") return runRemote(loaded, o, o.executor);
   const pool = new WorkerPoolExecutor({
     flowFile: loaded.file, className: loaded.flowClass.name, datastore: o.datastore,
-    ...(o.maxWorkers ? { size: o.maxWorkers } : {}),
+    ...(o.maxWorkers ? { size: o.maxWorkers } : {}), ...(o.productionToken ? { productionToken: o.productionToken } : {}),
   });
   buildGraph(loaded.flowClass, loaded.docs);
   pool.warm();

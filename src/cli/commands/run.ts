@@ -5,11 +5,11 @@ import { runFlowFile } from "../../runner/run-flow-file.js";
 import type { LoadedFlow } from "../../runtime/load-flow-file.js";
 import { resolveIdentity } from "../../util/identity.js";
 import { VERSION } from "../../util/version.js";
-import { addParameterOptions, givenParameters } from "../flow-options.js";
+import { addParameterOptions, givenParameters, loadedFor } from "../flow-options.js";
 import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
 import { listRuns } from "../../client/index.js";
-import { collect, positiveInt, useRoot } from "./common.js";
+import { collect, positiveInt, readRoot, useRoot } from "./common.js";
 import { type ExecutorChoice, parseExecutor } from "../../runtime/remote/executor-choice.js";
 
 
@@ -41,7 +41,7 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
   resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number } & ExecutorOptions) => {
     const flow = requireLoaded(loaded, file);
     const executor = executorChoice(opts);
-    const datastore = openDatastore(program.opts().datastoreRoot);
+    const datastore = openDatastore(readRoot(program));
     useRoot(program);
     const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
     banner(flow.flowClass.name);
@@ -63,7 +63,8 @@ function executorChoice(o: ExecutorOptions): ExecutorChoice {
   return parseExecutor(o.executor, { ...(o.queue ? { queue: o.queue } : {}), slurmOptions: o.slurmOption });
 }
 
-function requireLoaded(loaded: LoadedFlow | undefined, file: string): LoadedFlow {
+function requireLoaded(preloaded: LoadedFlow | undefined, file: string): LoadedFlow {
+  const loaded = loadedFor(preloaded, file);
   if (!loaded) throw new UsageError(`'${file}' is not a flow file: give the path of a .ts or .js file that exports a FlowSpec subclass.`);
   return loaded;
 }

@@ -29,9 +29,11 @@ export async function claimAttempt(ds: Datastore, spec: TaskSpec, executor: stri
   throw new ExecutorError(`Task ${flow}/${runId}/${step}/${taskId} was delivered more than ${MAX_REDELIVERIES} times without finishing: its workers keep dying (out of memory? killed?). Look at the attempts' stderr with \`tsflow show ${flow}/${runId}/${step}/${taskId}\`.`);
 }
 
-/** The outcome an attempt recorded, as the scheduler takes it. */
-export function outcomeOf(d: AttemptRecord): TaskOutcome {
+/** The outcome an attempt recorded, as the scheduler takes it (with the names of the artifacts it ended with). */
+export async function outcomeOf(ds: Datastore, spec: TaskSpec, d: AttemptRecord): Promise<TaskOutcome> {
+  const refs = d.success ? await ds.readArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, d.attempt).catch(() => ({})) : {};
   return {
+    artifacts: Object.keys(refs).filter((name) => !(name in spec.parameters)),
     success: d.success, next: d.next, attempt: d.attempt, ...(d.host ? { host: d.host } : {}),
     ...(d.foreachCount !== undefined ? { foreachCount: d.foreachCount } : {}), ...(d.exception ? { exception: d.exception } : {}),
   };
@@ -43,7 +45,7 @@ export async function readOutcome(ds: Datastore, spec: TaskSpec): Promise<TaskOu
   const attempts = (await ds.listAttempts(flow, runId, step, taskId)).filter((n) => n >= spec.attempt).sort((a, b) => b - a);
   for (const n of attempts) {
     const done = await ds.readDone(flow, runId, step, taskId, n);
-    if (done) return outcomeOf(done);
+    if (done) return outcomeOf(ds, spec, done);
   }
   return undefined;
 }

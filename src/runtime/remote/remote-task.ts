@@ -52,7 +52,7 @@ export class RemoteTaskRunner {
   async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], executor = this.options.executor): Promise<TaskOutcome> {
     const ds = openDatastore(task.root);
     const claim = await claimAttempt(ds, task.spec, executor);
-    if ("done" in claim) return outcomeOf(claim.done);
+    if ("done" in claim) return outcomeOf(ds, task.spec, claim.done);
     const file = await fetchCodePackage(ds.storage, task.code.sha, this.options.cacheDir);
     const spec: TaskSpec = { ...task.spec, attempt: claim.attempt, executor };
     const runner = this.options.inProcess ? await inProcess(file, task.code.className, ds) : this.pool(file, task.code.className, ds);
