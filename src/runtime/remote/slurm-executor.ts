@@ -214,13 +214,16 @@ function requireCommand(cmd: string): Promise<void> {
 
 function run(cmd: string, args: string[], stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err.trim() || `${cmd} exited with code ${code}`))));
-    child.stdin.end(stdin ?? "");
+    if (stdin !== undefined) {
+      child.stdin!.on("error", () => undefined); // a command that exits first reports through its code
+      child.stdin!.end(stdin);
+    }
   });
 }

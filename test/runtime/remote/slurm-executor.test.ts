@@ -50,7 +50,37 @@ slurm("should run a 50-task foreach as one job array over the nodes, and resubmi
   const retried = [];
   for (const id of ids) if ((await ds.listAttempts("SlurmFanFlow", runId, "each", id)).length > 1) retried.push(id);
   assert.is(retried.length, 1, "exactly the failing index was resubmitted");
-  assert.match(r.stdout, /index 3 fails its first attempt/);
+  assert.match(r.stdout + r.stderr, /index 3 fails its first attempt/);
+});
+
+slurm("should requeue the tasks of a node that died mid-task and finish the run", async () => {
+  const run = launch(["run", fixture("slurm-fan.ts"), "--executor", "slurm"], { FAN_N: "6", SLOW_MS: "6000" });
+  const ds = datastoreAt(root);
+  // Wait until tasks run on node 2, then kill the node: its slurmd and the tasks on it.
+  let onNode2 = false;
+  for (let i = 0; i < 600 && !onNode2; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    for (const runId of await ds.listRunIds("SlurmFanFlow").catch(() => [])) {
+      for (const id of await ds.listTaskIds("SlurmFanFlow", runId, "each").catch(() => [])) {
+        const log = await ds.readLog("SlurmFanFlow", runId, "each", id, 0, "stdout").catch(() => "");
+        if (/on n2 /.test(log)) onNode2 = true;
+      }
+    }
+  }
+  assert.ok(onNode2, "a task started on n2");
+  await cluster.killNode(2);
+  const r = await run;
+  await cluster.restartNode(2);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  const runId = runIdFrom(r.stdout);
+  let requeued = 0;
+  for (const id of await ds.listTaskIds("SlurmFanFlow", runId, "each")) {
+    const attempts = await ds.listAttempts("SlurmFanFlow", runId, "each", id);
+    const last = await ds.readDone("SlurmFanFlow", runId, "each", id, attempts.at(-1)!);
+    assert.is(last?.success, true);
+    if (attempts.length > 1) requeued++;
+  }
+  assert.ok(requeued >= 1, "a task of the dead node ran again as its next attempt");
 });
 
 slurm("should say when Slurm's commands are missing", async () => {
