@@ -3,7 +3,7 @@
  * read runs and artifacts back through the namespace-aware client.
  */
 export { FlowSpec, type ForeachLevel, type Inputs, type MergeOptions, type NextOptions } from "./flow/flow-spec.js";
-export { step, retry, catchErrors, catchErrors as catch, timeout, type RetryOptions, type CatchOptions, type TimeoutOptions } from "./flow/step.js";
+export { step, retry, catchErrors, catchErrors as catch, timeout, resources, type RetryOptions, type CatchOptions, type TimeoutOptions, type ResourcesOptions } from "./flow/step.js";
 export { Parameter, type ParameterOptions, type ParameterContext, type ParameterType } from "./flow/parameter.js";
 export { current, type Current } from "./flow/current.js";
 export type { FlowClass } from "./flow/graph.js";

@@ -266,3 +266,9 @@ export class SqlError extends TsflowError {
   static override readonly code = "SQL_ERROR";
   static override readonly headline = "SQL error";
 }
+
+/** Raised when a task executor cannot be used: a queue that cannot be reached, a scheduler command missing, a root workers cannot see. */
+export class ExecutorError extends TsflowError {
+  static override readonly code = "EXECUTOR";
+  static override readonly headline = "Executor error";
+}
