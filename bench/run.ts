@@ -10,6 +10,7 @@ const benches: [string, string[]][] = [
   ["artifacts", ["bench/artifacts.ts", "--rows", "10000000", "--repeat", "3"]],
   ["index", ["bench/index.ts", ...(process.env.BENCH_INDEX_SIZES ?? "1000 10000 100000").split(" ")]],
   ["kernel", ["bench/kernel.ts"]],
+  ["exec", ["bench/exec.ts"]],
   ["s3-sync", ["bench/s3-sync.ts", "100000"]], // needs the S3 server: source /tmp/ceph-env.sh
 ];
 

@@ -33,7 +33,9 @@ import { snapshotHomeOf } from "./snapshot-home.js";
 import { rootCacheDir } from "../store/cache-dir.js";
 import { type RunFacts, type RunRow, toRunColumns, toRunRow, unionTags } from "./run-row.js";
 import * as Q from "./queries.js";
-import { SQL_ALLOWED, checkSql } from "./sql-guard.js";
+import { SQL_ALLOWED, checkSql, type SqlPlan } from "./sql-guard.js";
+import { exportArtifactSql, loadJsonValues } from "./artifact-sql.js";
+import { ObjectStore } from "../store/object-store.js";
 import { SqlSandbox } from "./sql-sandbox.js";
 import { loadMissingDetails } from "./details.js";
 
@@ -139,6 +141,7 @@ export interface SqlResult {
  */
 export class RunIndex {
   private readonly sandbox = new SqlSandbox();
+  private readonly objects: ObjectStore;
   private queue: Promise<unknown> = Promise.resolve();
   private compacting = false;
   private closed = false;
@@ -154,7 +157,9 @@ export class RunIndex {
     private readonly sync: IndexSync,
     private readonly answerCache: boolean,
     private readonly syncIntervalMs: number,
-  ) {}
+  ) {
+    this.objects = new ObjectStore(ds.storage);
+  }
 
   /**
    * Opens the index of a datastore root: loads the snapshot (rebuilding it when missing or damaged)
@@ -234,6 +239,16 @@ export class RunIndex {
     return (await this.rows(Q.WHERE_ELSE, [flow, runId === undefined, runId ?? ""])).map(toCount);
   }
 
+  /** The runs whose tasks read run `flow/runId` through the client (lineage), in any namespace, newest first. */
+  async listConsumers(flow: string, runId: string): Promise<RunRow[]> {
+    return (await this.rows(Q.LIST_CONSUMERS, [`${flow}/${runId}`])).map(toRunRow);
+  }
+
+  /** How many successful runs of a flow in namespace `ns` are newer than the given run (pins report it). */
+  async countNewerSuccessful(flow: string, ns: string | null, createdAt: Date, runId: string): Promise<number> {
+    return (await this.column<number>(Q.COUNT_NEWER_SUCCESSFUL, [flow, ns === null, ns ?? "", createdAt.getTime(), runId]))[0] ?? 0;
+  }
+
   /** Tags in use that start with `prefix` (tab completion). */
   async listTags(prefix = ""): Promise<string[]> {
     return this.column(Q.LIST_TAGS, [prefix]);
@@ -248,8 +263,10 @@ export class RunIndex {
   }
 
   /**
-   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags` and `artifacts`,
-   * scoped to a namespace (see `sql-sandbox.ts` for their columns).
+   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags`, `artifacts` and
+   * `artifact_values`, and the table function `artifact('Flow', 'name')` (an Arrow artifact's rows
+   * across runs), scoped to a namespace (see `sql-sandbox.ts` for their columns). Artifact contents
+   * are read only when the query names them, and only for the runs in scope.
    * @throws SqlRefusedError when the SQL is not exactly one query, or reads files.
    * @throws SqlError when it is allowed but fails (syntax, unknown column).
    * @example
@@ -258,7 +275,7 @@ export class RunIndex {
   async querySql(sql: string, options: QuerySqlOptions): Promise<SqlResult> {
     return this.read(async () => {
       const plan = await checkSql(this.db, sql);
-      const box = await this.prepareSandbox(options.namespace, plan.needsDetails);
+      const box = await this.prepareSandbox(options.namespace, plan);
       const inspected = await box.inspect(sql).catch((err) => Promise.reject(sqlError(err)));
       if (inspected.statements !== 1 || !inspected.isQuery) throw new SqlRefusedError(`Only queries are allowed. ${SQL_ALLOWED}`);
       return box.queryOnce(sql).catch((err) => Promise.reject(sqlError(err)));
@@ -300,15 +317,18 @@ export class RunIndex {
     this.db.close();
   }
 
-  private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
+  private async prepareSandbox(ns: string | null, plan: SqlPlan): Promise<Database> {
     await this.sync.flush();
     await this.db.run("DELETE FROM scope");
     await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
+    const details = plan.needsDetails;
     if (details && (await loadMissingDetails(this.db, this.ds)) > 0) {
       this.sync.detailsLoaded = true;
       this.sync.version++;
     }
-    return this.sandbox.open(this.db, JSON.stringify([ns, details, this.sync.version]));
+    if (plan.needsValues && (await loadJsonValues(this.db, this.objects)) > 0) this.sync.version++;
+    const key = JSON.stringify([ns, details, this.sync.version, plan.artifacts]);
+    return this.sandbox.open(this.db, key, (main) => exportArtifactSql(main, this.objects, plan.artifacts, ns));
   }
 
   private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {

@@ -346,12 +346,13 @@ export class S3Storage implements Storage {
    * @throws S3UnreachableError, S3CredentialsError, S3BucketMissingError or S3AccessDeniedError.
    */
   async checkBucket(): Promise<void> {
+    // Not HeadBucket: its bodiless 403 cannot tell bad credentials from a denied bucket.
     const { client, sdk } = await this.sdk();
     try {
-      await client.send(new sdk.HeadBucketCommand({ Bucket: this.bucket }));
+      await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix ? `${this.prefix}/` : "", MaxKeys: 1 }));
     } catch (err) {
       if (isNotFound(err)) throw new S3BucketMissingError(this.target);
-      throw this.wrap(err, "open", "");
+      throw this.wrap(err, "list", "");
     }
   }
 
@@ -374,7 +375,7 @@ export class S3Storage implements Storage {
     }
     if (name === "AccessDenied" || status === 403) return new S3AccessDeniedError(this.target, verb, key);
     if (isConnectionError(e) || (status !== undefined && status >= 500)) {
-      return new S3UnreachableError(this.target, status ? `HTTP ${status} ${name}` : name, attempts);
+      return new S3UnreachableError(this.target, status ? `HTTP ${status} ${name}` : connectionCode(e), attempts);
     }
     return new DatastoreError(`Could not ${verb} '${key}' in ${this.location} at ${this.target.endpoint} (${name}${status ? `, HTTP ${status}` : ""}). Check the root with tsflow datastore check.`);
   }
@@ -452,6 +453,10 @@ function isConnectionError(e: SdkError): boolean {
   const code = e.code ?? e.name ?? "";
   return ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "TimeoutError", "RequestTimeout"].includes(code) ||
     /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(e.message ?? "");
+}
+
+function connectionCode(e: SdkError): string {
+  return /\b(E[A-Z_]{3,})\b/.exec(`${e.code ?? ""} ${e.message ?? ""}`)?.[1] ?? e.name ?? "no answer";
 }
 
 function enoent(key: string): NodeJS.ErrnoException {

@@ -4,6 +4,7 @@ import { collectGarbage, parseDuration } from "../../store/gc.js";
 import { openDatastore } from "../../store/root.js";
 import { UsageError } from "../../util/errors.js";
 import { printJson } from "../output.js";
+import { readRoot } from "./common.js";
 
 /** Registers `gc`. */
 export function registerGc(program: Command): void {
@@ -14,7 +15,7 @@ export function registerGc(program: Command): void {
     .action(async (o: { olderThan: string; dryRun?: boolean; json?: boolean }) => {
       const olderThanMs = parseDuration(o.olderThan);
       if (olderThanMs === undefined) throw new UsageError(`'${o.olderThan}' is not a duration: give a number and a unit, such as 90s, 30m, 24h or 7d.`);
-      const ds = openDatastore(program.opts().datastoreRoot);
+      const ds = openDatastore(readRoot(program));
       const report = await collectGarbage(ds, { olderThanMs, dryRun: o.dryRun ?? false });
       if (o.json) return printJson({ ...report, dryRun: o.dryRun ?? false });
       const verb = o.dryRun ? "would remove" : "removed";
