@@ -198,7 +198,7 @@ registerLoader("Run", loadRun);
 
 const RUN_MEMBERS = memberList<RunObject>()([
   ...CLIENT_OBJECT_MEMBERS, "successful", "finished", "finishedAt", "user", "status", "originPathspec", "endTask", "data",
-  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags",
+  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags", "lineage", "consumers",
 ]);
 
 /**

@@ -108,7 +108,7 @@ export class ObjectStore {
     const { diffArrowTables } = await loadArrowCodec();
     const left = await this.openArrowSource(a.sha);
     const right = await this.openArrowSource(b.sha).catch(async (err: unknown) => {
-      await ("close" in left ? left.close() : left.destroy());
+      await left.close();
       throw err;
     });
     return diffArrowTables(left, right, options);
@@ -125,10 +125,12 @@ export class ObjectStore {
     return scanArrowColumns(await this.openArrowSource(ref.sha));
   }
 
-  /** Opens an Arrow object for batch-by-batch reading: its local file, else a byte stream. */
-  private async openArrowSource(sha: string): Promise<FileHandle | Readable> {
-    const key = keys.object(sha);
-    return (await this.openLocal(key, sha)) ?? this.openStream(key, sha);
+  /**
+   * Opens an Arrow object for batch-by-batch reading on any backend (a local file, or ranged reads
+   * on S3). apache-arrow reads anything shaped like a Node `FileHandle` (`stat`, `read`, a numeric `fd`).
+   */
+  private async openArrowSource(sha: string): Promise<import("node:fs/promises").FileHandle> {
+    return (await this.openFile(keys.object(sha), sha)) as unknown as import("node:fs/promises").FileHandle;
   }
 
   private async putJson(value: unknown, ctx: ArtifactContext): Promise<Stored> {
