@@ -36,7 +36,7 @@ async function publishSynthetic(home: SnapshotHome, n: number): Promise<void> {
   await db.run(`INSERT INTO snap.runs SELECT
       ['TeamCollabFlow','TeamCollabFlow','TrainFlow','ScoreFlow'][(i % 4) + 1], CAST((1700000000000 + i) * 1000 AS VARCHAR),
       1700000000000 + i, 'u' || (i % 10), ['user:u' || (i % 10), 'runtime:node'], [], ['user:u' || (i % 10), 'runtime:node'],
-      i % 5 <> 4, true, 1700000000001 + i, CASE WHEN i % 5 = 4 THEN 'failed' ELSE 'successful' END, NULL, 'end'
+      i % 5 <> 4, true, 1700000000001 + i, CASE WHEN i % 5 = 4 THEN 'failed' ELSE 'successful' END, NULL, 'end', []
     FROM range(${n}) t(i)`);
   if (!(await home.publish(db, undefined))) throw new Error("could not publish the synthetic snapshot");
   db.close();
