@@ -126,6 +126,15 @@ try {
   const latestLocalMs = await timed(200, latestLocal);
   await localIndex.close();
 
+  // The server's own pace in this run, to read the figures against: one request at a time, and many in flight.
+  const probe = bucket.storage();
+  await probe.write("probe/x.json", "{}");
+  const headMs = await timed(20, () => probe.version("probe/x.json"));
+  const listMs = await timed(20, () => probe.list("probe"));
+  t0 = performance.now();
+  await mapLimit(Array.from({ length: 400 }, (_, i) => i), 64, () => probe.readText("probe/x.json"));
+  const getRate = 400 / (ms(t0) / 1000);
+
   const visible: number[] = [];
   for (let i = 0; i < 5; i++) {
     const w = watch(bucket.url, join(dir, `carol${i}`), `visible${i}`);
@@ -143,6 +152,7 @@ try {
   console.log(`| open the index, empty cache folder (downloads the snapshot) + first query | ${fmt(coldOpen)} ms | — |`);
   console.log(`| open the index, warm cache folder (sync state restored) + listRuns 20 | ${fmt(warmOpen)} ms | — |`);
   console.log(`| latestSuccessfulRun warm, repeated (median of 200): S3 root / local root | ${fmt(latestS3)} / ${fmt(latestLocalMs)} ms | as fast as local |`);
+  console.log(`| the server in this run: one HEAD / one LIST, sequential (median of 20); GETs/s with 64 in flight | ${fmt(headMs)} / ${fmt(listMs)} ms; ${getRate.toFixed(0)}/s | — |`);
   console.log(`| run finished on one machine, visible to another process (own cache) | ${visible.map(fmt).join(", ")} ms (max ${fmt(Math.max(...visible))}) | < 1000 ms |`);
 } finally {
   await bucket.destroy();
