@@ -11,6 +11,7 @@ const benches: [string, string[]][] = [
   ["index", ["bench/index.ts", ...(process.env.BENCH_INDEX_SIZES ?? "1000 10000 100000").split(" ")]],
   ["kernel", ["bench/kernel.ts"]],
   ["exec", ["bench/exec.ts"]],
+  ["analysis", ["bench/analysis.ts", "--rows", "10000000", "--runs", "100"]],
   ["s3-sync", ["bench/s3-sync.ts", "100000"]], // needs the S3 server: source /tmp/ceph-env.sh
 ];
 
