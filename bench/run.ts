@@ -12,6 +12,7 @@ const benches: [string, string[]][] = [
   ["kernel", ["bench/kernel.ts"]],
   ["exec", ["bench/exec.ts"]],
   ["analysis", ["bench/analysis.ts", "--rows", "10000000", "--runs", "100"]],
+  ["s3-sync", ["bench/s3-sync.ts", "100000"]], // needs the S3 server: source /tmp/ceph-env.sh
 ];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
