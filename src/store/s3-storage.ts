@@ -102,6 +102,14 @@ export class S3Storage implements Storage {
     this.target = { endpoint: displayEndpoint(configuredEndpoint(options)), bucket: this.bucket };
   }
 
+  /**
+   * Starts loading the SDK and resolving the client now, so it overlaps other start-up work (a CLI
+   * process, a worker being prewarmed); the first request then does not wait for it.
+   */
+  warm(): void {
+    this.sdk().catch(() => undefined);
+  }
+
   /** The endpoint requests go to, for messages (never with credentials). */
   get endpoint(): string {
     return this.target.endpoint;
