@@ -6,7 +6,7 @@
 import type { Storage } from "./storage.js";
 import { keys } from "./layout.js";
 import type {
-  ArtifactsRecord, AttemptRecord, DeploymentRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
+  ArtifactsRecord, AttemptRecord, DeploymentRecord, LineageRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
 } from "./records.js";
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
@@ -183,6 +183,26 @@ export class Datastore {
     const names = (await this.storage.list(dir)).filter((n) => /^\d+\.log$/.test(n)).sort();
     const parts = await mapLimit(names, 16, async (n) => (await this.storage.readText(`${dir}/${n}`)) ?? "");
     return parts.join("");
+  }
+
+  /** Writes what a task read from other runs (replacing an earlier attempt's record). */
+  async writeLineage(flow: string, runId: string, step: string, taskId: string, record: LineageRecord): Promise<void> {
+    await this.storage.write(keys.lineage(flow, runId, step, taskId), json(record));
+  }
+
+  /** Reads the lineage record of one task, or undefined when it read no other run. */
+  async readLineage(flow: string, runId: string, step: string, taskId: string): Promise<LineageRecord | undefined> {
+    return parse<LineageRecord>(await this.storage.readText(keys.lineage(flow, runId, step, taskId)));
+  }
+
+  /** Reads every lineage record of a run (one listing; none for a run that read nothing). */
+  async readRunLineage(flow: string, runId: string): Promise<LineageRecord[]> {
+    const names = (await this.storage.list(keys.lineageDir(flow, runId))).filter((n) => /^[A-Za-z_]\w*\.[0-9]+\.json$/.test(n));
+    const records = await Promise.all(names.map((n) => {
+      const [step, taskId] = n.split(".") as [string, string];
+      return this.readLineage(flow, runId, step, taskId);
+    }));
+    return records.filter((r): r is LineageRecord => r !== undefined);
   }
 
   /** Reads a flow's production deployment, or undefined. */

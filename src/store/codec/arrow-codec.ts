@@ -11,16 +11,20 @@
  *
  * Writing streams: batches larger than about 4 MiB are cut (zero-copy slices) so that each written
  * batch stays small; bytes are produced batch by batch, as views of the table's own buffers where
- * possible. Reading streams too: each batch body is read from the file into its own buffer and the
+ * possible, and checked on the way (`arrow-verify.ts`): a file that would not read back as the table
+ * is never stored. Reading streams too: each batch body is read from the file into its own buffer and the
  * vectors are views of it, so a table read back costs about its file size in memory.
  */
 import type { Readable } from "node:stream";
-import { AsyncByteQueue, RecordBatch, RecordBatchFileWriter, RecordBatchReader, Table, type Schema } from "apache-arrow";
+import { RecordBatch, RecordBatchReader, Table } from "apache-arrow";
+import type { AsyncByteQueue, RecordBatchFileWriter, Schema } from "apache-arrow";
 import type { ArrayBufferViewInput } from "apache-arrow/util/buffer";
 import { DatastoreError } from "../../util/errors.js";
+import { arrowLibraryOf, type ArrowLibrary } from "./arrow-library.js";
 import { readWhole } from "../random-access.js";
 import type { RandomAccessFile } from "../storage.js";
 import { canonicalSchema } from "./arrow-schema.js";
+import { ArrowFileCheck } from "./arrow-verify.js";
 import { refusal, renderPath, type ArtifactContext } from "./refusal.js";
 
 /** Batches are cut to about this many bytes when written. */
@@ -31,39 +35,65 @@ const WHOLE_FILE_LIMIT = 1 << 30;
 const ROW_ALIGN = 1024;
 
 /** An `AsyncByteQueue` that only collects what the writer writes, so the caller can drain it synchronously. */
-class ChunkCollector extends AsyncByteQueue {
-  private chunks: Uint8Array[] = [];
-
-  override write(value: ArrayBufferViewInput | Uint8Array): void {
-    const chunk = value as Uint8Array;
-    if (chunk.byteLength > 0) this.chunks.push(chunk);
-  }
-
+interface ChunkCollector extends AsyncByteQueue {
   /** Returns and forgets the chunks collected so far. */
-  take(): Uint8Array[] {
-    const taken = this.chunks;
-    this.chunks = [];
-    return taken;
+  take(): Uint8Array[];
+}
+
+// The writer keeps a sink only if it is an AsyncByteQueue of its own copy: one collector class per copy.
+const collectors = new WeakMap<ArrowLibrary, new () => ChunkCollector>();
+
+function collectorFor(lib: ArrowLibrary): ChunkCollector {
+  let Collector = collectors.get(lib);
+  if (!Collector) {
+    Collector = class extends lib.AsyncByteQueue {
+      private chunks: Uint8Array[] = [];
+
+      override write(value: ArrayBufferViewInput | Uint8Array): void {
+        const chunk = value as Uint8Array;
+        if (chunk.byteLength > 0) this.chunks.push(chunk);
+      }
+
+      take(): Uint8Array[] {
+        const taken = this.chunks;
+        this.chunks = [];
+        return taken;
+      }
+    };
+    collectors.set(lib, Collector);
   }
+  return new Collector();
 }
 
 /**
  * Encodes a table as an Arrow IPC file, lazily: each `next()` produces the bytes of at most one
  * batch, so a consumer that writes them out before asking for more holds one batch at a time.
+ * The table is written by the writer of the copy of apache-arrow that made it (see `arrow-library.ts`).
  * @param table - the apache-arrow `Table` to store (typed `unknown` so callers need not import apache-arrow).
  * @param ctx - the artifact and step, for error messages.
  * @returns the chunks of the file, in order (views of the table's buffers where possible).
- * @throws ArtifactError when the value is not a Table, or replaces a dictionary between batches.
+ * @throws ArtifactError when the value is not a Table, comes from a copy of apache-arrow tsflow
+ *   cannot reach, or replaces a dictionary between batches.
  */
 export function* encodeArrowTable(table: unknown, ctx: ArtifactContext): Generator<Uint8Array, void, undefined> {
   assertTable(table, ctx);
-  const schema = canonicalSchema(table.schema);
-  const sink = new ChunkCollector();
-  const writer = new RecordBatchFileWriter();
+  const lib = arrowLibraryOf(table, ctx);
+  const schema = canonicalSchema(table.schema, lib);
+  const check = new ArrowFileCheck({ schema, numRows: table.numRows }, ctx);
+  for (const chunk of writeFile(table, schema, lib, ctx)) {
+    check.push(chunk);
+    yield chunk;
+  }
+  check.finish();
+}
+
+function* writeFile(table: Table, schema: Schema, lib: ArrowLibrary, ctx: ArtifactContext): Generator<Uint8Array> {
+  const sink = collectorFor(lib);
+  const writer = new lib.RecordBatchFileWriter();
   writer.reset(sink, schema);
   yield* sink.take();
   for (const batch of table.batches) {
-    for (const slice of sliceBatch(batch, schema)) {
+    for (const slice of sliceBatch(batch, schema, lib)) {
       writeBatch(writer, slice, ctx);
       yield* sink.take();
     }
@@ -72,7 +102,7 @@ export function* encodeArrowTable(table: unknown, ctx: ArtifactContext): Generat
   yield* sink.take();
 }
 
-// Table's instanceof also recognises tables from another copy of apache-arrow, which write fine.
+// Table's instanceof recognises tables from every copy of apache-arrow (a registered symbol).
 function assertTable(table: unknown, ctx: ArtifactContext): asserts table is Table {
   if (!(table instanceof Table)) throw refusal(ctx, renderPath(ctx, []), "is not an Arrow Table", "Store it as JSON instead.");
 }
@@ -88,12 +118,12 @@ function writeBatch(writer: RecordBatchFileWriter, batch: RecordBatch, ctx: Arti
 }
 
 /** Cuts a batch into slices of about `TARGET_BATCH_BYTES`, each rebuilt with the written schema. */
-function* sliceBatch(batch: RecordBatch, schema: Schema): Generator<RecordBatch> {
+function* sliceBatch(batch: RecordBatch, schema: Schema, lib: ArrowLibrary): Generator<RecordBatch> {
   const rows = batch.numRows;
   const step = rowsPerSlice(batch);
   // The writer silently stops at a batch whose schema differs from the one it started with.
-  if (rows <= step) yield new RecordBatch(schema, batch.data);
-  else for (let start = 0; start < rows; start += step) yield new RecordBatch(schema, batch.data.slice(start, Math.min(step, rows - start)));
+  if (rows <= step) yield new lib.RecordBatch(schema, batch.data);
+  else for (let start = 0; start < rows; start += step) yield new lib.RecordBatch(schema, batch.data.slice(start, Math.min(step, rows - start)));
 }
 
 function rowsPerSlice(batch: RecordBatch): number {

@@ -9,6 +9,9 @@ import { ArtifactError, DatastoreError } from "../../../src/util/errors.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 import { rejects } from "../../_helpers/assert-rejects.js";
 import { assertSameTable, mixedTable, numericTable } from "./_tables.js";
+import { cjsArrow, everyTypeTable } from "./_arrow-copies.js";
+
+const bigints = (_: string, v: unknown) => (typeof v === "bigint" ? `${v}n` : v);
 
 const ctx = { artifact: "frame", step: "load" };
 
@@ -29,6 +32,15 @@ encode("should write an Arrow IPC file that other readers open", async () => {
   assert.is(bytes.subarray(0, 6).toString(), "ARROW1");
   assert.is(bytes.subarray(-6).toString(), "ARROW1");
   assertSameTable(tableFromIPC(bytes), table);
+});
+
+encode("should write a table of another copy of apache-arrow (the CommonJS build) with that copy, every column type intact", () => {
+  for (const table of [everyTypeTable(cjsArrow), cjsArrow.tableFromArrays({ x: new Int32Array(0), s: [] as string[] })]) {
+    const back = tableFromIPC(Buffer.concat([...encodeArrowTable(table, ctx)]));
+    assert.equal(back.schema.fields.map((f) => `${f.name}: ${f.type}`), table.schema.fields.map((f) => `${f.name}: ${f.type}`));
+    assert.equal(JSON.parse(JSON.stringify(back.toArray(), bigints)), JSON.parse(JSON.stringify(table.toArray(), bigints)));
+    assert.is(back.numRows, table.numRows);
+  }
 });
 
 encode("should produce the file lazily, about one batch per step", () => {
