@@ -121,13 +121,14 @@ test("should read the stored table in the installed kernel, and %show its previe
     const cell = async (code: string) => {
       const r = (await s.send({ op: "execute", code })) as ExecuteAnswer;
       assert.is(r.reply.status, "ok", `${code}\n${JSON.stringify(r.iopub)}`);
-      return r.iopub.find((m) => m.msg_type === "execute_result")?.content.data ?? {};
+      return r.iopub.filter((m) => m.msg_type === "stream").map((m) => m.content.text as string).join("");
     };
-    const data = await cell(`import { DataArtifact } from "tsflow";
+    await cell(`import { DataArtifact } from "tsflow";
 import type { Table } from "apache-arrow";
-const t = (await (await DataArtifact("${read.startTask}/table")).data) as Table;
-JSON.stringify({ schema: t.schema.fields.map((f) => \`\${f.name}: \${f.type}\`), rows: JSON.parse(JSON.stringify(t.toArray())) })`);
-    assert.equal(JSON.parse(JSON.parse(data["text/plain"])), { schema: ARROW_SCHEMA, rows: ARROW_ROWS });
+const artifact = await DataArtifact("${read.startTask}/table");
+const t = (await artifact.data) as Table;`);
+    const printed = await cell("console.log(JSON.stringify({ schema: t.schema.fields.map((f) => `${f.name}: ${f.type}`), rows: t.toArray() }))");
+    assert.equal(JSON.parse(printed), { schema: ARROW_SCHEMA, rows: ARROW_ROWS });
     const shown = await s.send({ op: "execute", code: `%show ${read.startTask}/table` }) as ExecuteAnswer;
     const html = shown.iopub.map((m) => JSON.stringify(m.content)).join("\n");
     assert.match(html, /Dictionary&lt;Int32, Utf8&gt;|Dictionary<Int32, Utf8>/);
