@@ -1,6 +1,6 @@
 // The client side of the seed scenario: read runs back by namespace. After `npm run demo` (whose
 // runs are in ./.tsflow of the checkout), or after running examples/team-collab.ts yourself:
-//   TSFLOW_USER=alice npx tsx examples/read-runs.ts <teammate-user>
+//   TSFLOW_USER=alice npx tsflow exec examples/read-runs.ts <teammate-user>
 import { Flow, Run, namespace, getNamespace, defaultNamespace, getDatastoreRoot, formatUserError, NamespaceMismatchError } from "tsflow";
 
 const teammate = process.argv[2] ?? "teammate";

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Starts a single-node Ceph (one mon, one OSD, no mgr, no cephx) with the RADOS Gateway on 127.0.0.1,
 # creates an S3 user, and prints the environment a test needs. For CI and development only.
-# Usage: scripts/ceph-up.sh [bluestore|memstore]   env: CEPH_DIR (default /tmp/tsflow-ceph), RGW_PORT (7480)
+# Usage: scripts/ceph-up.sh [bluestore|memstore]
+# env: CEPH_DIR (default /tmp/tsflow-ceph), CEPH_ADDR (127.0.0.1; an address inside a network namespace
+# a test made, to serve hosts there), RGW_PORT (7480), MON_PORT_V2 (3300), MON_PORT_V1 (6789)
 # Stop it with scripts/ceph-down.sh (kills each daemon by its PID file).
 set -euo pipefail
 STORE=${1:-bluestore}
 D=${CEPH_DIR:-/tmp/tsflow-ceph}
 RGW_PORT=${RGW_PORT:-7480}
+ADDR=${CEPH_ADDR:-127.0.0.1}
+MON="[v2:$ADDR:${MON_PORT_V2:-3300},v1:$ADDR:${MON_PORT_V1:-6789}]"
 KEY=${S3_TEST_KEY:-tsflowcikey}
 SECRET=${S3_TEST_SECRET:-tsflowcisecret123}
 if [ -d "$D/run" ]; then CEPH_DIR=$D bash "$(dirname "$0")/ceph-down.sh" || true; fi
@@ -16,11 +20,11 @@ CONF=$D/ceph.conf
 cat > "$CONF" <<CONF
 [global]
 fsid = $FSID
-mon host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]
-public network = 127.0.0.1/32
-cluster network = 127.0.0.1/32
-public addr = 127.0.0.1
-cluster addr = 127.0.0.1
+mon host = $MON
+public network = $ADDR/32
+cluster network = $ADDR/32
+public addr = $ADDR
+cluster addr = $ADDR
 ms bind ipv6 = false
 auth cluster required = none
 auth service required = none
@@ -66,14 +70,14 @@ osd max object size = 134217728
 ms mon client mode = crc
 auth client required = none
 # without tcp_nodelay every keep-alive GET/LIST waits ~44 ms (Nagle + delayed ACK)
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
+rgw frontends = beast endpoint=$ADDR:$RGW_PORT tcp_nodelay=1
 rgw data = $D/rgw
 log file = $D/log/rgw.log
 rgw thread pool size = 64
 CONF
 : > "$D/keyring"
 C="-c $CONF"
-monmaptool --create --addv a "[v2:127.0.0.1:3300,v1:127.0.0.1:6789]" --fsid "$FSID" "$D/monmap" >/dev/null
+monmaptool --create --addv a "$MON" --fsid "$FSID" "$D/monmap" >/dev/null
 ceph-mon $C --mkfs -i a --monmap "$D/monmap"
 ceph-mon $C -i a
 timeout 60 bash -c "until ceph $C --connect-timeout 5 mon stat >/dev/null 2>&1; do sleep 0.3; done"
@@ -83,6 +87,6 @@ ceph-osd $C -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >/dev/null 2>&1
 ceph-osd $C -i "$OSD_ID" >/dev/null 2>&1
 timeout 60 bash -c "until ceph $C osd dump 2>/dev/null | grep -q '^osd.$OSD_ID up'; do sleep 0.5; done"
 radosgw $C -n client.rgw.0
-timeout 120 bash -c "until curl -s -o /dev/null http://127.0.0.1:$RGW_PORT/; do sleep 0.3; done"
+timeout 120 bash -c "until curl -s -o /dev/null http://$ADDR:$RGW_PORT/; do sleep 0.3; done"
 radosgw-admin $C user create --uid=tsflow-ci --display-name=tsflow-ci --access-key="$KEY" --secret="$SECRET" >/dev/null
-echo "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$RGW_PORT AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1"
+echo "export AWS_ENDPOINT_URL_S3=http://$ADDR:$RGW_PORT AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1"

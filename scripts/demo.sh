@@ -4,7 +4,7 @@
 # namespaces; a production deployment lives in its own namespace.
 # The runs go to ./.tsflow of the checkout (TSFLOW_DEMO_ROOT=DIR puts them in DIR/.tsflow), the root
 # every tsflow command and client script run from the checkout finds by default, so they can be
-# read again afterwards: TSFLOW_USER=alice npx tsx examples/read-runs.ts teammate
+# read again afterwards: TSFLOW_USER=alice npx tsflow exec examples/read-runs.ts teammate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="${TSFLOW_DEMO_ROOT:-$PWD}"
@@ -19,7 +19,7 @@ TSFLOW_USER=alice tsflow run examples/team-collab.ts
 say "teammate runs TeamCollabFlow"
 TSFLOW_USER=teammate tsflow run examples/team-collab.ts
 say "alice reads runs back with the client (examples/read-runs.ts)"
-TSFLOW_USER=alice node --import tsx examples/read-runs.ts teammate
+TSFLOW_USER=alice tsflow exec examples/read-runs.ts teammate
 say "alice: AccessOtherNamespace, default namespace, then --other-namespace user:teammate"
 TSFLOW_USER=alice tsflow run examples/access-other-namespace.ts
 TSFLOW_USER=alice tsflow run examples/access-other-namespace.ts --other-namespace user:teammate
@@ -33,5 +33,5 @@ TSFLOW_USER=alice tsflow trigger TeamCollabFlow
 say "every namespace with its run count"
 TSFLOW_USER=alice tsflow namespaces
 say "done: the runs are in $TSFLOW_DATASTORE_ROOT"
-if [ "$ROOT" = "$PWD" ]; then echo "read them again: TSFLOW_USER=alice npx tsx examples/read-runs.ts teammate"
-else echo "read them again: TSFLOW_DATASTORE_ROOT=$TSFLOW_DATASTORE_ROOT TSFLOW_USER=alice npx tsx examples/read-runs.ts teammate"; fi
+if [ "$ROOT" = "$PWD" ]; then echo "read them again: TSFLOW_USER=alice npx tsflow exec examples/read-runs.ts teammate"
+else echo "read them again: TSFLOW_DATASTORE_ROOT=$TSFLOW_DATASTORE_ROOT TSFLOW_USER=alice npx tsflow exec examples/read-runs.ts teammate"; fi

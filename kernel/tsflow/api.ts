@@ -2,6 +2,7 @@
  * The part of tsflow's public API the kernel uses, declared structurally: the kernel type-checks
  * without the library being built, and reaches the library only through `import("tsflow")`.
  */
+import type { RunDiffLike } from "./run-diff-like.js";
 
 /** A client object (`Flow`, `Run`, `Step`, `Task`, `DataArtifact`) as the kernel sees it. */
 export interface ClientObjectLike {
@@ -24,6 +25,33 @@ export interface RunLike extends ClientObjectLike {
   addTag(tag: string): Promise<void>;
   removeTag(tag: string): Promise<void>;
   replaceTag(remove: string, add: string): Promise<void>;
+  /** The runs this run's tasks read (`run.lineage()`). */
+  lineage(): Promise<UpstreamRunLike[]>;
+  /** The runs that read this run (`run.consumers()`). */
+  consumers(): Promise<RunLike[]>;
+}
+
+/** A run another run read, with what was read (`UpstreamRun`). */
+export interface UpstreamRunLike {
+  pathspec: string;
+  run: RunLike | null;
+  reads: { task: string; pathspec: string; namespace: string | null; clonedFrom?: string }[];
+}
+
+/** A pin of the active pin file (`Pin`). */
+export interface PinLike {
+  flow: string;
+  namespace: string | null;
+  runId: string;
+  pathspec: string;
+  pinnedAt: Date;
+}
+
+/** What a run returned through a pin carries (`PinStatus`). */
+export interface PinStatusLike {
+  pin: PinLike;
+  newerRuns: number;
+  file: string;
 }
 
 /** A preview of an Arrow table the library read without loading it (`ArrowPreview`). */
@@ -74,7 +102,7 @@ export interface TsflowApi {
   namespace(ns: string | null): string | null;
   getNamespace(): string | null;
   defaultNamespace(): string;
-  Flow(name: string): Promise<ClientObjectLike>;
+  Flow(name: string): Promise<ClientObjectLike> & { readonly latestSuccessfulRun: Promise<RunLike | null> };
   Run(pathspec: string): Promise<RunLike>;
   Step(pathspec: string): Promise<ClientObjectLike>;
   Task(pathspec: string): Promise<ClientObjectLike>;
@@ -91,6 +119,16 @@ export interface TsflowApi {
   listNamespacesOf(flow: string, runId?: string): Promise<{ namespace: string; runs: number }[]>;
   /** The parameters a flow class declares (its `--<name>` options), in field order. */
   flowParameters(flowClass: unknown): ParameterInfoLike[];
+  /** Makes a file the active pin file (null: pins off); returns its absolute path. */
+  usePins(file?: string | null): string | null;
+  getPinFile(): string | null;
+  listPins(): Promise<PinLike[]>;
+  pin(target: string): Promise<PinLike>;
+  unpin(flow: string): Promise<PinLike>;
+  /** The pin a run was returned through, if any. */
+  pinStatus(run: object): PinStatusLike | undefined;
+  /** Compares two runs (pathspecs): parameters, user tags, graph, artifacts of a step. */
+  diffRuns(a: string, b: string, options?: { step?: string; maxRows?: number }): Promise<RunDiffLike>;
 }
 
 /** One parameter of a flow class, as the library describes it. */
@@ -110,7 +148,7 @@ export interface GraphStep {
   foreach?: string;
 }
 
-const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters"] as const;
+const REQUIRED = ["namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns", "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "usePins", "getPinFile", "listPins", "pin", "unpin", "pinStatus", "diffRuns"] as const;
 
 /** Tells whether `value` is a flow class (a subclass of the library's `FlowSpec`, not `FlowSpec` itself). */
 export function isFlowClass(api: Pick<TsflowApi, "FlowSpec">, value: unknown): boolean {

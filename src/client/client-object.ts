@@ -104,7 +104,7 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
     const ctx: ReadContext = { ...this.ctx, check: false };
     // An artifact read at an attempt has that attempt's task as parent.
     const attempt = MODEL[kind].attempts ? this.requestedAttempt : undefined;
-    return load(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState, attempt });
+    return load<ClientObject>(kind, ctx, { parts: this.parts.slice(0, -1), run: this.runState, attempt });
   }
 
   /**
@@ -175,6 +175,12 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
     return this.toString();
   }
 }
+
+/** The members every client object has, which every lazy handle answers too. */
+export const CLIENT_OBJECT_MEMBERS = [
+  "kind", "pathspec", "id", "createdAt", "namespace", "tags", "userTags", "systemTags", "parent", "isInNamespace",
+  "get", "child", "has",
+] as const;
 
 /** Returns true when `value` is a client object of `kind`, from any copy of the library. */
 export function isKind(value: unknown, kind: Kind): boolean {

@@ -5,13 +5,15 @@
 import type { ArtifactRef } from "../store/records.js";
 import type { ArrowPreview } from "../store/object-store.js";
 import { UsageError } from "../util/errors.js";
-import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunHandle } from "./context.js";
+import { branded, CLIENT_OBJECT_MEMBERS, ClientObject } from "./client-object.js";
+import type { ReadContext, RunHandle } from "./context.js";
+import { installMembers, lookupHandle, memberList, ObjectPromise, type HandleMembers } from "./handle.js";
 import { LazyPromise } from "./lazy-promise.js";
-import { checkAttempt, notFound, parsePathspec } from "./model.js";
+import { notFound } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
-import { readTaskSnapshot, setArtifactFactory, type TaskLookupOptions, type TaskSnapshot } from "./task.js";
+import { noteRead } from "./lineage.js";
+import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
 
 /**
  * A `DataArtifactObject` is one artifact of a `Task`, the bottom of the client model (no children).
@@ -29,6 +31,7 @@ export class DataArtifactObject extends ClientObject<never> {
 
   /** The artifact's value, loaded from the object store when first awaited. */
   get data(): Promise<unknown> {
+    noteRead(this.pathspec, this.namespace);
     return (this.#data ??= LazyPromise.from(() => this.ctx.backend.objects.get(this.#ref)));
   }
 
@@ -50,6 +53,7 @@ export class DataArtifactObject extends ClientObject<never> {
       throw new UsageError(`${this} is stored as ${this.format}, not as an Arrow table: read its value with 'await artifact.data' instead.`);
     }
     if (!Number.isSafeInteger(rows) || rows < 0) throw new UsageError(`preview(rows) needs a whole number of rows (0 or more), got ${String(rows)}.`);
+    noteRead(this.pathspec, this.namespace);
     return this.ctx.backend.objects.loadArrowPreview(this.#ref, rows);
   }
 
@@ -80,11 +84,15 @@ export class DataArtifactObject extends ClientObject<never> {
   }
 }
 
-setArtifactFactory((ctx, run, parts, snap: TaskSnapshot, requested) => {
+/**
+ * Makes the artifact `parts[4]` of a task snapshot (no I/O).
+ * @throws NotFoundError when the task's attempt has no artifact of that name.
+ */
+export function artifactOfSnapshot(ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined): DataArtifactObject {
   const ref = snap.artifacts[parts[4]!];
   if (!ref) throw notFound("DataArtifact", parts.join("/"), requested);
   return new DataArtifactObject(ctx, run, parts, ref, requested);
-});
+}
 
 async function loadArtifact(ctx: ReadContext, request: LoadRequest): Promise<DataArtifactObject> {
   const run = await runStateFor("DataArtifact", ctx, request);
@@ -97,22 +105,32 @@ async function loadArtifact(ctx: ReadContext, request: LoadRequest): Promise<Dat
 
 registerLoader("DataArtifact", loadArtifact);
 
+const ARTIFACT_MEMBERS = memberList<DataArtifactObject>()([...CLIENT_OBJECT_MEMBERS, "data", "preview", "sha", "size", "format", "type"]);
+
+/**
+ * What `DataArtifact(pathspec)` returns: a Promise of the `DataArtifactObject` that also answers its
+ * members directly (`await DataArtifact(p).data` is the value, `await DataArtifact(p).preview(5)`).
+ */
+class DataArtifactPromise extends ObjectPromise<DataArtifactObject> {}
+interface DataArtifactPromise extends HandleMembers<DataArtifactObject> {}
+installMembers(DataArtifactPromise, { objectClass: DataArtifactObject, members: ARTIFACT_MEMBERS, dataView: false });
+export { DataArtifactPromise };
+
 /**
  * Reads an artifact by pathspec in the current namespace. A `DataArtifact` is one value of a `Task`.
  * @param pathspec `FlowName/RunID/StepName/TaskID/ArtifactName`.
  * @param options `attempt`: which attempt of the task to read (default: the newest).
+ * @returns A lazy handle: a Promise of the `DataArtifact` that also answers its members.
  * @throws InvalidPathspecError `Expects DataArtifact('FlowName/RunID/StepName/TaskID/ArtifactName')` (before any I/O).
  * @throws NotFoundError `DataArtifact('F/R/end/2/nope') does not exist` (wins over a namespace mismatch).
  * @throws NamespaceMismatchError when the artifact's run is not in the namespace.
  * @example
  * const choice = await (await DataArtifact(`TeamCollabFlow/${run.id}/end/2/choice`)).data;
  */
-export const DataArtifact = branded<DataArtifactObject, (pathspec: string, options?: TaskLookupOptions) => Promise<DataArtifactObject>>(
+export const DataArtifact = branded<DataArtifactObject, (pathspec: string, options?: TaskLookupOptions) => DataArtifactPromise>(
   "DataArtifact",
-  async function DataArtifact(pathspec: string, options: TaskLookupOptions = {}): Promise<DataArtifactObject> {
-    const attempt = checkAttempt("DataArtifact", options.attempt);
-    const parts = parsePathspec("DataArtifact", pathspec);
-    return loadArtifact(currentContext(), { parts, attempt });
+  function DataArtifact(pathspec: string, options: TaskLookupOptions = {}): DataArtifactPromise {
+    return lookupHandle(DataArtifactPromise, "DataArtifact", pathspec, options?.attempt, loadArtifact);
   },
 );
 

@@ -2,7 +2,6 @@
  * The registry that wires the object model's kinds (declared in `model.ts`) to the code that loads
  * each; each kind's file registers its loader, so parents reach children without import cycles.
  */
-import type { ClientObject } from "./client-object.js";
 import type { ReadContext, RunHandle } from "./context.js";
 import type { Kind } from "./model.js";
 
@@ -14,8 +13,11 @@ export interface LoadRequest {
   run?: RunHandle | undefined;
 }
 
-/** Loads one object of a kind; rejects with NotFoundError or NamespaceMismatchError. */
-export type Loader = (ctx: ReadContext, request: LoadRequest) => Promise<ClientObject>;
+/**
+ * Loads one object of a kind; rejects with NotFoundError or NamespaceMismatchError. The registry
+ * does not know the objects' class (it sits below them in the import graph): `load` names the type.
+ */
+export type Loader = (ctx: ReadContext, request: LoadRequest) => Promise<object>;
 
 const loaders = new Map<Kind, Loader>();
 
@@ -25,7 +27,7 @@ export function registerLoader(kind: Kind, loader: Loader): void {
 }
 
 /** Loads an object of `kind`; the kind's module must have been imported (`src/client/index.ts` does). */
-export function load<T extends ClientObject>(kind: Kind, ctx: ReadContext, request: LoadRequest): Promise<T> {
+export function load<T extends object>(kind: Kind, ctx: ReadContext, request: LoadRequest): Promise<T> {
   const loader = loaders.get(kind);
   if (!loader) return Promise.reject(new Error(`internal: no loader registered for ${kind}`));
   return loader(ctx, request) as Promise<T>;

@@ -2,14 +2,18 @@
  * `Run`: one execution of a flow. A run's fields come from the run index (one row, no file reads);
  * its steps, end task and data are read from the run's files when asked for.
  */
+import type { ArtifactsOf, ParametersOf } from "../flow/flow-types.js";
+import type { FlowClass } from "../flow/graph.js";
 import { NotFoundError } from "../util/errors.js";
 import { PARAMETERS_STEP, PARAMETERS_TASK } from "../store/layout.js";
 import type { RunRow } from "./backend.js";
-import { branded, ClientObject } from "./client-object.js";
+import { branded, CLIENT_OBJECT_MEMBERS, ClientObject } from "./client-object.js";
 import { currentContext, type ReadContext, type RunHandle } from "./context.js";
-import { checkAttempt, isHidden, parsePathspec } from "./model.js";
+import { installMembers, lookupHandle, memberList, ObjectPromise, type HandleMembers } from "./handle.js";
+import { isHidden, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
+import { readConsumers, readLineage, type UpstreamRunOf } from "./lineage.js";
 import { applyTagEdit, planTagEdit } from "./tags.js";
 import { createRunData, type RunData, type TaskData } from "./task-data.js";
 import type { StepObject } from "./step.js";
@@ -19,9 +23,11 @@ import type { TaskObject } from "./task.js";
  * A `RunObject` is one execution of a `Flow`; it contains `Step`s (the internal `_parameters` step is
  * hidden from iteration but `get("_parameters")` reaches it). `successful`, `finished`, `finishedAt`
  * and the tags are synchronous (the index row read when the run was looked up); `endTask`, `data`,
- * `parameters` and the steps are read from the run's files when awaited.
+ * `parameters` and the steps are read from the run's files when awaited. `F` is the flow's class
+ * when the run was looked up by class (`Flow(MyFlow)`, `Run<typeof MyFlow>(p)`): `data`,
+ * `parameters` and its steps' tasks are then typed from it.
  */
-export class RunObject extends ClientObject<StepObject> {
+export class RunObject<F extends FlowClass = FlowClass> extends ClientObject<StepObject<F>> {
   #endData: Promise<TaskData | null> | undefined;
 
   /** @internal Use `Run(pathspec)`, `flow.get(id)` or `flow.latestRun`. */
@@ -67,7 +73,7 @@ export class RunObject extends ClientObject<StepObject> {
   }
 
   /** The task of the run's end step, or null when the end step has not started. */
-  get endTask(): Promise<TaskObject | null> {
+  get endTask(): Promise<TaskObject<F> | null> {
     return this.findEndTask();
   }
 
@@ -75,13 +81,28 @@ export class RunObject extends ClientObject<StepObject> {
    * The end task's artifacts: `await run.data.choice` loads one value; `await run.data` gives the
    * whole `TaskData`, or null when the run has no end task (then `run.data.x` rejects with NotFoundError).
    */
-  get data(): RunData {
-    return createRunData(this.toString(), () => this.endData());
+  get data(): RunData<ArtifactsOf<F>> {
+    return createRunData(this.toString(), () => this.endData()) as unknown as RunData<ArtifactsOf<F>>;
   }
 
-  /** The run's parameter values (the artifacts of the hidden `_parameters` task), by name. */
-  get parameters(): Promise<Record<string, unknown>> {
-    return this.loadParameters();
+  /** The run's parameter values (the artifacts of the hidden `_parameters` task), by field name. */
+  get parameters(): Promise<ParametersOf<F>> {
+    return this.loadParameters() as Promise<ParametersOf<F>>;
+  }
+
+  /**
+   * The runs this run's tasks read through the client, each with what was read (artifact pathspecs,
+   * the reading task, the namespace it was read in). Lineage links are not namespace-checked.
+   * @example
+   * for (const up of await run.lineage()) console.log(up.pathspec, up.reads.map((r) => r.pathspec));
+   */
+  lineage(): Promise<UpstreamRun[]> {
+    return readLineage<RunObject>(this.ctx, this.row);
+  }
+
+  /** The runs whose tasks read this run, newest first (one run index query; not namespace-checked). */
+  consumers(): Promise<RunObject[]> {
+    return readConsumers<RunObject>(this.ctx, this.row);
   }
 
   /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */
@@ -117,7 +138,7 @@ export class RunObject extends ClientObject<StepObject> {
     return this.editTags(add, remove);
   }
 
-  protected async *listChildren(): AsyncGenerator<StepObject> {
+  protected async *listChildren(): AsyncGenerator<StepObject<F>> {
     const names = await this.ctx.backend.datastore.listSteps(this.row.flow, this.row.runId);
     const steps = await Promise.all(names.filter((n) => !isHidden(n)).map((n) => this.get(n)));
     yield* steps.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
@@ -135,11 +156,11 @@ export class RunObject extends ClientObject<StepObject> {
     return found;
   }
 
-  private async findEndTask(): Promise<TaskObject | null> {
+  private async findEndTask(): Promise<TaskObject<F> | null> {
     const { flow, runId, endStep } = this.row;
     const [taskId] = await this.ctx.backend.datastore.listTaskIds(flow, runId, endStep);
     if (taskId === undefined) return null;
-    return load<TaskObject>("Task", this.ctx, { parts: [flow, runId, endStep, taskId], run: this.runState });
+    return load<TaskObject<F>>("Task", this.ctx, { parts: [flow, runId, endStep, taskId], run: this.runState });
   }
 
   private async loadParameters(): Promise<Record<string, unknown>> {
@@ -175,6 +196,21 @@ async function loadRun(ctx: ReadContext, request: LoadRequest): Promise<RunObjec
 
 registerLoader("Run", loadRun);
 
+const RUN_MEMBERS = memberList<RunObject>()([
+  ...CLIENT_OBJECT_MEMBERS, "successful", "finished", "finishedAt", "user", "status", "originPathspec", "endTask", "data",
+  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags", "lineage", "consumers",
+]);
+
+/**
+ * What `Run(pathspec)` returns: a Promise of the `RunObject` that also answers every member of the
+ * run directly (`await Run(p).data.choice`, `await Run(p).successful`) and iterates its steps
+ * (`for await (const step of Run(p))`). The lookup starts when it is first awaited (or iterated).
+ */
+class RunPromise<F extends FlowClass = FlowClass> extends ObjectPromise<RunObject<F>> {}
+interface RunPromise<F extends FlowClass = FlowClass> extends HandleMembers<RunObject<F>> {}
+installMembers(RunPromise, { objectClass: RunObject, members: RUN_MEMBERS, dataView: true });
+export { RunPromise };
+
 /**
  * Reads a run without the namespace check, as Metaflow's runner result is read: the run a caller
  * just launched is readable whatever the current namespace, which it still records (and shows).
@@ -185,26 +221,37 @@ export async function readRunUnchecked(pathspec: string): Promise<RunObject> {
   return loadRun(ctx, { parts: parsePathspec("Run", pathspec) });
 }
 
+/** The signature of `Run`. */
+export type RunFunction = <F extends FlowClass = FlowClass>(pathspec: string) => RunPromise<F>;
+
 /**
  * Reads a run by pathspec in the current namespace. A `Run` is one execution of a `Flow`; it
  * contains `Step`s.
+ * `Run<typeof MyFlow>(pathspec)` types the run's `data` and `parameters` from the flow class.
  * @param pathspec `FlowName/RunID`.
+ * @returns A lazy handle: a Promise of the `Run` that also answers the run's members and iterates its steps.
  * @throws InvalidPathspecError `Expects Run('FlowName/RunID')` (checked before any I/O).
  * @throws NotFoundError `Run('F/9') does not exist` (wins over a namespace mismatch).
  * @throws NamespaceMismatchError `Object not in namespace 'user:alice'`.
  * @example
+ * import { Flow, Run, namespace } from "tsflow";
+ * import type { TeamCollabFlow } from "./examples/team-collab.js";
+ *
  * namespace(null);
- * const run = await Run("TeamCollabFlow/1795770905508901");
- * console.log(run.successful, await run.data.choice);
+ * const { id } = (await Flow("TeamCollabFlow").latestSuccessfulRun)!;
+ * const run = await Run<typeof TeamCollabFlow>(`TeamCollabFlow/${id}`);
+ * console.log(run.successful, await run.data.choice); // true 3
+ * for await (const step of Run(`TeamCollabFlow/${id}`)) console.log(step.id); // end, start
  */
-export const Run = branded<RunObject, (pathspec: string) => Promise<RunObject>>(
+export const Run = branded<RunObject, RunFunction>(
   "Run",
-  async function Run(pathspec: string, options?: { attempt?: unknown }): Promise<RunObject> {
-    checkAttempt("Run", options?.attempt);
-    const parts = parsePathspec("Run", pathspec);
-    return loadRun(currentContext(), { parts });
-  },
+  function Run(pathspec: string, options?: { attempt?: unknown }): RunPromise {
+    return lookupHandle(RunPromise, "Run", pathspec, options?.attempt, loadRun);
+  } as RunFunction,
 );
 
+/** A run that `run.lineage()` found this run read, with what was read from it. */
+export type UpstreamRun = UpstreamRunOf<RunObject>;
+
 /** A `Run` object (the type of `await Run(pathspec)`). */
-export type Run = RunObject;
+export type Run<F extends FlowClass = FlowClass> = RunObject<F>;

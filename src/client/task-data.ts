@@ -10,17 +10,19 @@ import { LazyPromise } from "./lazy-promise.js";
 
 /**
  * The artifacts of a task: each property is a Promise of the artifact's value, loaded when awaited.
+ * `D` is the artifacts' types by name (`ArtifactsOf<typeof MyFlow>` for a typed lookup).
  * `"x" in data` and `Object.keys(data)` list the visible artifacts without I/O. An artifact named
  * `then` is reachable through `task.get("then")` only (the name would make `data` thenable).
  */
-export type TaskData = { readonly [artifact: string]: Promise<unknown> };
+export type TaskData<D = Record<string, unknown>> = { readonly [K in keyof D]: Promise<D[K]> };
 
 /**
  * The data of a run: a Promise of its end task's `TaskData` (`null` when the run has no end task),
  * whose properties are also the artifacts, so `await run.data.choice` is one await. Test for an
  * artifact with `"choice" in (await run.data)`: `in` on `run.data` itself throws `UsageError`.
+ * `D` is the artifacts' types by name, as for `TaskData`.
  */
-export type RunData = Promise<TaskData | null> & { readonly [artifact: string]: Promise<unknown> };
+export type RunData<D = Record<string, unknown>> = Promise<TaskData<D> | null> & TaskData<D>;
 
 /** How a `TaskData` reaches its task: the visible names, and a loader by name. */
 export interface TaskDataSource {

@@ -2,14 +2,20 @@
  * `Task`: one execution of a step (one per foreach item), at one attempt. Its record, outcome and
  * artifact list are read when the task is looked up; artifact values and logs when awaited.
  */
-import type { ArtifactsRecord, AttemptRecord, ExceptionInfo, TaskRecord } from "../store/records.js";
-import { branded, ClientObject } from "./client-object.js";
-import { currentContext, type ReadContext, type RunHandle } from "./context.js";
-import type { DataArtifactObject } from "./data-artifact.js";
-import { checkAttempt, componentsValid, isHidden, notFound, parsePathspec } from "./model.js";
+import type { ArtifactsOf } from "../flow/flow-types.js";
+import type { FlowClass } from "../flow/graph.js";
+import type { ExceptionInfo } from "../store/records.js";
+import { branded, CLIENT_OBJECT_MEMBERS, ClientObject } from "./client-object.js";
+import type { ReadContext, RunHandle } from "./context.js";
+import { installMembers, lookupHandle, memberList, ObjectPromise, type HandleMembers } from "./handle.js";
+import { artifactOfSnapshot, type DataArtifactObject } from "./data-artifact.js";
+import { componentsValid, isHidden, notFound } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
 import { createTaskData, type TaskData } from "./task-data.js";
+import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
+
+export type { TaskLookupOptions } from "./task-snapshot.js";
 
 /** The exception a failed attempt raised. */
 export interface TaskException {
@@ -19,32 +25,14 @@ export interface TaskException {
   stack: string;
 }
 
-/** Options of a task or artifact lookup. */
-export interface TaskLookupOptions {
-  /**
-   * The attempt to read (0-based, smaller than 6). An attempt that never ran is not an error: it
-   * reads as unsuccessful, with no artifacts.
-   * @default the newest attempt that started
-   */
-  attempt?: number;
-}
-
-/** What was read when a task was looked up. */
-export interface TaskSnapshot {
-  record: TaskRecord;
-  attempt: number;
-  done: AttemptRecord | undefined;
-  artifacts: ArtifactsRecord;
-}
-
 /**
  * A `TaskObject` is one execution of a `Step` at one attempt; it contains `DataArtifact`s. Its status
  * fields are synchronous (read at lookup); `data` values, `stdout`, `stderr`, `parentTasks` and
- * `childTasks` are read when awaited.
+ * `childTasks` are read when awaited. `F` types `data` from the flow class, as for `RunObject`.
  */
-export class TaskObject extends ClientObject<DataArtifactObject> {
+export class TaskObject<F extends FlowClass = FlowClass> extends ClientObject<DataArtifactObject> {
   readonly #snap: TaskSnapshot;
-  #data: TaskData | undefined;
+  #data: TaskData<ArtifactsOf<F>> | undefined;
 
   /** @internal Use `Task(pathspec)` or `step.get(id)`. */
   constructor(ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined) {
@@ -90,12 +78,12 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
   }
 
   /** The task's artifacts as properties; each value is loaded when awaited. Hidden `_` ones are left out. */
-  get data(): TaskData {
+  get data(): TaskData<ArtifactsOf<F>> {
     return (this.#data ??= createTaskData({
       owner: this.toString(),
       names: Object.keys(this.#snap.artifacts),
       load: (name) => this.artifactObject(name).data,
-    }));
+    }) as TaskData<ArtifactsOf<F>>);
   }
 
   /** The task's visible artifacts as `DataArtifact` objects, by name (no values are loaded). */
@@ -115,16 +103,16 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
   }
 
   /** The tasks this one ran after (across foreach fan-out and joins); not namespace-checked. */
-  get parentTasks(): Promise<TaskObject[]> {
+  get parentTasks(): Promise<TaskObject<F>[]> {
     const ctx: ReadContext = { ...this.ctx, check: false };
     const [flow, runId] = this.parts as [string, string];
     return Promise.all(
-      this.#snap.record.parents.map((p) => load<TaskObject>("Task", ctx, { parts: [flow, runId, ...p.split("/")], run: this.runState })),
+      this.#snap.record.parents.map((p) => load<TaskObject<F>>("Task", ctx, { parts: [flow, runId, ...p.split("/")], run: this.runState })),
     );
   }
 
   /** The tasks that ran after this one; not namespace-checked. */
-  get childTasks(): Promise<TaskObject[]> {
+  get childTasks(): Promise<TaskObject<F>[]> {
     return this.findChildTasks();
   }
 
@@ -152,7 +140,7 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
   }
 
   private artifactObject(name: string): DataArtifactObject {
-    return makeArtifact(this.ctx, this.runState!, [...this.parts, name], this.#snap, this.requestedAttempt);
+    return artifactOfSnapshot(this.ctx, this.runState!, [...this.parts, name], this.#snap, this.requestedAttempt);
   }
 
   private readLog(stream: "stdout" | "stderr"): Promise<string> {
@@ -160,44 +148,22 @@ export class TaskObject extends ClientObject<DataArtifactObject> {
     return this.ctx.backend.datastore.readLog(flow, runId, step, taskId, this.#snap.attempt, stream);
   }
 
-  private async findChildTasks(): Promise<TaskObject[]> {
+  private async findChildTasks(): Promise<TaskObject<F>[]> {
     const [flow, runId, step, taskId] = this.parts as [string, string, string, string];
     const { datastore } = this.ctx.backend;
     const record = await datastore.readRun(flow, runId);
     const next = record?.graph.steps.find((s) => s.name === step)?.next ?? [];
     const me = `${step}/${taskId}`;
     const ctx: ReadContext = { ...this.ctx, check: false };
-    const found: TaskObject[] = [];
+    const found: TaskObject<F>[] = [];
     for (const child of next) {
       for (const id of await datastore.listTaskIds(flow, runId, child)) {
         const rec = await datastore.readTask(flow, runId, child, id);
-        if (rec?.parents.includes(me)) found.push(await load<TaskObject>("Task", ctx, { parts: [flow, runId, child, id], run: this.runState }));
+        if (rec?.parents.includes(me)) found.push(await load<TaskObject<F>>("Task", ctx, { parts: [flow, runId, child, id], run: this.runState }));
       }
     }
     return found;
   }
-}
-
-/** Makes the artifact object of a task snapshot (registered by `data-artifact.ts`). */
-let makeArtifact: (ctx: ReadContext, run: RunHandle, parts: string[], snap: TaskSnapshot, requested: number | undefined) => DataArtifactObject;
-
-/** @internal Called once by `data-artifact.ts`. */
-export function setArtifactFactory(factory: typeof makeArtifact): void {
-  makeArtifact = factory;
-}
-
-/** Reads a task's snapshot at an attempt, or undefined when the task does not exist. */
-export async function readTaskSnapshot(ctx: ReadContext, parts: readonly string[], attempt: number | undefined): Promise<TaskSnapshot | undefined> {
-  const [flow, runId, step, taskId] = parts as [string, string, string, string];
-  const { datastore } = ctx.backend;
-  const record = await datastore.readTask(flow, runId, step, taskId);
-  if (!record) return undefined;
-  const chosen = attempt ?? (await datastore.listAttempts(flow, runId, step, taskId)).at(-1) ?? 0;
-  const [done, artifacts] = await Promise.all([
-    datastore.readDone(flow, runId, step, taskId, chosen),
-    datastore.readArtifacts(flow, runId, step, taskId, chosen),
-  ]);
-  return { record, attempt: chosen, done, artifacts };
 }
 
 async function loadTask(ctx: ReadContext, request: LoadRequest): Promise<TaskObject> {
@@ -211,26 +177,45 @@ async function loadTask(ctx: ReadContext, request: LoadRequest): Promise<TaskObj
 
 registerLoader("Task", loadTask);
 
+const TASK_MEMBERS = memberList<TaskObject>()([
+  ...CLIENT_OBJECT_MEMBERS, "currentAttempt", "successful", "finished", "finishedAt", "exception", "index",
+  "originPathspec", "data", "artifacts", "stdout", "stderr", "parentTasks", "childTasks",
+]);
+
+/**
+ * What `Task(pathspec)` returns: a Promise of the `TaskObject` that also answers every member of the
+ * task directly (`await Task(p).data.choice`, `await Task(p).stdout`) and iterates its artifacts.
+ */
+class TaskPromise<F extends FlowClass = FlowClass> extends ObjectPromise<TaskObject<F>> {}
+interface TaskPromise<F extends FlowClass = FlowClass> extends HandleMembers<TaskObject<F>> {}
+installMembers(TaskPromise, { objectClass: TaskObject, members: TASK_MEMBERS, dataView: true });
+export { TaskPromise };
+
+/** The signature of `Task`. */
+export type TaskFunction = <F extends FlowClass = FlowClass>(pathspec: string, options?: TaskLookupOptions) => TaskPromise<F>;
+
 /**
  * Reads a task by pathspec in the current namespace. A `Task` is one execution of a `Step`; it
- * contains `DataArtifact`s.
+ * contains `DataArtifact`s. `Task<typeof MyFlow>(pathspec)` types its `data` from the flow class.
  * @param pathspec `FlowName/RunID/StepName/TaskID`.
  * @param options `attempt`: which attempt to read (default: the newest).
+ * @returns A lazy handle: a Promise of the `Task` that also answers its members and iterates its artifacts.
  * @throws InvalidPathspecError `Expects Task('FlowName/RunID/StepName/TaskID')` (before any I/O).
  * @throws NotFoundError `Task('F/R/end/99') does not exist`, or a bad attempt (`Attempt can only be smaller than 6`).
  * @throws NamespaceMismatchError when the task's run is not in the namespace.
  * @example
- * const first = await Task(`TeamCollabFlow/${run.id}/flaky/3`, { attempt: 0 });
- * console.log(first.exception?.message, await first.stdout);
+ * import { Flow, Task } from "tsflow";
+ *
+ * const end = (await (await Flow("TeamCollabFlow").latestSuccessfulRun)!.endTask)!;
+ * const first = await Task(end.pathspec, { attempt: 0 });
+ * console.log(first.successful, await first.stdout); // true Random choice was 3
  */
-export const Task = branded<TaskObject, (pathspec: string, options?: TaskLookupOptions) => Promise<TaskObject>>(
+export const Task = branded<TaskObject, TaskFunction>(
   "Task",
-  async function Task(pathspec: string, options: TaskLookupOptions = {}): Promise<TaskObject> {
-    const attempt = checkAttempt("Task", options.attempt);
-    const parts = parsePathspec("Task", pathspec);
-    return loadTask(currentContext(), { parts, attempt });
-  },
+  function Task(pathspec: string, options: TaskLookupOptions = {}): TaskPromise {
+    return lookupHandle(TaskPromise, "Task", pathspec, options?.attempt, loadTask);
+  } as TaskFunction,
 );
 
 /** A `Task` object (the type of `await Task(pathspec)`). */
-export type Task = TaskObject;
+export type Task<F extends FlowClass = FlowClass> = TaskObject<F>;

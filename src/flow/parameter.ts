@@ -38,8 +38,21 @@ export interface ParameterSpec {
   readonly default: unknown;
 }
 
+declare const parameterValue: unique symbol;
+
+/**
+ * What the type of a `Parameter()` field carries besides its value type, so that the client can
+ * tell parameters from other artifacts (`ParametersOf<F>`). Types only: at run time the field holds
+ * the plain value.
+ */
+export interface ParameterMark<T> {
+  readonly [parameterValue]: T;
+}
+
 type ValueOf<K> = K extends "number" | "integer" ? number : K extends "boolean" ? boolean : K extends "string" ? string : unknown;
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T;
+/** The type of a `Parameter()` field: its value, marked as a parameter's. */
+type Marked<T> = T & ParameterMark<T>;
 
 const RESERVED = new Set([
   "params", "with", "tag", "tags", "namespace", "obj", "decospecs", "run-id-file", "max-num-splits",
@@ -55,9 +68,9 @@ const RESERVED = new Set([
  * }
  * @throws ParameterError for a reserved or malformed name.
  */
-export function Parameter<K extends ParameterType>(name: string, options: ParameterOptions<ValueOf<K>> & { type: K }): ValueOf<K>;
-export function Parameter<T>(name: string, options: ParameterOptions<T> & { default: T | ((c: ParameterContext) => T) }): Widen<T>;
-export function Parameter(name: string, options?: ParameterOptions<string>): string;
+export function Parameter<K extends ParameterType>(name: string, options: ParameterOptions<ValueOf<K>> & { type: K }): Marked<ValueOf<K>>;
+export function Parameter<T>(name: string, options: ParameterOptions<T> & { default: T | ((c: ParameterContext) => T) }): Marked<Widen<T>>;
+export function Parameter(name: string, options?: ParameterOptions<string>): Marked<string>;
 export function Parameter(name: string, options: ParameterOptions<unknown> = {}): unknown {
   checkParameterName(name);
   const spec: ParameterSpec = {

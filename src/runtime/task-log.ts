@@ -6,11 +6,14 @@ import type { Datastore } from "../store/datastore.js";
 import type { TaskSpec } from "./task-spec.js";
 
 const FLUSH_BYTES = 64 * 1024;
+/** Output older than this is stored even when little: a long task's log is readable while it runs. */
+const FLUSH_INTERVAL_MS = 5_000;
 
 /** Collects and stores one attempt's output. */
 export class TaskLog {
   private readonly pending = { stdout: "", stderr: "" };
   private writes: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ds: Datastore,
@@ -26,10 +29,16 @@ export class TaskLog {
     this.live?.(this.spec, stream, text);
     this.pending[stream] += text;
     if (this.pending[stream].length >= FLUSH_BYTES) this.writes = this.writes.then(() => this.store(stream));
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.writes = this.writes.then(() => this.store("stdout")).then(() => this.store("stderr")).catch(() => undefined);
+    }, FLUSH_INTERVAL_MS).unref();
   }
 
-  /** Stores everything written so far. */
+  /** Stores everything written so far (the task's end: no timed flush is left behind). */
   async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.writes = this.writes.then(() => this.store("stdout")).then(() => this.store("stderr"));
     await this.writes;
   }

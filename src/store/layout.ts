@@ -30,8 +30,17 @@ export const keys = {
     `${attempt(flow, runId, step, taskId, n)}/artifacts.json`,
   log: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
     `${attempt(flow, runId, step, taskId, n)}/${stream}.log`,
+  /** On storage without append (S3): the folder of a log's numbered immutable chunks, and one chunk. */
+  logChunksDir: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
+    `${attempt(flow, runId, step, taskId, n)}/${stream}`,
+  logChunk: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr", seq: number) =>
+    `${attempt(flow, runId, step, taskId, n)}/${stream}/${String(seq).padStart(6, "0")}.log`,
   done: (flow: string, runId: string, step: string, taskId: string, n: number) =>
     `${attempt(flow, runId, step, taskId, n)}/done.json`,
+  /** Lineage records of a run's tasks, one file per task (`<step>.<taskId>.json`). */
+  lineageDir: (flow: string, runId: string) => `${run(flow, runId)}/lineage`,
+  lineage: (flow: string, runId: string, step: string, taskId: string) =>
+    `${run(flow, runId)}/lineage/${assertStepName(step)}.${assertTaskId(taskId)}.json`,
   object: (sha: string) => {
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`invalid object id '${sha}'`);
     return `objects/${sha.slice(0, 2)}/${sha}`;
@@ -40,6 +49,9 @@ export const keys = {
   indexDir: () => "index",
   indexFile: () => "index/index.duckdb",
   journalDir: () => "index/journal",
+  /** The compaction lease of a shared root (`lease.ts`) and the marker of its first snapshot. */
+  indexLease: () => "index/compact.lease",
+  indexBuiltMarker: () => "index/snapshot-ever-built",
   /** The name of an attempt directory, and its inverse. */
   attemptName: (n: number) => `attempt-${n}`,
   parseAttemptName: (name: string): number | undefined => {

@@ -4,20 +4,20 @@
  * artifact records (`artifacts.json`) refer to them by `ArtifactRef`.
  */
 import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { DatastoreError, UsageError, isTsflowError } from "../util/errors.js";
 import {
   artifactFormat, decodeJson, describeType, encodeJson, loadArrowCodec, type ArrowPreview, type ArtifactContext,
+  type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan,
 } from "./codec/index.js";
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";
 import type { ArtifactRef } from "./records.js";
-import type { Storage } from "./storage.js";
+import type { RandomAccessFile, Storage } from "./storage.js";
 
-export { describeType, type ArrowPreview, type ArtifactContext };
+export { describeType, type ArrowPreview, type ArtifactContext, type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan };
 
 /**
  * Where streamed objects are staged before their address is known. A crash mid-write leaves a
@@ -90,11 +90,47 @@ export class ObjectStore {
    */
   async loadArrowPreview(ref: Pick<ArtifactRef, "sha" | "format">, rows = 10): Promise<ArrowPreview> {
     if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
-    const key = keys.object(ref.sha);
-    const file = await this.openLocal(key, ref.sha);
-    const { previewArrowFile, previewTable, readArrowStream } = await loadArrowCodec();
-    if (file) return previewArrowFile(file, rows);
-    return previewTable(await readArrowStream(await this.openStream(key, ref.sha)), rows);
+    const file = await this.openFile(keys.object(ref.sha), ref.sha);
+    return (await loadArrowCodec()).previewArrowFile(file, rows);
+  }
+
+  /**
+   * Compares two stored Arrow tables batch by batch (one batch of each in memory at a time): schema
+   * changes, row counts and the first differing rows.
+   * @param a - the first table's address; its format must be `arrow`.
+   * @param b - the second table's address; its format must be `arrow`.
+   * @throws UsageError when an object is not an Arrow table; DatastoreError when one is missing or damaged.
+   */
+  async diffArrow(a: Pick<ArtifactRef, "sha" | "format">, b: Pick<ArtifactRef, "sha" | "format">, options: DiffArrowOptions = {}): Promise<ArrowTableDiff> {
+    for (const ref of [a, b]) {
+      if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: compare its value instead.`);
+    }
+    const { diffArrowTables } = await loadArrowCodec();
+    const left = await this.openArrowSource(a.sha);
+    const right = await this.openArrowSource(b.sha).catch(async (err: unknown) => {
+      await left.close();
+      throw err;
+    });
+    return diffArrowTables(left, right, options);
+  }
+
+  /**
+   * Opens a stored Arrow table for reading batch by batch as SQL-typed plain columns (one batch in
+   * memory at a time); its file (or stream) is opened once and closed when the batches are done.
+   * @throws UsageError when the object is not an Arrow table; DatastoreError when it is missing or damaged.
+   */
+  async scanArrow(ref: Pick<ArtifactRef, "sha" | "format">): Promise<ArrowColumnScan> {
+    if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
+    const { scanArrowColumns } = await loadArrowCodec();
+    return scanArrowColumns(await this.openArrowSource(ref.sha));
+  }
+
+  /**
+   * Opens an Arrow object for batch-by-batch reading on any backend (a local file, or ranged reads
+   * on S3). apache-arrow reads anything shaped like a Node `FileHandle` (`stat`, `read`, a numeric `fd`).
+   */
+  private async openArrowSource(sha: string): Promise<import("node:fs/promises").FileHandle> {
+    return (await this.openFile(keys.object(sha), sha)) as unknown as import("node:fs/promises").FileHandle;
   }
 
   private async putJson(value: unknown, ctx: ArtifactContext): Promise<Stored> {
@@ -123,28 +159,17 @@ export class ObjectStore {
     }
   }
 
+  // Random access on every backend: a local file, or ranged GETs in parallel on S3 (one buffer either way).
   private async getArrow(key: string, sha: string): Promise<unknown> {
-    const file = await this.openLocal(key, sha);
-    const { readArrowFile, readArrowStream } = await loadArrowCodec();
-    return file ? readArrowFile(file) : readArrowStream(await this.openStream(key, sha));
+    return (await loadArrowCodec()).readArrowFile(await this.openFile(key, sha, true));
   }
 
-  /** Opens the object's local file, or returns undefined when the storage has no local paths. */
-  private async openLocal(key: string, sha: string): Promise<FileHandle | undefined> {
-    const path = this.storage.localPath?.(key);
-    if (path === undefined) return undefined;
+  private async openFile(key: string, sha: string, readsAll = false): Promise<RandomAccessFile> {
     try {
-      return await open(path, "r");
+      return await this.storage.openRandomAccess(key, { readsAll });
     } catch (err) {
-      throw isMissing(err) ? this.missing(sha) : new DatastoreError(`Could not open object ${sha} (${(err as Error).message}).`, { cause: err });
-    }
-  }
-
-  private async openStream(key: string, sha: string): Promise<Readable> {
-    try {
-      return await this.storage.openReadStream(key);
-    } catch (err) {
-      throw isMissing(err) ? this.missing(sha) : err;
+      if (isMissing(err)) throw this.missing(sha);
+      throw isTsflowError(err) ? err : new DatastoreError(`Could not open object ${sha} (${(err as Error).message}).`, { cause: err });
     }
   }
 

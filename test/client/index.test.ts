@@ -2,6 +2,7 @@
  * The public entry of the client, and the seed scenario of issue 3 played as written: two users
  * (alice, teammate) run TeamCollabFlow with the real runtime on one root, then read each other's runs.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as client from "../../src/client/index.js";
@@ -27,6 +28,25 @@ entry("should export the client API by name", () => {
   for (const name of expected) assert.ok(name in client, `missing export ${name}`);
 });
 entry.run();
+
+const layout = suite("client modules");
+layout("should import one way: no module of src/client reaches itself through its imports", () => {
+  const dir = new URL("../../src/client/", import.meta.url);
+  const graph = new Map<string, string[]>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    const source = readFileSync(new URL(file, dir), "utf8");
+    // Type-only imports count too: a cycle of types is still a cycle to read.
+    graph.set(file, [...source.matchAll(/from\s+"\.\/([^"]+)\.js"/g)].map((m) => `${m[1]}.ts`));
+  }
+  const cycles: string[] = [];
+  const visit = (file: string, path: string[]): void => {
+    if (path.includes(file)) return void cycles.push([...path.slice(path.indexOf(file)), file].join(" -> "));
+    for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+  };
+  for (const file of graph.keys()) visit(file, []);
+  assert.equal(cycles, []);
+});
+layout.run();
 
 const seed = suite<FixtureContext>("seed scenario");
 useFixture(seed);

@@ -39,6 +39,10 @@ function remoteView(local: LocalStorage): Storage {
     read: (k) => local.read(k), readText: (k) => local.readText(k), write: (k, d, o) => local.write(k, d, o),
     list: (k) => local.list(k), exists: (k) => local.exists(k), delete: (k) => local.delete(k),
     openReadStream: (k) => local.openReadStream(k), openWriteStream: (k) => local.openWriteStream(k),
+    openRandomAccess: async (k) => {
+      const f = await local.openRandomAccess(k);
+      return { fd: -1, stat: () => f.stat(), read: (b, o, l, p) => f.read(b, o, l, p), close: () => f.close() };
+    },
     append: (k, t) => local.append(k, t), size: (k) => local.size(k), modifiedAt: (k) => local.modifiedAt(k),
   };
 }

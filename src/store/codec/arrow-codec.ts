@@ -15,13 +15,14 @@
  * is never stored. Reading streams too: each batch body is read from the file into its own buffer and the
  * vectors are views of it, so a table read back costs about its file size in memory.
  */
-import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { RecordBatch, RecordBatchReader, Table } from "apache-arrow";
 import type { AsyncByteQueue, RecordBatchFileWriter, Schema } from "apache-arrow";
 import type { ArrayBufferViewInput } from "apache-arrow/util/buffer";
 import { DatastoreError } from "../../util/errors.js";
 import { arrowLibraryOf, type ArrowLibrary } from "./arrow-library.js";
+import { readWhole } from "../random-access.js";
+import type { RandomAccessFile } from "../storage.js";
 import { canonicalSchema } from "./arrow-schema.js";
 import { ArrowFileCheck } from "./arrow-verify.js";
 import { refusal, renderPath, type ArtifactContext } from "./refusal.js";
@@ -30,8 +31,6 @@ import { refusal, renderPath, type ArtifactContext } from "./refusal.js";
 const TARGET_BATCH_BYTES = 4 << 20;
 /** The default `wholeFileLimit`. */
 const WHOLE_FILE_LIMIT = 1 << 30;
-/** Bytes per read call when reading a whole file. */
-const READ_CHUNK = 16 << 20;
 /** Cut points are multiples of this row count, so validity bitmaps slice on byte boundaries. */
 const ROW_ALIGN = 1024;
 
@@ -150,10 +149,10 @@ export interface ReadArrowOptions {
  * @param options - see `ReadArrowOptions`.
  * @returns the table, with the stored schema (metadata included) and values.
  */
-export async function readArrowFile(file: FileHandle, options: ReadArrowOptions = {}): Promise<Table> {
+export async function readArrowFile(file: RandomAccessFile, options: ReadArrowOptions = {}): Promise<Table> {
   try {
     const { size } = await file.stat();
-    if (size > (options.wholeFileLimit ?? WHOLE_FILE_LIMIT)) return await readAllBatches(await RecordBatchReader.from(file), async () => {});
+    if (size > (options.wholeFileLimit ?? WHOLE_FILE_LIMIT)) return await readAllBatches(await RecordBatchReader.from(asFileHandle(file)), async () => {});
     return decodeArrowBytes(await readWhole(file, size));
   } finally {
     await file.close();
@@ -178,19 +177,13 @@ export function decodeArrowBytes(bytes: Uint8Array): Table {
   }
 }
 
-function damaged(err: unknown): DatastoreError {
-  return new DatastoreError(`A stored Arrow artifact could not be read (${(err as Error).message}); the object is damaged.`, { cause: err });
+/** apache-arrow reads anything shaped like a Node `FileHandle` (it checks `stat` and a numeric `fd`). */
+export function asFileHandle(file: RandomAccessFile): import("node:fs/promises").FileHandle {
+  return file as unknown as import("node:fs/promises").FileHandle;
 }
 
-// One exactly sized, uninitialised buffer filled by large positional reads: no zero-fill, no copies.
-async function readWhole(file: FileHandle, size: number): Promise<Uint8Array> {
-  const buffer = Buffer.allocUnsafeSlow(size);
-  for (let offset = 0; offset < size; ) {
-    const { bytesRead } = await file.read(buffer, offset, Math.min(READ_CHUNK, size - offset), offset);
-    if (bytesRead === 0) throw new DatastoreError("A stored Arrow artifact is shorter than its size; the object is damaged.");
-    offset += bytesRead;
-  }
-  return buffer;
+function damaged(err: unknown): DatastoreError {
+  return new DatastoreError(`A stored Arrow artifact could not be read (${(err as Error).message}); the object is damaged.`, { cause: err });
 }
 
 /**

@@ -2,10 +2,12 @@
  * Previews of stored Arrow tables, for the notebook kernel and the CLI: the schema, the row count and
  * the first rows, as plain JavaScript values (no Arrow types leave this module).
  */
-import type { FileHandle } from "node:fs/promises";
 import { AsyncRecordBatchFileReader, DataType, Message, RecordBatchReader, isArrowVector } from "apache-arrow";
 import type { RecordBatch, Schema, Table } from "apache-arrow";
 import { DatastoreError } from "../../util/errors.js";
+import { mapLimit } from "../../util/concurrency.js";
+import type { RandomAccessFile } from "../storage.js";
+import { asFileHandle } from "./arrow-codec.js";
 
 /** The first rows of a stored table, with its schema and total row count. */
 export interface ArrowPreview {
@@ -29,8 +31,8 @@ type Footer = NonNullable<AsyncRecordBatchFileReader["footer"]>;
  * @param file - an open handle on the file; closed when this returns or throws.
  * @param rows - how many rows to return.
  */
-export async function previewArrowFile(file: FileHandle, rows: number): Promise<ArrowPreview> {
-  const reader = await RecordBatchReader.from(file);
+export async function previewArrowFile(file: RandomAccessFile, rows: number): Promise<ArrowPreview> {
+  const reader = await RecordBatchReader.from(asFileHandle(file));
   try {
     await reader.open();
     if (!(reader instanceof AsyncRecordBatchFileReader) || !reader.footer) {
@@ -67,15 +69,16 @@ async function firstBatches(reader: AsyncRecordBatchFileReader, rows: number): P
   return batches;
 }
 
-async function countRows(file: FileHandle, footer: Footer): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < footer.numRecordBatches; i++) {
+// Header reads are independent: in parallel, which matters when each is a ranged GET.
+async function countRows(file: RandomAccessFile, footer: Footer): Promise<number> {
+  const indexes = Array.from({ length: footer.numRecordBatches }, (_, i) => i);
+  const lengths = await mapLimit(indexes, 16, async (i) => {
     const block = footer.getRecordBatch(i)!;
     const metadata = Buffer.alloc(block.metaDataLength);
     await file.read(metadata, 0, metadata.length, block.offset);
-    total += batchLength(metadata);
-  }
-  return total;
+    return batchLength(metadata);
+  });
+  return lengths.reduce((a, b) => a + b, 0);
 }
 
 /** The row count in a batch's message header: [0xFFFFFFFF] [int32 length] [flatbuffer Message]. */
@@ -99,7 +102,8 @@ function plainRows(batches: readonly RecordBatch[], limit: number): Record<strin
   return rows;
 }
 
-function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
+/** One row of a batch as a plain object keyed by column name. */
+export function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   batch.schema.fields.forEach((field, j) => {
     Object.defineProperty(row, field.name, { value: plainValue(batch.getChildAt(j)?.get(index), field.type), enumerable: true, writable: true, configurable: true });
@@ -108,7 +112,7 @@ function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
 }
 
 /** Converts an Arrow cell to plain JavaScript: dates to `Date`, lists to arrays, structs and maps to objects. */
-function plainValue(value: unknown, type: DataType): unknown {
+export function plainValue(value: unknown, type: DataType): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (DataType.isDictionary(type)) return plainValue(value, type.dictionary);
   if ((DataType.isDate(type) || DataType.isTimestamp(type)) && typeof value === "number") return new Date(value);
