@@ -37,7 +37,7 @@ test("should accept every other column type apache-arrow writes, nested ones inc
     interval: v([Int32Array.of(1, 2), null], new own.IntervalDayTime()), nothing: v([null, null], new own.Null()),
     decimal: own.makeVector({ type: new own.Decimal(2, 10, 128), data: new Uint32Array(8), length: 2 }),
     fixedList: v([[1, 2], null], new own.FixedSizeList(2, field("i", new own.Int32()))),
-    map: v([new Map([["a", 1]]), null], new own.Map_(new F("entries", new own.Struct([field("key", new own.Utf8(), false), field("value", new own.Int32())]), false))),
+    map: v([new Map([["a", 1]]), null], new own.Map_<own.Utf8, own.Int32>(new F("entries", new own.Struct([field("key", new own.Utf8(), false), field("value", new own.Int32())]), false) as any)),
     nested: v([[[1]], null], new own.List(field("l", new own.List(field("i", new own.Int32()))))),
     dictInStruct: v([{ d: "x" }, null], new own.Struct([field("d", new own.Dictionary(new own.Utf8(), new own.Int32()))])),
   };
