@@ -22,10 +22,10 @@ export {
   RunPromise, StepPromise, TaskPromise, DataArtifactPromise, ObjectPromise,
   type FlowFunction, type RunFunction, type StepFunction, type TaskFunction, type HandleMembers, type HandleMember,
   type RunRow, type ClientObjectJSON, type TaskException, type TaskLookupOptions, type TaskData, type RunData,
-  type Kind, type KindInfo, type ListRunsOptions, type NamespaceCount, type NamespaceOptions,
+  type Kind, type KindInfo, type ListRunsOptions, type NamespaceCount, type NamespaceOptions, type SqlResult, type RunState,
 } from "./client/index.js";
 export {
   TsflowError, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
   TaggingError, GraphError, StepError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
-  ProductionTokenError, UsageError, SqlRefusedError, RunFailedError, isTsflowError, formatUserError,
+  ProductionTokenError, UsageError, SqlRefusedError, SqlError, RunFailedError, isTsflowError, formatUserError,
 } from "./util/errors.js";

@@ -30,7 +30,7 @@ import "./data-artifact.js";
 
 export { namespace, getNamespace, defaultNamespace } from "./namespace.js";
 export { useDatastore, getDatastoreRoot, closeBackends as closeClient } from "./backend.js";
-export type { RunRow } from "./backend.js";
+export type { RunRow, RunState, SqlResult } from "./backend.js";
 export { ClientObject } from "./client-object.js";
 export type { ClientObjectJSON } from "./client-object.js";
 export { Flow, FlowObject, FlowPromise } from "./flow.js";

@@ -118,7 +118,7 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
   assert.is(runs.cursor_start, 5);
   assert.ok((await complete(`%show TeamCollabFlow/${runId}/`)).matches.includes(`TeamCollabFlow/${runId}/end`));
   const inspected = (await s.send({ op: "request", type: "inspect", args: { code: "Flow", cursor_pos: 2 } }))["reply"];
-  assert.match(inspected.data["text/plain"], /const Flow: \(\(name: string\) => FlowPromise\)[\s\S]*Reads a flow in the current namespace/);
+  assert.match(inspected.data["text/plain"], /const Flow: FlowFunction[\s\S]*Reads a flow in the current namespace/);
   const t0 = Date.now();
   await complete(`Run("TeamCollabFlow/`);
   assert.ok(Date.now() - t0 < 2000);
