@@ -10,6 +10,7 @@ const benches: [string, string[]][] = [
   ["artifacts", ["bench/artifacts.ts", "--rows", "10000000", "--repeat", "3"]],
   ["index", ["bench/index.ts", ...(process.env.BENCH_INDEX_SIZES ?? "1000 10000 100000").split(" ")]],
   ["kernel", ["bench/kernel.ts"]],
+  ["exec", ["bench/exec.ts"]],
 ];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);

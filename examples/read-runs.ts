@@ -1,5 +1,5 @@
 // The client side of the seed scenario: read runs back by namespace. Run with
-//   TSFLOW_USER=alice npx tsx examples/read-runs.ts <teammate-user>
+//   TSFLOW_USER=alice npx tsflow exec examples/read-runs.ts <teammate-user>
 import { Flow, Run, namespace, getNamespace, defaultNamespace, NamespaceMismatchError } from "tsflow";
 
 const teammate = process.argv[2] ?? "teammate";

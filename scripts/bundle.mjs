@@ -16,7 +16,7 @@ await build({
 });
 
 await build({
-  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", "worker-main": "src/runtime/worker-main.ts" },
+  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", "worker-main": "src/runtime/worker-main.ts", "script-hooks": "src/runtime/script-hooks.ts" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

@@ -15,7 +15,7 @@ TSFLOW_USER=alice tsflow run examples/team-collab.ts
 say "teammate runs TeamCollabFlow"
 TSFLOW_USER=teammate tsflow run examples/team-collab.ts
 say "alice reads runs back with the client (examples/read-runs.ts)"
-TSFLOW_USER=alice node --import tsx examples/read-runs.ts teammate
+TSFLOW_USER=alice tsflow exec examples/read-runs.ts teammate
 say "alice: AccessOtherNamespace, default namespace, then --other-namespace user:teammate"
 TSFLOW_USER=alice tsflow run examples/access-other-namespace.ts
 TSFLOW_USER=alice tsflow run examples/access-other-namespace.ts --other-namespace user:teammate

@@ -62,7 +62,18 @@ export function objectBundle(obj: ClientObjectLike): MimeBundle {
   const json = obj.toJSON();
   const fields = Object.keys(json).filter((k) => !HIDDEN_FIELDS.has(k) && k !== "tags" && !isEmpty(json[k]));
   const rows = [...fields.map((k) => [k, readable(json[k])]), ["user tags", readable(json.userTags)], ["system tags", readable(json.systemTags)]];
-  return renderTable({ columns: ["field", "value"], rows, caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}` });
+  const pinned = pinNote(obj);
+  return renderTable({ columns: ["field", "value"], rows, caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}${pinned ? ` · ${pinned}` : ""}` });
+}
+
+const PIN_STATUS = Symbol.for("tsflow.pin.status");
+
+/** `pinned to run X; N newer runs exist` for a run returned through a pin (`pinStatus`), else undefined. */
+export function pinNote(obj: object): string | undefined {
+  const status = (obj as { [PIN_STATUS]?: { pin: { runId: string }; newerRuns: number } })[PIN_STATUS];
+  if (!status) return undefined;
+  const n = status.newerRuns;
+  return `pinned to run ${status.pin.runId}; ${n} newer run${n === 1 ? "" : "s"} exist${n === 1 ? "s" : ""}`;
 }
 
 // A listing is read at a glance: the id, a readable time, status, user and user tags; fields that

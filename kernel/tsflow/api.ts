@@ -10,8 +10,17 @@ import type * as Tsflow from "tsflow";
 /** A client object (`Flow`, `Run`, `Step`, `Task`, `DataArtifact`) as the kernel sees it. */
 export type ClientObjectLike = Tsflow.ClientObject;
 
-/** A run: a client object with status and tag operations. */
+/** A run: a client object with status, tag operations and lineage. */
 export type RunLike = Tsflow.RunObject;
+
+/** A run another run read, with what was read (`run.lineage()`). */
+export type UpstreamRunLike = Tsflow.UpstreamRun;
+
+/** A pin of the active pin file. */
+export type PinLike = Tsflow.Pin;
+
+/** What a run returned through a pin carries. */
+export type PinStatusLike = Tsflow.PinStatus;
 
 /** A preview of an Arrow table the library read without loading it. */
 export type ArrowPreviewLike = Tsflow.ArrowPreview;
@@ -37,7 +46,8 @@ export type GraphStep = Pick<Tsflow.GraphStepInfo, "name" | "next" | "foreach">;
 /** The library's exports the kernel calls; `asTsflowApi` refuses a module that lacks one. */
 const REQUIRED = [
   "namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns",
-  "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters",
+  "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "usePins",
+  "getPinFile", "listPins", "pin", "unpin", "pinStatus", "diffRuns",
 ] as const satisfies readonly (keyof typeof Tsflow)[];
 
 /** The functions of "tsflow" the kernel calls, with the library's own signatures. */

@@ -29,6 +29,11 @@ export function runCandidates(api: TsflowApi, flow: string): Promise<string[]> {
   return safe(async () => (await api.listRuns(flow, { limit: MAX })).map((r) => r.pathspec));
 }
 
+/** Flow names, or once a `/` is typed, that flow's run pathspecs (an argument naming a flow or a run). */
+export function flowOrRunCandidates(api: TsflowApi, partial: string): Promise<string[]> {
+  return partial.includes("/") ? runCandidates(api, partial.split("/")[0] as string) : flowCandidates(api);
+}
+
 /** Tags used by runs in the current namespace. */
 export function tagCandidates(api: TsflowApi): Promise<string[]> {
   return safe(async () => (await api.querySql("SELECT DISTINCT tag FROM tags ORDER BY tag LIMIT 500")).rows.map((r) => String(r[0])));

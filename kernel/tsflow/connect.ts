@@ -10,6 +10,7 @@ import type { MagicRegistry } from "../magics/registry.js";
 import { log } from "../log.js";
 import { asTsflowApi, type TsflowApi } from "./api.js";
 import { completeLookupString } from "./code-completion.js";
+import { pinLocation } from "./pin-location.js";
 
 /** Registers what the library enables; returns its API, or undefined when it lacks something. */
 export function connectLibrary(exports: Record<string, unknown>, registry: MagicRegistry, completers: ExtraCompleter[]): TsflowApi | undefined {
@@ -19,6 +20,9 @@ export function connectLibrary(exports: Record<string, unknown>, registry: Magic
     return undefined;
   }
   for (const magic of tsflowMagics(api)) registry.add(magic);
+  const pins = pinLocation();
+  api.usePins(pins.file);
+  log("info", `pins: ${pins.file} (${pins.source})`);
   registerFormatter(tsflowFormatter(api));
   completers.push((code, cursor) => completeLookupString(api, code, cursor));
   return api;

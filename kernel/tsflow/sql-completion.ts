@@ -19,6 +19,7 @@ export const SQL_SCHEMA: SqlSchema = {
   tasks: ["flow", "run_id", "step", "task_id", "index", "attempts", "successful", "started_at", "finished_at"],
   tags: ["flow", "run_id", "tag", "kind"],
   artifacts: ["flow", "run_id", "step", "task_id", "name", "sha", "size", "format", "type", "created_at"],
+  artifact_values: ["flow", "run_id", "step", "task_id", "name", "value"],
 };
 
 /** The keywords offered, in the order people reach for them. */

@@ -13,7 +13,7 @@ import { clientState } from "./state.js";
 export type RunIndexPort = Pick<
   RunIndex,
   | "listFlows" | "flowExists" | "listRuns" | "getRun" | "countRuns" | "listNamespaces" | "querySql" | "close"
-  | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds"
+  | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds" | "listConsumers" | "countNewerSuccessful"
 >;
 
 export type { RunRow, RunState, ListRunsQuery, SqlResult } from "../run-index/run-index.js";

@@ -12,6 +12,7 @@ import { LazyPromise } from "./lazy-promise.js";
 import { notFound } from "./model.js";
 import { registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
+import { noteRead } from "./lineage.js";
 import { readTaskSnapshot, type TaskLookupOptions, type TaskSnapshot } from "./task-snapshot.js";
 
 /**
@@ -30,6 +31,7 @@ export class DataArtifactObject extends ClientObject<never> {
 
   /** The artifact's value, loaded from the object store when first awaited. */
   get data(): Promise<unknown> {
+    noteRead(this.pathspec, this.namespace);
     return (this.#data ??= LazyPromise.from(() => this.ctx.backend.objects.get(this.#ref)));
   }
 
@@ -51,6 +53,7 @@ export class DataArtifactObject extends ClientObject<never> {
       throw new UsageError(`${this} is stored as ${this.format}, not as an Arrow table: read its value with 'await artifact.data' instead.`);
     }
     if (!Number.isSafeInteger(rows) || rows < 0) throw new UsageError(`preview(rows) needs a whole number of rows (0 or more), got ${String(rows)}.`);
+    noteRead(this.pathspec, this.namespace);
     return this.ctx.backend.objects.loadArrowPreview(this.#ref, rows);
   }
 

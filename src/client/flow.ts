@@ -13,6 +13,7 @@ import { getNamespace } from "./namespace.js";
 import { checkAttempt, componentsValid, notFound, parsePathspec } from "./model.js";
 import { registerLoader } from "./registry.js";
 import { RunObject } from "./run.js";
+import { pinnedRun } from "./pins.js";
 
 const PAGE = 200;
 
@@ -62,6 +63,10 @@ export class FlowObject<F extends FlowClass = FlowClass> extends ClientObject<Ru
   }
 
   private async firstRun(successfulOnly: boolean): Promise<RunObject<F> | null> {
+    if (successfulOnly) {
+      const pinned = await pinnedRun(this.ctx, this.id);
+      if (pinned) return pinned as unknown as RunObject<F>;
+    }
     const index = await this.ctx.backend.index();
     const [row] = await index.listRuns(this.id, { namespace: this.filter(), successfulOnly, limit: 1 });
     return row ? runFromRow<F>(this.ctx, row) : null;
@@ -133,6 +138,8 @@ class FlowPromise<F extends FlowClass = FlowClass> extends ObjectPromise<FlowObj
 
   private async shortcut(successfulOnly: boolean): Promise<RunObject<F> | null> {
     const ctx = this.#ctx;
+    const pinned = ctx && successfulOnly ? await pinnedRun(ctx, this.#name) : undefined;
+    if (pinned) return pinned;
     if (ctx) {
       // A run found in the namespace proves the flow exists and is in it: skip the flow's checks.
       const filter = mustCheck(ctx) ? ctx.namespace : null;

@@ -13,6 +13,7 @@ import { installMembers, lookupHandle, memberList, ObjectPromise, type HandleMem
 import { isHidden, parsePathspec } from "./model.js";
 import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
+import { readConsumers, readLineage, type UpstreamRunOf } from "./lineage.js";
 import { applyTagEdit, planTagEdit } from "./tags.js";
 import { createRunData, type RunData, type TaskData } from "./task-data.js";
 import type { StepObject } from "./step.js";
@@ -87,6 +88,21 @@ export class RunObject<F extends FlowClass = FlowClass> extends ClientObject<Ste
   /** The run's parameter values (the artifacts of the hidden `_parameters` task), by field name. */
   get parameters(): Promise<ParametersOf<F>> {
     return this.loadParameters() as Promise<ParametersOf<F>>;
+  }
+
+  /**
+   * The runs this run's tasks read through the client, each with what was read (artifact pathspecs,
+   * the reading task, the namespace it was read in). Lineage links are not namespace-checked.
+   * @example
+   * for (const up of await run.lineage()) console.log(up.pathspec, up.reads.map((r) => r.pathspec));
+   */
+  lineage(): Promise<UpstreamRun[]> {
+    return readLineage<RunObject>(this.ctx, this.row);
+  }
+
+  /** The runs whose tasks read this run, newest first (one run index query; not namespace-checked). */
+  consumers(): Promise<RunObject[]> {
+    return readConsumers<RunObject>(this.ctx, this.row);
   }
 
   /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */
@@ -182,7 +198,7 @@ registerLoader("Run", loadRun);
 
 const RUN_MEMBERS = memberList<RunObject>()([
   ...CLIENT_OBJECT_MEMBERS, "successful", "finished", "finishedAt", "user", "status", "originPathspec", "endTask", "data",
-  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags",
+  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags", "lineage", "consumers",
 ]);
 
 /**
@@ -233,6 +249,9 @@ export const Run = branded<RunObject, RunFunction>(
     return lookupHandle(RunPromise, "Run", pathspec, options?.attempt, loadRun);
   } as RunFunction,
 );
+
+/** A run that `run.lineage()` found this run read, with what was read from it. */
+export type UpstreamRun = UpstreamRunOf<RunObject>;
 
 /** A `Run` object (the type of `await Run(pathspec)`). */
 export type Run<F extends FlowClass = FlowClass> = RunObject<F>;

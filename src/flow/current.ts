@@ -20,6 +20,13 @@ export interface TaskInfo {
   originRunId: string | null;
   isProduction: boolean;
   parameterNames: readonly string[];
+  /** Where the client notes what the task reads from other runs (lineage), when the runtime records it. */
+  reads?: TaskReadSink;
+}
+
+/** Receives each artifact a task reads through the client, with the namespace it was read in. */
+export interface TaskReadSink {
+  record(pathspec: string, namespace: string | null): void;
 }
 
 const STORE = Symbol.for("tsflow.current.store");

@@ -33,13 +33,21 @@ export interface Transition {
   foreach?: string;
 }
 
+/**
+ * One level of the foreach stack as a step sees it: the split step, this task's index at that level,
+ * the number of elements, and the element itself (`value`, loaded on first read).
+ */
+export interface ForeachLevel extends ForeachFrame {
+  readonly value: any;
+}
+
 /** What the runtime attaches to a flow instance running a task. */
 export interface TaskState {
   step: string;
   transition?: Transition;
-  input?: () => unknown;
-  index?: number;
   foreachStack: ForeachFrame[];
+  /** The element of the foreach list at `level` of `foreachStack` (loaded lazily, then cached). */
+  foreachValue(level: number): unknown;
   isJoin: boolean;
   merge(inputs: Inputs, options: MergeOptions): void;
 }
@@ -75,19 +83,32 @@ export class FlowSpec {
     return false;
   }
 
-  /** The element of the foreach list this task handles (in a foreach child step). */
+  /**
+   * The element of the innermost enclosing foreach list this task handles, in every step inside the
+   * foreach down to its join (loaded on first read); undefined outside a foreach.
+   */
   get input(): any {
-    return this.taskState("input").input?.();
+    const state = this.taskState("input");
+    return state.foreachStack.length ? state.foreachValue(state.foreachStack.length - 1) : undefined;
   }
 
-  /** The index of the foreach element this task handles, or undefined outside a foreach. */
+  /** The index of the element of the innermost enclosing foreach, or undefined outside a foreach. */
   get index(): number | undefined {
-    return this.taskState("index").index;
+    return this.taskState("index").foreachStack.at(-1)?.index;
   }
 
-  /** The enclosing foreach frames, outermost first. */
-  foreachStack(): ForeachFrame[] {
-    return this.taskState("foreachStack").foreachStack.map((f) => ({ ...f }));
+  /**
+   * The enclosing foreach levels, outermost first: each level's split step, index, count and
+   * `value` (the element, loaded when read). The last level's `index` and `value` are `this.index`
+   * and `this.input`.
+   */
+  foreachStack(): ForeachLevel[] {
+    const state = this.taskState("foreachStack");
+    return state.foreachStack.map((frame, level) => {
+      const entry = { ...frame } as ForeachLevel;
+      Object.defineProperty(entry, "value", { get: () => state.foreachValue(level), enumerable: true });
+      return entry;
+    });
   }
 
   /**

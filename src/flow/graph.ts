@@ -130,6 +130,9 @@ function checkTransition(node: GraphNode, steps: Map<string, GraphNode>): void {
     throw new GraphError(`Step *${name}* starts a foreach over *${node.foreach}* with ${next.length} steps: a foreach goes to exactly one step.`, name);
   }
   node.type = node.foreach !== undefined ? "foreach" : next.length > 1 ? "split" : name === "start" ? "start" : "linear";
+  if (node.type === "foreach" && node.options.catch) {
+    throw new GraphError(`Step *${name}* has @catchErrors, but @catchErrors is not supported on a step that starts a foreach: move the risky code to a step before it, or catch errors inside the step.`, name);
+  }
 }
 
 function linkEdges(steps: Map<string, GraphNode>): void {

@@ -102,7 +102,8 @@ function isStale(owner: LockOwner): boolean {
   return owner.host === hostname() && !isAlive(owner.pid);
 }
 
-function isAlive(pid: number): boolean {
+/** Tells whether a process of this host is alive (EPERM: alive, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

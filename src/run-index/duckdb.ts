@@ -55,6 +55,15 @@ export interface DatabaseOptions {
   threads?: number;
 }
 
+/** The column types `Database.createTable` and `appendColumns` take (TIMESTAMP values are epoch ms). */
+export type SqlColumnType = "BOOLEAN" | "INTEGER" | "BIGINT" | "DOUBLE" | "VARCHAR" | "TIMESTAMP";
+
+/** A column of a table made with `Database.createTable`. */
+export interface SqlColumnSpec {
+  name: string;
+  type: SqlColumnType;
+}
+
 /** What a piece of SQL is, learnt from DuckDB's own parser and planner. */
 export interface SqlInspection {
   /** How many statements the text holds. */
@@ -115,6 +124,32 @@ export class Database {
     }
   }
 
+  /** Creates the table `catalog.name` with the given columns (names quoted, so any name works). */
+  async createTable(catalog: string, name: string, columns: readonly SqlColumnSpec[]): Promise<void> {
+    const cols = columns.map((c) => `${sqlIdentifier(c.name)} ${c.type}`).join(", ");
+    await this.conn.run(`CREATE TABLE ${sqlIdentifier(catalog)}.${sqlIdentifier(name)} (${cols})`);
+  }
+
+  /**
+   * Appends rows given column by column (each array `length` long) to `catalog.name` through data
+   * chunks: the bulk path for loading a table (about 2048 rows per native call, not one per value).
+   */
+  async appendColumns(catalog: string, name: string, types: readonly SqlColumnType[], length: number, columns: readonly (readonly unknown[])[]): Promise<void> {
+    const appender = await this.conn.createAppender(name, "main", catalog);
+    try {
+      const duckTypes = types.map(duckType);
+      for (let start = 0; start < length; start += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, length - start);
+        const chunk = duck().DuckDBDataChunk.create(duckTypes, n);
+        chunk.setColumns(columns.map((col, j) => toChunkColumn(col, start, n, types[j]!)));
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   /** Parses and plans `sql` without running it: statement count and whether it is a query. */
   async inspect(sql: string): Promise<SqlInspection> {
     const extracted = await this.conn.extractStatements(sql);
@@ -145,6 +180,31 @@ export class Database {
     if (!ps) this.prepared.set(sql, (ps = await this.conn.prepare(sql)));
     return ps;
   }
+}
+
+/** Quotes a name as a SQL identifier. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Rows per data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+function duckType(type: SqlColumnType): DuckDBType {
+  const d = duck();
+  return { BOOLEAN: d.BOOLEAN, INTEGER: d.INTEGER, BIGINT: d.BIGINT, DOUBLE: d.DOUBLE, VARCHAR: d.VARCHAR, TIMESTAMP: d.TIMESTAMP }[type];
+}
+
+function toChunkColumn(values: readonly unknown[], start: number, n: number, type: SqlColumnType): DuckDBValue[] {
+  const out = new Array<DuckDBValue>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[start + i];
+    if (v === null || v === undefined) out[i] = null;
+    else if (type === "TIMESTAMP") out[i] = duck().timestampValue(BigInt(Math.round((v as number) * 1000)));
+    else if (type === "BIGINT") out[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(v as number));
+    else out[i] = v as DuckDBValue;
+  }
+  return out;
 }
 
 /** Quotes a string as a SQL literal: only for file paths in ATTACH, which takes no parameters. */

@@ -9,18 +9,25 @@
  * BEFORE the snapshot is stat'ed. A compactor deletes an event only after renaming a snapshot that
  * includes it, so an event missing from our listing is always covered by the snapshot we stat next;
  * an event that vanishes between listing and reading makes `refresh` go round once more.
+ *
+ * On a shared (S3) root the snapshot is a copy in the reader's cache folder, downloaded only when
+ * the shared version changed, and the journal is listed incrementally: only the names after the
+ * newest event seen, less a lookback window (`SYNC_LOOKBACK_MS`), because event names are their
+ * writers' clock times and a teammate's clock may run behind. Right after a snapshot is loaded the
+ * whole journal is listed once (it is short then: compaction just emptied it). What a reader has
+ * applied is persisted (`sync-state.ts`), so the next process resumes from there.
  */
-import * as path from "node:path";
-import { existsSync } from "node:fs";
-import * as fs from "node:fs/promises";
 import { DatastoreError } from "../util/errors.js";
 import type { Datastore } from "../store/datastore.js";
-import { keys } from "../store/layout.js";
-import { type JournalEvent, deleteJournalEvents, listJournal, readJournalEvent } from "../store/journal.js";
+import {
+  type JournalEvent, deleteJournalEvents, journalEventTime, journalNameAt, listJournal, readJournalEvent,
+} from "../store/journal.js";
 import type { Database } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS, MERGE_STAGED } from "./schema.js";
-import { SnapshotUnreadable, loadSnapshot, snapshotIdentity, writeSnapshot } from "./snapshot.js";
-import { type HeldLock, tryLock, waitLock } from "./compact-lock.js";
+import { SnapshotUnreadable, loadSnapshot } from "./snapshot.js";
+import type { HeldLock } from "./compact-lock.js";
+import type { SnapshotHome } from "./snapshot-home.js";
+import { loadSyncState, saveSyncState } from "./sync-state.js";
 import { type RunKey, listAllRuns, readRuns } from "./scan.js";
 import { mapLimit } from "../util/concurrency.js";
 import { type RunFacts, toStageRow } from "./run-row.js";
@@ -31,6 +38,12 @@ export const COMPACT_AFTER = 256;
 const RECOVER_WAIT_MS = 120_000;
 /** How long an event announcing a run that does not exist yet is re-read before it is given up. */
 const PENDING_MS = 10 * 60_000;
+/**
+ * How far behind the newest event seen an incremental journal listing starts (shared roots): an
+ * event named by a clock running up to this much behind the others' is still found.
+ * `TSFLOW_SYNC_LOOKBACK_MS` changes it.
+ */
+export const SYNC_LOOKBACK_MS = 120_000;
 
 /** Keeps one in-memory index in step with a datastore root. */
 export class IndexSync {
@@ -50,30 +63,45 @@ export class IndexSync {
   private readonly unflushed = new Map<string, { key: RunKey; facts: RunFacts | null }>();
   private identity: string | undefined;
   private applied = new Set<string>();
+  /** Events whose run did not exist yet when read: re-read on every refresh until it does. */
+  private readonly pending = new Set<string>();
+  /** Newest event time seen (shared roots): the incremental listing starts a lookback before it. */
+  private cursorMs: number | undefined;
+  /** Events applied since the snapshot was loaded (shared roots: `applied` is pruned to the window). */
+  private sinceSnapshot = 0;
+  /** Something changed that the persisted sync state does not have yet. */
+  private dirty = false;
   private lockHeld = false;
 
   constructor(
     private readonly ds: Datastore,
     private readonly db: Database,
-    /** The snapshot file, or undefined when the storage has no local path (in-memory index only). */
-    readonly file: string | undefined,
+    /** Where the snapshot lives, or undefined when the storage has neither (in-memory index only). */
+    readonly home: SnapshotHome | undefined,
     private readonly notice: (message: string) => void,
+    private readonly lookbackMs = lookbackFromEnv(),
   ) {}
 
   /** Loads the snapshot (or rebuilds), then applies the journal. */
   async init(): Promise<void> {
     this.identity = "(not loaded)";
-    if (!this.file) await this.rebuildInMemory();
+    if (!this.home) await this.rebuildInMemory();
+    else if (this.home.shared) await this.restoreState();
     await this.refresh();
   }
 
-  /** Brings the in-memory index up to date with the snapshot file and the journal. */
+  /** Brings the in-memory index up to date with the snapshot and the journal. */
   async refresh(): Promise<void> {
-    for (let round = 0; round < 5; round++) {
-      const names = await listJournal(this.ds.storage);
-      if (this.file) await this.followSnapshot(await snapshotIdentity(this.file));
-      if (!(await this.applyEvents(names))) return;
+    for (let round = 0; round < 6; round++) {
+      const startAfter = this.listingStart();
+      const names = await listJournal(this.ds.storage, startAfter);
+      const reloaded = this.home ? await this.followSnapshot(await this.home.identity()) : false;
+      // A new base resets the cursor: list the whole (short) journal against it.
+      if (reloaded && startAfter !== undefined) continue;
+      this.observe(names);
+      if (!(await this.applyEvents(names, startAfter))) break;
     }
+    if (this.dirty && this.home?.shared) await this.saveState();
   }
 
   /** Runs in the delta (re-read since the base was loaded): at most this many base rows are stale. */
@@ -111,39 +139,43 @@ export class IndexSync {
 
   /** True when enough events piled up that folding them into a snapshot pays off. */
   get wantsCompaction(): boolean {
-    return this.file !== undefined && this.applied.size >= COMPACT_AFTER;
+    if (!this.home) return false;
+    return (this.home.shared ? this.sinceSnapshot : this.applied.size) >= COMPACT_AFTER;
   }
 
   /**
    * Folds the journal into a new snapshot if the lock is free; returns false when another process
-   * holds it or the root is not writable.
+   * holds it, another compactor replaced the snapshot first, or the root is not writable.
    */
   async compact(): Promise<boolean> {
-    if (!this.file) return false;
-    const lock = await tryLock(this.lockFile()).catch(() => undefined);
+    if (!this.home) return false;
+    const lock = await this.home.tryLock().catch(() => undefined);
     if (!lock) return false;
     return this.withLock(lock, async () => {
       await this.refresh();
-      await this.publish([...this.applied]);
-      return true;
+      // The compactor deletes what it folds, so it needs every event's name: list all of them.
+      const all = new Set(await listJournal(this.ds.storage));
+      if (await this.applyEvents([...all], undefined)) await this.refresh();
+      return this.publish([...this.applied].filter((n) => all.has(n)), this.identity);
     });
   }
 
   /** Rebuilds the index from the datastore and publishes it as the new snapshot. */
   async rebuild(): Promise<{ runs: number; ms: number }> {
-    const lock = this.file ? await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined) : undefined;
+    const lock = this.home ? await this.home.waitLock(RECOVER_WAIT_MS).catch(() => undefined) : undefined;
     if (!lock) return this.rebuildInMemory();
     return this.withLock(lock, () => this.rebuildAndPublish().catch((err) => {
-      throw new DatastoreError(`Could not write the run index (${firstLine(err)}). Free space or fix the permissions of ${path.dirname(this.file!)}; reading runs still works without it.`, { cause: err });
+      throw new DatastoreError(`Could not write the run index (${firstLine(err)}). Free space or fix the permissions of ${this.home!.stateDir}; reading runs still works without it.`, { cause: err });
     }));
   }
 
-  private async followSnapshot(id: string | undefined): Promise<void> {
-    if (id === this.identity) return;
+  /** Follows the snapshot to version `id`; returns true when the base changed. */
+  private async followSnapshot(id: string | undefined): Promise<boolean> {
+    if (id === this.identity) return false;
     if (id === undefined && this.identity === "(not loaded)" && (await this.ds.listFlows()).length === 0) {
       this.identity = undefined; // a root with nothing in it yet: nothing to announce or to write
       await this.replaceAll([]);
-      return;
+      return true;
     }
     try {
       await this.load(id);
@@ -151,28 +183,92 @@ export class IndexSync {
       if (!(err instanceof SnapshotUnreadable)) throw err;
       await this.recover(err);
     }
+    return true;
   }
 
   private async load(id: string | undefined): Promise<void> {
     this.forgetDelta();
-    this.snapshotAt = await loadSnapshot(this.db, this.file!);
+    this.snapshotAt = await loadSnapshot(this.db, await this.home!.localFile(id));
     this.identity = id;
+    this.resetJournal();
+  }
+
+  /** The journal state goes with the base: a new base starts from the whole journal. */
+  private resetJournal(): void {
     this.applied.clear();
+    this.pending.clear();
+    this.cursorMs = undefined;
+    this.sinceSnapshot = 0;
+    this.dirty = true;
+  }
+
+  /** Where the journal listing starts: undefined = all of it (local roots always, shared ones after a new base). */
+  private listingStart(): string | undefined {
+    if (!this.home?.shared || this.cursorMs === undefined) return undefined;
+    let start = Math.min(this.cursorMs, Date.now()) - this.lookbackMs;
+    for (const name of this.pending) start = Math.min(start, journalEventTime(name) - 1);
+    return journalNameAt(start);
+  }
+
+  private observe(names: readonly string[]): void {
+    if (!this.home?.shared) return;
+    const newest = names.length > 0 ? journalEventTime(names[names.length - 1]!) : undefined;
+    if (newest !== undefined && newest > (this.cursorMs ?? -1)) {
+      this.cursorMs = newest;
+      this.dirty = true;
+    } else if (this.cursorMs === undefined) {
+      this.cursorMs = Date.now(); // an empty journal: later events are newer than now, less the lookback
+    }
+  }
+
+  /** Restores what a previous process of this user applied on top of the same snapshot version. */
+  private async restoreState(): Promise<void> {
+    const state = await loadSyncState(this.home!.stateDir);
+    if (!state) return;
+    const id = await this.home!.identity();
+    if (id !== state.snapshot) return;
+    try {
+      await this.load(id);
+    } catch {
+      this.identity = "(not loaded)";
+      return;
+    }
+    for (const [key, facts] of state.delta) {
+      const slash = key.indexOf("/");
+      this.delta.set(key, facts);
+      this.unflushed.set(key, { key: { flow: key.slice(0, slash), runId: key.slice(slash + 1) }, facts });
+    }
+    this.applied = new Set(state.applied);
+    for (const name of state.pending) this.pending.add(name);
+    this.cursorMs = state.cursorMs;
+    this.sinceSnapshot = state.sinceSnapshot;
+    this.dirty = false;
+    this.version++;
+  }
+
+  private async saveState(): Promise<void> {
+    if (this.identity === undefined || this.identity === "(not loaded)") return;
+    this.dirty = false;
+    await saveSyncState(this.home!.stateDir, {
+      snapshot: this.identity, cursorMs: this.cursorMs, applied: [...this.applied], pending: [...this.pending],
+      sinceSnapshot: this.sinceSnapshot, delta: [...this.delta.entries()],
+    });
   }
 
   /** Rebuilds a missing or damaged snapshot; only one process rebuilds, the others wait and load it. */
   private async recover(err: SnapshotUnreadable): Promise<void> {
     // The first snapshot of a root is not news; a snapshot that existed and vanished is.
-    const what = err.missing && !existsSync(this.everBuiltMarker()) ? "" : `${this.file} was ${err.message}`;
+    const home = this.home!;
+    const what = err.missing && !(await home.wasEverBuilt()) ? "" : `${home.location} was ${err.message}`;
     if (this.lockHeld) return this.announce(what, await this.rebuildKeepingInMemory());
-    const lock = await waitLock(this.lockFile(), RECOVER_WAIT_MS).catch(() => undefined);
+    const lock = await home.waitLock(RECOVER_WAIT_MS).catch(() => undefined);
     if (!lock) {
       this.announce(what, await this.rebuildInMemory());
-      this.identity = await snapshotIdentity(this.file!); // do not retry until the file changes again
+      this.identity = await home.identity(); // do not retry until the file changes again
       return;
     }
     await this.withLock(lock, async () => {
-      const id = await snapshotIdentity(this.file!);
+      const id = await home.identity();
       const ok = id !== undefined && (await this.load(id).then(() => true, () => false));
       if (ok && what) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
       else this.announce(what, await this.rebuildKeepingInMemory());
@@ -182,11 +278,6 @@ export class IndexSync {
   private announce(what: string, done: { runs: number; ms: number }): void {
     if (!what) return;
     this.notice(`tsflow: the run index ${what}; rebuilt it from the datastore (${done.runs} runs, ${done.ms} ms).`);
-  }
-
-  /** A file written with the first snapshot: a missing snapshot after it means it was deleted. */
-  private everBuiltMarker(): string {
-    return path.join(path.dirname(this.file!), "snapshot-ever-built");
   }
 
   private async rebuildInMemory(): Promise<{ runs: number; ms: number }> {
@@ -203,13 +294,14 @@ export class IndexSync {
    */
   private async rebuildKeepingInMemory(): Promise<{ runs: number; ms: number }> {
     const started = Date.now();
+    const expected = await this.home!.identity();
     const names = await listJournal(this.ds.storage);
     const runs = await this.scanAll();
     try {
-      await this.publish(names);
+      if (!(await this.publish(names, expected))) this.applied = new Set(names);
     } catch (err) {
       this.applied = new Set(names);
-      this.identity = await snapshotIdentity(this.file!); // do not retry until the file changes
+      this.identity = await this.home!.identity(); // do not retry until the file changes
       this.notice(`tsflow: could not write the run index (${firstLine(err)}); using an in-memory index.`);
     }
     return { runs, ms: Date.now() - started };
@@ -217,9 +309,10 @@ export class IndexSync {
 
   private async rebuildAndPublish(): Promise<{ runs: number; ms: number }> {
     const started = Date.now();
+    const expected = await this.home!.identity();
     const names = await listJournal(this.ds.storage);
     const runs = await this.scanAll();
-    await this.publish(names);
+    if (!(await this.publish(names, expected))) this.applied = new Set(names);
     return { runs, ms: Date.now() - started };
   }
 
@@ -231,21 +324,29 @@ export class IndexSync {
   }
 
   /**
-   * Writes the index as the snapshot and makes it the base (the delta it folded in is dropped), then
-   * deletes the journal events it covers. Events applied but not folded in are simply applied again.
+   * Writes the index as the snapshot, replacing version `expected`, and makes it the base (the delta
+   * it folded in is dropped), then deletes the journal events it covers. Events applied but not
+   * folded in are simply applied again. Returns false, deleting nothing, when another process
+   * replaced the snapshot first (a shared root's compare-and-swap failed).
    */
-  private async publish(events: string[]): Promise<void> {
+  private async publish(events: string[], expected: string | undefined): Promise<boolean> {
     await this.flush();
-    await writeSnapshot(this.db, this.file!);
-    await fs.writeFile(this.everBuiltMarker(), "", { flag: "wx" }).catch(() => undefined);
-    await this.load(await snapshotIdentity(this.file!));
+    const base = expected === "(not loaded)" ? undefined : expected;
+    if (!(await this.home!.publish(this.db, base))) return false;
+    await this.home!.markBuilt();
+    await this.load(await this.home!.identity());
     await deleteJournalEvents(this.ds.storage, events);
+    return true;
   }
 
-  /** Applies events not applied yet; returns true when one vanished (compacted meanwhile). */
-  private async applyEvents(names: string[]): Promise<boolean> {
+  /**
+   * Applies events not applied yet; returns true when one vanished (compacted meanwhile). The
+   * listing started after `startAfter`: applied names before it are kept (not listed, not gone).
+   */
+  private async applyEvents(names: string[], startAfter: string | undefined): Promise<boolean> {
     const present = new Set(names);
-    for (const name of this.applied) if (!present.has(name)) this.applied.delete(name);
+    for (const name of this.applied) if (!present.has(name) && (startAfter === undefined || name > startAfter)) this.applied.delete(name);
+    for (const name of this.pending) if (!present.has(name)) this.pending.delete(name);
     const fresh = names.filter((n) => !this.applied.has(n));
     if (fresh.length === 0) return false;
     const events = await mapLimit(fresh, 32, (n) => readJournalEvent(this.ds.storage, n).catch(() => null));
@@ -254,9 +355,15 @@ export class IndexSync {
       const e = events[i];
       // A run is announced just before its run.json is created: until the run appears (or the
       // announcement is old enough that its writer surely died), the event stays pending.
-      const early = e && !found.has(deltaKey(e.flow, e.runId)) && Date.now() - eventTime(name) < PENDING_MS;
-      if (!early) this.applied.add(name);
+      const early = e && !found.has(deltaKey(e.flow, e.runId)) && Date.now() - journalEventTime(name) < PENDING_MS;
+      if (early) this.pending.add(name);
+      else {
+        this.pending.delete(name);
+        this.applied.add(name);
+        this.sinceSnapshot++;
+      }
     });
+    this.dirty = true;
     return events.includes(undefined);
   }
 
@@ -302,19 +409,11 @@ export class IndexSync {
     }
   }
 
-  private lockFile(): string {
-    return path.join(path.dirname(this.file!), "compact.lock");
-  }
 }
 
 /** The key of a run in the delta and in `reread`'s answer. */
 function deltaKey(flow: string, runId: string): string {
   return `${flow}/${runId}`;
-}
-
-/** When a journal event was written (epoch ms), from its name `<micros>-<pid>-<rand>.json`. */
-function eventTime(name: string): number {
-  return Number(name.split("-")[0]) / 1000 || 0;
 }
 
 /** Runs named by journal events, without duplicates (damaged events are skipped). */
@@ -326,9 +425,9 @@ function uniqueRuns(events: readonly (JournalEvent | undefined | null)[]): RunKe
   return [...seen.values()];
 }
 
-/** The snapshot file of a datastore, when its storage is on a local file system. */
-export function snapshotFileOf(ds: Datastore): string | undefined {
-  return ds.storage.localPath?.(keys.indexFile());
+function lookbackFromEnv(): number {
+  const ms = Number(process.env.TSFLOW_SYNC_LOOKBACK_MS);
+  return Number.isFinite(ms) && ms >= 0 && process.env.TSFLOW_SYNC_LOOKBACK_MS !== "" ? ms : SYNC_LOOKBACK_MS;
 }
 
 function firstLine(err: unknown): string {

@@ -61,3 +61,11 @@ export const FILL_SCOPE = `INSERT INTO scope SELECT flow, run_id FROM runs WHERE
 /** Runs in scope whose details (tasks, artifacts) are not loaded yet. */
 export const MISSING_DETAILS = `SELECT flow, run_id FROM scope
 WHERE (flow, run_id) NOT IN (SELECT flow, run_id FROM details_loaded)`;
+
+/** $1 the run read (`Flow/RunId`): the runs whose tasks read it, newest first. */
+export const LIST_CONSUMERS = `SELECT ${RUN_COLUMNS} FROM runs WHERE list_contains(upstream, $1)
+ORDER BY created_at DESC, run_id DESC`;
+
+/** $1 flow, $2 global, $3 ns, $4 created_at, $5 run id: successful runs newer than that run. */
+export const COUNT_NEWER_SUCCESSFUL = `SELECT count(*) FROM runs WHERE flow = $1 AND ${IN_NS(2, 3)} AND successful
+  AND (created_at > $4 OR (created_at = $4 AND run_id > $5))`;

@@ -22,16 +22,20 @@
  * Steps, tasks and artifacts are not in the snapshot: they are read lazily, only for the runs in
  * scope of a SQL query that names `steps`, `tasks` or `artifacts` (see `sql-sandbox.ts` for the views).
  */
-import * as fs from "node:fs/promises";
 import type { Datastore } from "../store/datastore.js";
 import { listJournal } from "../store/journal.js";
 import { SqlError, SqlRefusedError } from "../util/errors.js";
 import { Database, type SqlValue } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "./schema.js";
-import { IndexSync, snapshotFileOf } from "./index-sync.js";
+import { IndexSync } from "./index-sync.js";
+import * as path from "node:path";
+import { snapshotHomeOf } from "./snapshot-home.js";
+import { rootCacheDir } from "../store/cache-dir.js";
 import { type RunFacts, type RunRow, toRunColumns, toRunRow, unionTags } from "./run-row.js";
 import * as Q from "./queries.js";
-import { SQL_ALLOWED, checkSql } from "./sql-guard.js";
+import { SQL_ALLOWED, checkSql, type SqlPlan } from "./sql-guard.js";
+import { exportArtifactSql, loadJsonValues } from "./artifact-sql.js";
+import { ObjectStore } from "../store/object-store.js";
 import { SqlSandbox } from "./sql-sandbox.js";
 import { loadMissingDetails } from "./details.js";
 
@@ -51,6 +55,18 @@ export interface RunIndexOptions {
    * @default true
    */
   answerCache?: boolean;
+  /**
+   * The cache folder of a shared (S3) root; the index keeps the copy of its snapshot and the sync
+   * state in its `index/` folder.
+   * @default `rootCacheDir(ds.location)` (under `TSFLOW_CACHE_DIR`, else `~/.cache/tsflow`)
+   */
+  cacheDir?: string;
+  /**
+   * A query within this many ms of the last sync answers without syncing again (shared roots: each
+   * sync is two requests to the server). A teammate's change is visible after at most this long.
+   * @default 250 on a shared root, 0 (every query) on a local one
+   */
+  syncIntervalMs?: number;
 }
 
 /** A query for `RunIndex.listRuns`. */
@@ -125,6 +141,7 @@ export interface SqlResult {
  */
 export class RunIndex {
   private readonly sandbox = new SqlSandbox();
+  private readonly objects: ObjectStore;
   private queue: Promise<unknown> = Promise.resolve();
   private compacting = false;
   private closed = false;
@@ -132,13 +149,17 @@ export class RunIndex {
   // pays only the freshness check. Any applied change bumps the version and drops them.
   private readonly answers = new Map<string, unknown[][]>();
   private answersVersion = -1;
+  private syncedAt = 0;
 
   private constructor(
     private readonly ds: Datastore,
     private readonly db: Database,
     private readonly sync: IndexSync,
     private readonly answerCache: boolean,
-  ) {}
+    private readonly syncIntervalMs: number,
+  ) {
+    this.objects = new ObjectStore(ds.storage);
+  }
 
   /**
    * Opens the index of a datastore root: loads the snapshot (rebuilding it when missing or damaged)
@@ -156,9 +177,13 @@ export class RunIndex {
       // Late materialization turns a LIMIT scan into a row-id join over the whole table: slower
       // for the index's lookups, which stop after a few rows.
       await db.run("SET disabled_optimizers = 'late_materialization'");
-      const sync = new IndexSync(ds, db, snapshotFileOf(ds), notice);
+      const home = snapshotHomeOf(ds, () => path.join(options.cacheDir ?? rootCacheDir(ds.location), "index"));
+      const sync = new IndexSync(ds, db, home, notice);
       await sync.init();
-      return new RunIndex(ds, db, sync, options.answerCache ?? true);
+      const interval = options.syncIntervalMs ?? (home?.shared ? SHARED_SYNC_INTERVAL_MS : 0);
+      const index = new RunIndex(ds, db, sync, options.answerCache ?? true, interval);
+      index.syncedAt = Date.now();
+      return index;
     } catch (err) {
       db.close();
       throw err;
@@ -214,6 +239,16 @@ export class RunIndex {
     return (await this.rows(Q.WHERE_ELSE, [flow, runId === undefined, runId ?? ""])).map(toCount);
   }
 
+  /** The runs whose tasks read run `flow/runId` through the client (lineage), in any namespace, newest first. */
+  async listConsumers(flow: string, runId: string): Promise<RunRow[]> {
+    return (await this.rows(Q.LIST_CONSUMERS, [`${flow}/${runId}`])).map(toRunRow);
+  }
+
+  /** How many successful runs of a flow in namespace `ns` are newer than the given run (pins report it). */
+  async countNewerSuccessful(flow: string, ns: string | null, createdAt: Date, runId: string): Promise<number> {
+    return (await this.column<number>(Q.COUNT_NEWER_SUCCESSFUL, [flow, ns === null, ns ?? "", createdAt.getTime(), runId]))[0] ?? 0;
+  }
+
   /** Tags in use that start with `prefix` (tab completion). */
   async listTags(prefix = ""): Promise<string[]> {
     return this.column(Q.LIST_TAGS, [prefix]);
@@ -228,8 +263,10 @@ export class RunIndex {
   }
 
   /**
-   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags` and `artifacts`,
-   * scoped to a namespace (see `sql-sandbox.ts` for their columns).
+   * Runs one read-only SQL query over the views `runs`, `steps`, `tasks`, `tags`, `artifacts` and
+   * `artifact_values`, and the table function `artifact('Flow', 'name')` (an Arrow artifact's rows
+   * across runs), scoped to a namespace (see `sql-sandbox.ts` for their columns). Artifact contents
+   * are read only when the query names them, and only for the runs in scope.
    * @throws SqlRefusedError when the SQL is not exactly one query, or reads files.
    * @throws SqlError when it is allowed but fails (syntax, unknown column).
    * @example
@@ -238,7 +275,7 @@ export class RunIndex {
   async querySql(sql: string, options: QuerySqlOptions): Promise<SqlResult> {
     return this.read(async () => {
       const plan = await checkSql(this.db, sql);
-      const box = await this.prepareSandbox(options.namespace, plan.needsDetails);
+      const box = await this.prepareSandbox(options.namespace, plan);
       const inspected = await box.inspect(sql).catch((err) => Promise.reject(sqlError(err)));
       if (inspected.statements !== 1 || !inspected.isQuery) throw new SqlRefusedError(`Only queries are allowed. ${SQL_ALLOWED}`);
       return box.queryOnce(sql).catch((err) => Promise.reject(sqlError(err)));
@@ -261,15 +298,14 @@ export class RunIndex {
       await this.sync.flush();
       const [runs, flows] = (await this.db.query(Q.COUNTS)).rows[0] as [number, number];
       const journalEvents = (await listJournal(this.ds.storage)).length;
-      const file = this.sync.file;
-      const snapshotBytes = file ? ((await fs.stat(file).catch(() => undefined))?.size ?? 0) : 0;
+      const snapshotBytes = (await this.sync.home?.bytes().catch(() => 0)) ?? 0;
       return { runs, flows, journalEvents, snapshotBytes, ...(this.sync.snapshotAt && { snapshotAt: this.sync.snapshotAt }) };
     });
   }
 
-  /** Brings the index up to date now (every query does this first anyway). */
+  /** Brings the index up to date now (every query does this first, at most `syncIntervalMs` apart). */
   async refresh(): Promise<void> {
-    await this.read(async () => undefined);
+    await this.exclusive(() => this.syncNow());
   }
 
   /** Waits for pending work (a background compaction) and releases DuckDB and temporary files. */
@@ -281,15 +317,18 @@ export class RunIndex {
     this.db.close();
   }
 
-  private async prepareSandbox(ns: string | null, details: boolean): Promise<Database> {
+  private async prepareSandbox(ns: string | null, plan: SqlPlan): Promise<Database> {
     await this.sync.flush();
     await this.db.run("DELETE FROM scope");
     await this.db.run(Q.FILL_SCOPE, [ns === null, ns ?? ""]);
+    const details = plan.needsDetails;
     if (details && (await loadMissingDetails(this.db, this.ds)) > 0) {
       this.sync.detailsLoaded = true;
       this.sync.version++;
     }
-    return this.sandbox.open(this.db, JSON.stringify([ns, details, this.sync.version]));
+    if (plan.needsValues && (await loadJsonValues(this.db, this.objects)) > 0) this.sync.version++;
+    const key = JSON.stringify([ns, details, this.sync.version, plan.artifacts]);
+    return this.sandbox.open(this.db, key, (main) => exportArtifactSql(main, this.objects, plan.artifacts, ns));
   }
 
   private async rows(sql: string, params: SqlValue[]): Promise<unknown[][]> {
@@ -342,11 +381,17 @@ export class RunIndex {
   /** Refreshes, runs `fn`, and schedules a compaction when many events piled up. */
   private async read<T>(fn: () => Promise<T>): Promise<T> {
     const result = await this.exclusive(async () => {
-      await this.sync.refresh();
+      if (this.syncIntervalMs === 0 || Date.now() - this.syncedAt >= this.syncIntervalMs) await this.syncNow();
       return fn();
     });
     if (this.sync.wantsCompaction && !this.compacting) this.compactInBackground();
     return result;
+  }
+
+  private async syncNow(): Promise<void> {
+    const started = Date.now();
+    await this.sync.refresh();
+    this.syncedAt = started;
   }
 
   private compactInBackground(): void {
@@ -364,6 +409,9 @@ export class RunIndex {
     return run;
   }
 }
+
+/** How long a shared root's sync is trusted (see `RunIndexOptions.syncIntervalMs`). */
+const SHARED_SYNC_INTERVAL_MS = 250;
 
 /** Where a newest-first lookup's rows (which start `flow, run_id, created_at`) hold the run id and the creation time. */
 const RUN_ID = 1;

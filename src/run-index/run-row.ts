@@ -53,13 +53,17 @@ export interface RunFacts {
   status: RunState;
   originRunId: string | null;
   endStep: string;
+  /** The runs (`Flow/RunId`) its tasks read through the client: its lineage's upstream runs. */
+  upstream: string[];
 }
 
 /** Reads a run's facts from the datastore, or undefined when the run does not exist (any more). */
 export async function readRunFacts(ds: Datastore, flow: string, runId: string): Promise<RunFacts | undefined> {
   const run = await ds.readRun(flow, runId);
   if (!run) return undefined;
-  const [tags, end] = await Promise.all([ds.readTags(flow, runId), readEndAttempt(ds, flow, runId, run.endStep)]);
+  const [tags, end, lineage] = await Promise.all([
+    ds.readTags(flow, runId), readEndAttempt(ds, flow, runId, run.endStep), ds.readRunLineage(flow, runId),
+  ]);
   // status.json only matters while the end task has no outcome: skip the read otherwise (rebuild speed)
   const status = end === undefined ? await ds.readStatus(flow, runId) : undefined;
   const successful = end?.success === true;
@@ -68,8 +72,13 @@ export async function readRunFacts(ds: Datastore, flow: string, runId: string): 
     userTags: tags.userTags, successful, finished: end !== undefined,
     finishedAt: end?.finishedAt ?? null,
     status: successful ? "successful" : end !== undefined || status?.state === "failed" ? "failed" : "running",
-    originRunId: run.originRunId ?? null, endStep: run.endStep,
+    originRunId: run.originRunId ?? null, endStep: run.endStep, upstream: upstreamRuns(lineage),
   };
+}
+
+/** The distinct runs (`Flow/RunId`) that lineage records read, in first-read order. */
+export function upstreamRuns(records: readonly { reads: readonly { pathspec: string }[] }[]): string[] {
+  return [...new Set(records.flatMap((r) => r.reads.map((read) => read.pathspec.split("/").slice(0, 2).join("/"))))];
 }
 
 /** The outcome of the newest attempt of the (last) end task, or undefined while there is none. */
@@ -116,6 +125,6 @@ export function toStageRow(f: RunFacts): (string | number | boolean | null)[] {
   return [
     f.flow, f.runId, f.createdAt, f.user, f.systemTags.join("\n"), f.userTags.join("\n"),
     unionTags(f.systemTags, f.userTags).join("\n"), f.successful, f.finished, f.finishedAt, f.status,
-    f.originRunId, f.endStep,
+    f.originRunId, f.endStep, f.upstream.join("\n"),
   ];
 }

@@ -4,19 +4,20 @@
  * copied. Runs re-read from the journal since that snapshot go to the small in-memory `delta_runs`;
  * `delta_keys` lists every run re-read (a run that vanished is in `delta_keys` only). The view `runs`
  * is the snapshot's rows minus the re-read ones, plus `delta_runs`: the datastore as of the last
- * refresh. The per-run details `tasks` and `artifacts` are loaded lazily, only for runs that a SQL
+ * refresh. `upstream` lists the runs (`Flow/RunId`) a run's tasks read through the client (its
+ * lineage), so the runs that read a run are one query. The per-run details `tasks` and `artifacts` are loaded lazily, only for runs that a SQL
  * query needs. A snapshot file holds `runs` (sorted by flow, newest first) and `meta`. Times are
  * epoch milliseconds (BIGINT) internally; the SQL views show them as TIMESTAMP.
  */
 
 /** Bumped whenever the snapshot's tables change shape; an older snapshot is rebuilt. */
-export const SNAPSHOT_FORMAT = "tsflow-run-index-1";
+export const SNAPSHOT_FORMAT = "tsflow-run-index-2";
 
 const RUNS_COLUMNS = `
   flow VARCHAR NOT NULL, run_id VARCHAR NOT NULL, created_at BIGINT NOT NULL, "user" VARCHAR,
   system_tags VARCHAR[] NOT NULL, user_tags VARCHAR[] NOT NULL, tags VARCHAR[] NOT NULL,
   successful BOOLEAN NOT NULL, finished BOOLEAN NOT NULL, finished_at BIGINT, status VARCHAR NOT NULL,
-  origin_run_id VARCHAR, end_step VARCHAR NOT NULL`;
+  origin_run_id VARCHAR, end_step VARCHAR NOT NULL, upstream VARCHAR[] NOT NULL`;
 
 /** Orders runs as the snapshot stores them: by flow, newest first (the order the hot queries stream). */
 export const SNAPSHOT_ORDER = "flow, created_at DESC, run_id DESC";
@@ -31,7 +32,7 @@ CREATE VIEW runs AS
 CREATE TABLE stage_runs (
   flow VARCHAR, run_id VARCHAR, created_at BIGINT, "user" VARCHAR, system_tags VARCHAR, user_tags VARCHAR,
   tags VARCHAR, successful BOOLEAN, finished BOOLEAN, finished_at BIGINT, status VARCHAR,
-  origin_run_id VARCHAR, end_step VARCHAR);
+  origin_run_id VARCHAR, end_step VARCHAR, upstream VARCHAR);
 CREATE TABLE stage_keys (flow VARCHAR, run_id VARCHAR);
 CREATE TABLE tasks (
   flow VARCHAR, run_id VARCHAR, step VARCHAR, task_id VARCHAR, "index" BIGINT, attempts BIGINT,
@@ -45,7 +46,7 @@ CREATE TABLE scope (flow VARCHAR, run_id VARCHAR);
 
 const splitTags = (col: string) => `CASE WHEN ${col} = '' THEN []::VARCHAR[] ELSE string_split(${col}, chr(10)) END`;
 const STAGED_ROWS = `SELECT flow, run_id, created_at, "user", ${splitTags("system_tags")}, ${splitTags("user_tags")},
-  ${splitTags("tags")}, successful, finished, finished_at, status, origin_run_id, end_step FROM stage_runs`;
+  ${splitTags("tags")}, successful, finished, finished_at, status, origin_run_id, end_step, ${splitTags("upstream")} FROM stage_runs`;
 
 /** Attaches an empty in-memory base named `snap` (a root without a snapshot file, or before a rebuild). */
 export const ATTACH_EMPTY_BASE = `DETACH DATABASE IF EXISTS snap; ATTACH ':memory:' AS snap; CREATE TABLE snap.runs (${RUNS_COLUMNS});`;

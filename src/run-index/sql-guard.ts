@@ -8,7 +8,10 @@ import { SqlError, SqlRefusedError } from "../util/errors.js";
 import type { Database } from "./duckdb.js";
 
 /** The views a SQL query over the run index may read. */
-export const SQL_VIEWS = ["runs", "steps", "tasks", "tags", "artifacts"] as const;
+export const SQL_VIEWS = ["runs", "steps", "tasks", "tags", "artifacts", "artifact_values"] as const;
+
+/** The table function over the rows of Arrow artifacts: `artifact('Flow', 'name')`. */
+export const ARTIFACT_FUNCTION = "artifact";
 
 /** The views whose rows are loaded lazily, only when a query names them. */
 const DETAIL_VIEWS = new Set(["steps", "tasks", "artifacts"]);
@@ -19,12 +22,22 @@ const PURE_TABLE_FUNCTIONS = new Set(["range", "generate_series", "unnest", "jso
 /** What is allowed, said in every refusal. */
 export const SQL_ALLOWED =
   "Allowed: exactly one read-only query (SELECT, WITH ... SELECT, FROM ..., VALUES, DESCRIBE, SUMMARIZE) " +
-  `over the views ${SQL_VIEWS.join(", ")}.`;
+  `over the views ${SQL_VIEWS.join(", ")} and the table function artifact('Flow', 'name').`;
+
+/** One `artifact('Flow', 'name')` a query reads. */
+export interface ArtifactCall {
+  flow: string;
+  name: string;
+}
 
 /** What the guard learnt about an accepted query. */
 export interface SqlPlan {
-  /** True when the query reads `steps`, `tasks` or `artifacts`. */
+  /** True when the query reads `steps`, `tasks`, `artifacts`, `artifact_values` or `artifact()`. */
   needsDetails: boolean;
+  /** True when the query reads `artifact_values` (JSON artifact values are loaded for it). */
+  needsValues: boolean;
+  /** The distinct `artifact()` calls, sorted. */
+  artifacts: ArtifactCall[];
 }
 
 /**
@@ -39,8 +52,12 @@ export async function checkSql(db: Database, sql: string): Promise<SqlPlan> {
   if (count === 0) throw new SqlRefusedError(`The SQL holds no statement. ${SQL_ALLOWED}`);
   if (count > 1) throw new SqlRefusedError(`The SQL holds ${count} statements; run them one at a time. ${SQL_ALLOWED}`);
   const tables: string[] = [];
-  walk(parsed.statements, tables);
-  return { needsDetails: tables.some((t) => DETAIL_VIEWS.has(t.toLowerCase())) };
+  const calls = new Map<string, ArtifactCall>();
+  walk(parsed.statements, tables, calls);
+  const needsValues = tables.some((t) => t.toLowerCase() === "artifact_values");
+  const artifacts = [...calls.values()].sort((a, b) => (a.flow + "/" + a.name < b.flow + "/" + b.name ? -1 : 1));
+  const needsDetails = needsValues || artifacts.length > 0 || tables.some((t) => DETAIL_VIEWS.has(t.toLowerCase()));
+  return { needsDetails, needsValues, artifacts };
 }
 
 interface SerializedSql {
@@ -56,22 +73,38 @@ function refuseUnparsed(parsed: SerializedSql): never {
     `set or pragma anything are refused. ${SQL_ALLOWED}`);
 }
 
-/** Collects base-table names and refuses table functions that read and paths used as tables. */
-function walk(node: unknown, tables: string[]): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, tables));
+/** Collects base-table names and `artifact()` calls; refuses table functions that read, and paths used as tables. */
+function walk(node: unknown, tables: string[], calls: Map<string, ArtifactCall>): void {
+  if (Array.isArray(node)) return node.forEach((n) => walk(n, tables, calls));
   if (typeof node !== "object" || node === null) return;
   const n = node as Record<string, unknown>;
-  if (n.type === "TABLE_FUNCTION") checkTableFunction(n);
+  if (n.type === "TABLE_FUNCTION") checkTableFunction(n, calls);
   if (n.type === "BASE_TABLE") tables.push(checkTableName(n));
-  for (const value of Object.values(n)) walk(value, tables);
+  for (const value of Object.values(n)) walk(value, tables, calls);
 }
 
-function checkTableFunction(node: Record<string, unknown>): void {
-  const fn = node.function as { function_name?: string } | undefined;
+interface SerializedFunction {
+  function_name?: string;
+  children?: { class?: string; value?: { is_null?: boolean; value?: unknown; type?: { id?: string } } }[];
+}
+
+function checkTableFunction(node: Record<string, unknown>, calls: Map<string, ArtifactCall>): void {
+  const fn = node.function as SerializedFunction | undefined;
   const name = String(fn?.function_name ?? "").toLowerCase();
   if (PURE_TABLE_FUNCTIONS.has(name)) return;
+  if (name === ARTIFACT_FUNCTION) return void addArtifactCall(fn!, calls);
   throw new SqlRefusedError(`The table function ${name}() is refused: reading files or other databases is not ` +
     `allowed over the run index. ${SQL_ALLOWED}`);
+}
+
+// Only two string constants: the call names what is loaded before the query runs.
+function addArtifactCall(fn: SerializedFunction, calls: Map<string, ArtifactCall>): void {
+  const args = (fn.children ?? []).map((c) => (c.class === "CONSTANT" && c.value?.type?.id === "VARCHAR" && !c.value.is_null ? String(c.value.value) : undefined));
+  if (args.length !== 2 || args.some((a) => a === undefined)) {
+    throw new SqlRefusedError(`artifact() takes two string literals, the flow and the artifact: artifact('TeamCollabFlow', 'features'). ${SQL_ALLOWED}`);
+  }
+  const [flow, name] = args as [string, string];
+  calls.set(`${flow}/${name}`, { flow, name });
 }
 
 function checkTableName(node: Record<string, unknown>): string {

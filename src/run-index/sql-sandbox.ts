@@ -11,6 +11,8 @@
  * - `steps`: flow, run_id, step, tasks, successful, started_at, finished_at
  * - `tasks`: flow, run_id, step, task_id, index, attempts, successful, started_at, finished_at
  * - `artifacts`: flow, run_id, step, task_id, name, sha, size, format, type, created_at
+ * - `artifact_values`: flow, run_id, step, task_id, name, value (JSON), and the table macro
+ *   `artifact('Flow', 'name')` (see `artifact-sql.ts`)
  * Times are TIMESTAMP (UTC); `successful` of a task is null while it runs.
  */
 import * as fs from "node:fs/promises";
@@ -48,15 +50,16 @@ export class SqlSandbox {
 
   /**
    * Returns a sandbox holding what `main`'s `scope` table selects; `key` names that content, and a
-   * sandbox with the same key is reused.
+   * sandbox with the same key is reused. `extra` writes more into the sandbox's database, attached
+   * to `main` as `out`, after the views.
    */
-  async open(main: Database, key: string): Promise<Database> {
+  async open(main: Database, key: string, extra?: (main: Database) => Promise<void>): Promise<Database> {
     if (this.db && this.key === key) return this.db;
     this.close();
     const dir = await fs.mkdtemp(path.join(tmpdir(), "tsflow-sql-"));
     try {
       const file = path.join(dir, "scope.duckdb");
-      await exportScope(main, file);
+      await exportScope(main, file, extra);
       this.db = await Database.create({ path: file, readOnly: true, sandbox: true, threads: 2 });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -73,10 +76,11 @@ export class SqlSandbox {
   }
 }
 
-async function exportScope(main: Database, file: string): Promise<void> {
+async function exportScope(main: Database, file: string, extra?: (main: Database) => Promise<void>): Promise<void> {
   await main.run(`ATTACH ${sqlLiteral(file)} AS out`);
   try {
     for (const sql of EXPORTS) await main.run(sql);
+    await extra?.(main);
   } finally {
     await main.run("DETACH DATABASE IF EXISTS out");
   }

@@ -23,16 +23,18 @@ export interface DeployOptions {
 /** Records (or updates) the deployment of a flow file; returns the deployment. @throws ProductionTokenError */
 export async function deployFlow(ds: Datastore, flow: string, file: string, o: DeployOptions): Promise<DeploymentRecord> {
   if (o.authorize && o.newToken) throw new UsageError("Give --authorize or --new-token, not both.");
-  const existing = await ds.readDeployment(flow);
   const given = o.authorize?.replace(/^production:/, "");
-  const token = chooseToken(flow, existing, given, o);
-  assertTag(`production:${token}`);
   const source = readFileSync(file, "utf8");
   const sourceSha = createHash("sha256").update(source).digest("hex");
   await ds.storage.write(`deployments/${flow}.source/${sourceSha}.ts`, source, { ifAbsent: true });
-  const record: DeploymentRecord = { flow, token, deployedBy: o.user, deployedAt: Date.now(), flowFile: path.resolve(file), sourceSha };
-  await ds.writeDeployment(record);
-  return record;
+  // A first deployment is create-only; one that lost the race is judged again against the winner's.
+  for (;;) {
+    const existing = await ds.readDeployment(flow);
+    const token = chooseToken(flow, existing, given, o);
+    assertTag(`production:${token}`);
+    const record: DeploymentRecord = { flow, token, deployedBy: o.user, deployedAt: Date.now(), flowFile: path.resolve(file), sourceSha };
+    if (await ds.writeDeployment(record, { create: existing === undefined })) return record;
+  }
 }
 
 function chooseToken(flow: string, existing: DeploymentRecord | undefined, given: string | undefined, o: DeployOptions): string {

@@ -30,7 +30,7 @@ export interface RunFlowFileOptions {
 export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Promise<RunResult> {
   const pool = new WorkerPoolExecutor({
     flowFile: loaded.file, className: loaded.flowClass.name, datastore: o.datastore,
-    ...(o.maxWorkers ? { size: o.maxWorkers } : {}),
+    ...(o.maxWorkers ? { size: o.maxWorkers } : {}), ...(o.productionToken ? { productionToken: o.productionToken } : {}),
   });
   buildGraph(loaded.flowClass, loaded.docs);
   pool.warm();

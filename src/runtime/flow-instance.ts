@@ -57,6 +57,28 @@ export class FlowInstance {
     }
   }
 
+  /**
+   * Makes reading any of `names` (artifacts an earlier step set that no input of this task carries)
+   * throw the error `missing` makes, until the step sets or merges it. A class field default of the
+   * same name is dropped: it would silently stand in for the lost value. `"name" in this` is false.
+   */
+  guardLost(names: Iterable<string>, missing: (name: string) => Error): void {
+    const lost = new Set([...names].filter((n) => !n.startsWith("_") && !this.parameterNames.has(n) && !this.slots.has(n)));
+    if (lost.size === 0) return;
+    for (const name of lost) {
+      if (Object.getOwnPropertyDescriptor(this.flow, name)?.configurable) delete (this.flow as unknown as Record<string, unknown>)[name];
+    }
+    // A proxy between the instance and its class: it sees only reads the instance cannot answer
+    // itself, so `this` stays the real instance (private fields, identity) and set values win.
+    const guard = new Proxy(Object.create(Object.getPrototypeOf(this.flow)) as object, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && lost.has(key) && !Reflect.has(target, key)) throw missing(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    Object.setPrototypeOf(this.flow, guard);
+  }
+
   /** The refs of the artifacts the task inherited (not yet loaded). */
   inheritedRefs(): ArtifactRef[] {
     return [...this.slots.values()].flatMap((s) => (s.ref ? [s.ref] : []));

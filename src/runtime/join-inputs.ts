@@ -3,8 +3,8 @@
  * artifacts loaded lazily, in index order (foreach) and addressable by step name (branch).
  */
 import type { Inputs, MergeOptions } from "../flow/flow-spec.js";
-import type { ArtifactsRecord } from "../store/records.js";
-import { StepError } from "../util/errors.js";
+import type { ArtifactRef, ArtifactsRecord } from "../store/records.js";
+import { MergeConflictError, MergeMissingError, StepError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import type { FlowInstance } from "./flow-instance.js";
 
@@ -40,31 +40,46 @@ function makeView(step: string, refs: ArtifactsRecord, store: ArtifactStore): ob
   return view;
 }
 
-/** Merges the artifacts the inputs agree on into the join's instance (Metaflow's rule). */
+/**
+ * Merges the artifacts the inputs agree on into the join's instance (Metaflow's rule). The whole
+ * merge is computed first and assigned only when it succeeds: a failed merge sets nothing.
+ * @throws StepError when both `include` and `exclude` are given, MergeConflictError for conflicts,
+ * MergeMissingError for an included name that no input carries.
+ */
 export function mergeInputs(
   target: FlowInstance, step: string, inputs: Inputs, parameters: ReadonlySet<string>, options: MergeOptions,
 ): void {
-  const byName = collect(inputs, parameters);
-  for (const name of options.include ?? []) {
-    if (!byName.has(name)) throw new StepError(`Step *${step}* cannot merge *${name}*: no input has an artifact of that name (check include).`);
-  }
+  const include = options.include ?? [];
   const exclude = new Set(options.exclude ?? []);
+  if (include.length && exclude.size) throw new StepError(`Step *${step}* passes both include and exclude to mergeArtifacts: they are mutually exclusive, give one.`);
+  const byName = collect(inputs, parameters);
+  const merged = new Map<string, ArtifactRef>();
   const conflicts: string[] = [];
   for (const [name, refs] of byName) {
-    if (exclude.has(name) || (options.include && !options.include.includes(name)) || target.has(name)) continue;
-    if (new Set(refs.map((r) => r.sha)).size === 1) target.setFromRef(name, refs[0]!);
+    if (exclude.has(name) || (include.length && !include.includes(name)) || target.has(name)) continue;
+    if (new Set(refs.map((r) => r.sha)).size === 1) merged.set(name, refs[0]!);
     else conflicts.push(name);
   }
   if (conflicts.length) {
-    throw new StepError(
+    throw new MergeConflictError(
       `Step *${step}* cannot merge the following artifacts due to them having conflicting values:\n[${conflicts.join(", ")}].\n` +
         "To remedy this issue, be sure to explicitly set those artifacts (using this.<artifact_name> = ...) prior to calling mergeArtifacts.",
+      conflicts,
     );
   }
+  const missing = include.filter((name) => !merged.has(name) && !target.has(name));
+  if (missing.length) {
+    throw new MergeMissingError(
+      `Step *${step}* specifies that [${include.join(", ")}] should be merged but [${missing.join(", ")}] are not present.\n` +
+        "To remedy this issue, make sure that the values specified in include come from at least one input.",
+      missing,
+    );
+  }
+  for (const [name, ref] of merged) target.setFromRef(name, ref);
 }
 
-function collect(inputs: Inputs, parameters: ReadonlySet<string>): Map<string, ArtifactsRecord[string][]> {
-  const byName = new Map<string, ArtifactsRecord[string][]>();
+function collect(inputs: Inputs, parameters: ReadonlySet<string>): Map<string, ArtifactRef[]> {
+  const byName = new Map<string, ArtifactRef[]>();
   for (const view of inputs) {
     const refs = refsOf.get(view as object);
     if (!refs) throw new StepError("mergeArtifacts expects the inputs the join step received.");

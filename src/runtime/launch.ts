@@ -6,7 +6,7 @@
 import { buildGraph, type FlowClass, type FlowGraph } from "../flow/graph.js";
 import type { Datastore } from "../store/datastore.js";
 import { TaggingError } from "../util/errors.js";
-import { resolveUsername } from "../util/identity.js";
+import { resolveProductionToken, resolveUsername } from "../util/identity.js";
 import { assertTag, MAX_USER_TAGS } from "../util/validate.js";
 import { VERSION } from "../util/version.js";
 import type { ArtifactStore } from "./artifact-store.js";
@@ -45,7 +45,7 @@ export interface LaunchOptions {
 export async function launchRun(o: LaunchOptions): Promise<RunResult> {
   const graph = buildGraph(o.flowClass, o.docs);
   const username = resolveUsername();
-  const token = o.productionToken ?? (process.env.TSFLOW_PRODUCTION_TOKEN || undefined);
+  const token = o.productionToken ?? resolveProductionToken();
   const identity = token ? `production:${token}` : `user:${username}`;
   const parameters = resolveParameters(listParameters(o.flowClass), o.params ?? {}, { flowName: graph.flow, userName: username });
   const userTags = checkTags(o.tags ?? []);

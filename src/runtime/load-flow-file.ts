@@ -69,9 +69,28 @@ function preloadTsflow(abs: string): void {
 }
 
 function loadError(abs: string, err: unknown): FlowFileError {
-  const e = err as Error;
-  const detail = e.message.split("\n").slice(0, 6).join("\n");
+  const e = err as NodeJS.ErrnoException;
+  const missing = /^Cannot find (?:module|package) '([^']+)'/.exec(e.message);
+  if (missing && (e.code === "MODULE_NOT_FOUND" || e.code === "ERR_MODULE_NOT_FOUND")) return missingImport(abs, missing[1]!, e);
+  // Node's "Require stack" lists tsflow's own files (the bundle that loaded the flow): not the user's business.
+  const detail = e.message.split("\n").filter((l) => !/^Require stack:|^- /.test(l)).slice(0, 6).join("\n");
   return new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${detail}`, { cause: err });
+}
+
+// The importer is the first file of the require stack (CommonJS) or named in the message (ESM).
+function missingImport(abs: string, specifier: string, e: NodeJS.ErrnoException): FlowFileError {
+  const stack = (e as { requireStack?: string[] }).requireStack;
+  const importer = stack?.[0] ?? /imported from (.+)$/m.exec(e.message)?.[1] ?? abs;
+  const from = path.relative(path.dirname(abs), importer) || path.basename(abs);
+  const fix = /^[./]/.test(specifier)
+    ? "Fix the import path (relative to the importing file)."
+    : `Install it in the flow's project (npm install ${packageName(specifier)}) or fix the import.`;
+  return new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${from} imports '${specifier}', which cannot be found. ${fix}`, { cause: e });
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
 function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: string): FlowClass {

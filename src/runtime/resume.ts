@@ -7,7 +7,7 @@ import type { FlowGraph } from "../flow/graph.js";
 import type { Datastore } from "../store/datastore.js";
 import { PARAMETERS_STEP, PARAMETERS_TASK } from "../store/layout.js";
 import type { ArtifactsRecord, AttemptRecord, ForeachFrame } from "../store/records.js";
-import { UsageError } from "../util/errors.js";
+import { NotFoundError, UsageError } from "../util/errors.js";
 import type { RunEvent } from "./run-events.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 
@@ -29,11 +29,11 @@ export class ResumePlan {
   /**
    * Reads the origin run and decides where to resume: `step` if given, else the first step (in
    * graph order) with a task that did not succeed.
-   * @throws UsageError when the origin run does not exist or there is nothing to resume.
+   * @throws NotFoundError when the origin run does not exist; UsageError when there is nothing to resume.
    */
   static async create(ds: Datastore, graph: FlowGraph, originRunId: string, step?: string): Promise<ResumePlan> {
     const flow = graph.flow;
-    if (!(await ds.readRun(flow, originRunId))) throw new UsageError(`Run('${flow}/${originRunId}') does not exist: pass an existing run with --origin-run-id.`);
+    if (!(await ds.readRun(flow, originRunId))) throw new NotFoundError(`Run('${flow}/${originRunId}') does not exist: pass an existing run with --origin-run-id.`);
     // A runtime killed mid-run may not have told the run index how far the origin got.
     await ds.notifyRunChanged(flow, originRunId);
     const origin = await readOrigin(ds, flow, originRunId);
@@ -58,10 +58,20 @@ export class ResumePlan {
       originTaskId: `${spec.step}/${from.taskId}`,
     });
     await ds.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, 0, refs);
+    await cloneLineage(ds, this.flow, this.originRunId, spec, from.taskId);
     await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { ...from.done, attempt: 0, startedAt: now, finishedAt: Date.now(), pid: process.pid });
     emit({ type: "task-finished", flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, attempt: 0, success: true, cloned: true, message: `${this.flow}/${this.originRunId}/${spec.step}/${from.taskId}` });
-    return { success: true, next: from.done.next, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
+    const artifacts = Object.keys(refs).filter((name) => !(name in spec.parameters));
+    return { success: true, next: from.done.next, artifacts, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
   }
+}
+
+/** Gives a cloned task the lineage of the task it was cloned from (it read what that task read). */
+async function cloneLineage(ds: Datastore, flow: string, originRunId: string, spec: TaskSpec, fromTaskId: string): Promise<void> {
+  const record = await ds.readLineage(flow, originRunId, spec.step, fromTaskId);
+  if (!record) return;
+  const clonedFrom = record.clonedFrom ?? `${flow}/${originRunId}/${spec.step}/${fromTaskId}`;
+  await ds.writeLineage(spec.flow, spec.runId, spec.step, spec.taskId, { ...record, task: `${spec.step}/${spec.taskId}`, attempt: 0, clonedFrom });
 }
 
 interface Origin { tasks: Map<string, OriginTask>; failedSteps: Set<string> }

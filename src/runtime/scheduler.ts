@@ -12,7 +12,7 @@ import type { ArtifactStore } from "./artifact-store.js";
 import type { TaskExecutor } from "./executor.js";
 import type { RunEvent } from "./run-events.js";
 import type { ResumePlan } from "./resume.js";
-import type { TaskAddress, TaskOutcome, TaskSpec } from "./task-spec.js";
+import type { ForeachSource, TaskAddress, TaskOutcome, TaskSpec } from "./task-spec.js";
 
 /** Everything a run needs. */
 export interface ScheduleOptions {
@@ -41,7 +41,12 @@ export interface RunResult {
   reason?: string;
 }
 
-interface Waiting { expected: number; parents: { address: TaskAddress; order: number }[]; stack: ForeachFrame[] }
+/** Where a task sits in the run: its foreach frames, where their values come from, and the lineage's artifact names. */
+interface Lineage { stack: ForeachFrame[]; sources: ForeachSource[]; seen: ReadonlySet<string>; carried: ReadonlySet<string> }
+
+interface Waiting { expected: number; parents: { address: TaskAddress; order: number; seen: ReadonlySet<string> }[]; stack: ForeachFrame[]; sources: ForeachSource[] }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** Creates a run and executes it to the end. */
 export async function executeRun(options: ScheduleOptions): Promise<RunResult> {
@@ -62,6 +67,8 @@ class Scheduler {
   private running = 0;
   private readonly queue: TaskSpec[] = [];
   private readonly joins = new Map<string, Waiting>();
+  // Artifact names set anywhere upstream of each queued or running task, by task id.
+  private readonly upstream = new Map<string, ReadonlySet<string>>();
   private failure: string | undefined;
   private endSucceeded = false;
   private parameterRefs: ArtifactsRecord = {};
@@ -80,7 +87,7 @@ class Scheduler {
     this.o.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       await this.writeParameters();
-      this.enqueue(this.spec("start", [], []));
+      this.enqueue(this.spec("start", [], { stack: [], sources: [], seen: NO_NAMES, carried: NO_NAMES }));
       this.pump();
       await done;
     } catch (err) {
@@ -110,11 +117,14 @@ class Scheduler {
     await ds.writeDone(flow, runId, PARAMETERS_STEP, PARAMETERS_TASK, { attempt: 0, success: true, startedAt: now, finishedAt: Date.now(), pid: process.pid, next: ["start"] });
   }
 
-  private spec(step: string, parents: TaskAddress[], stack: ForeachFrame[], input?: TaskSpec["input"]): TaskSpec {
+  private spec(step: string, parents: TaskAddress[], at: Lineage): TaskSpec {
     const node = this.node(step);
+    const taskId = String(this.nextTaskId++);
+    this.upstream.set(taskId, at.seen);
     return {
-      flow: this.flow, runId: this.run.runId, step, taskId: String(this.nextTaskId++), attempt: 0,
-      lastAttempt: !node.options.retry?.times, parents, foreachStack: stack, ...(input ? { input } : {}),
+      flow: this.flow, runId: this.run.runId, step, taskId, attempt: 0,
+      lastAttempt: !node.options.retry?.times, parents, foreachStack: at.stack, foreachSources: at.sources,
+      lost: [...at.seen].filter((name) => !at.carried.has(name)),
       parameters: this.parameterRefs, username: this.o.username, identity: this.o.identity,
       userTags: this.o.userTags, originRunId: this.run.originRunId,
     };
@@ -183,34 +193,43 @@ class Scheduler {
   private successors(spec: TaskSpec, outcome: TaskOutcome): void {
     const node = this.node(spec.step);
     const address: TaskAddress = { step: spec.step, taskId: spec.taskId, attempt: spec.attempt };
+    const carried: ReadonlySet<string> = new Set(outcome.artifacts ?? []);
+    const seen = new Set([...(this.upstream.get(spec.taskId) ?? NO_NAMES), ...carried]);
+    this.upstream.delete(spec.taskId);
     if (node.type === "foreach") {
       const count = outcome.foreachCount ?? 0;
+      const sources = [...spec.foreachSources, { ...address, artifact: node.foreach! }];
       for (let index = 0; index < count; index++) {
         const stack = [...spec.foreachStack, { step: spec.step, index, count }];
-        this.enqueue(this.spec(node.next[0]!, [address], stack, { ...address, artifact: node.foreach!, index }));
+        this.enqueue(this.spec(node.next[0]!, [address], { stack, sources, seen, carried }));
       }
       return;
     }
     for (const next of outcome.next) {
-      if (this.node(next).isJoin) this.arriveAtJoin(next, address, spec.foreachStack);
-      else this.enqueue(this.spec(next, [address], spec.foreachStack));
+      if (this.node(next).isJoin) this.arriveAtJoin(next, address, spec, seen);
+      else this.enqueue(this.spec(next, [address], { stack: spec.foreachStack, sources: spec.foreachSources, seen, carried }));
     }
   }
 
-  private arriveAtJoin(step: string, address: TaskAddress, stack: ForeachFrame[]): void {
+  // A join starts with no artifacts of its own: everything its lineage set counts as lost until
+  // the join merges or sets it.
+  private arriveAtJoin(step: string, address: TaskAddress, from: TaskSpec, seen: ReadonlySet<string>): void {
+    const stack = from.foreachStack;
     const join = this.node(step);
     const opener = this.node(join.matchingSplit!);
     const isForeach = opener.type === "foreach";
     const outer = isForeach ? stack.slice(0, -1) : stack;
     const key = `${step}|${outer.map((f) => `${f.step}:${f.index}`).join("/")}`;
-    const waiting = this.joins.get(key) ?? { expected: isForeach ? stack.at(-1)!.count : join.inEdges.length, parents: [], stack: outer };
+    const sources = isForeach ? from.foreachSources.slice(0, -1) : from.foreachSources;
+    const waiting = this.joins.get(key) ?? { expected: isForeach ? stack.at(-1)!.count : join.inEdges.length, parents: [], stack: outer, sources };
     const order = isForeach ? stack.at(-1)!.index : join.inEdges.indexOf(address.step);
-    waiting.parents.push({ address, order });
+    waiting.parents.push({ address, order, seen });
     this.joins.set(key, waiting);
     if (waiting.parents.length < waiting.expected) return;
     this.joins.delete(key);
-    const parents = waiting.parents.sort((a, b) => a.order - b.order).map((p) => p.address);
-    this.enqueue(this.spec(step, parents, waiting.stack));
+    const sorted = waiting.parents.sort((a, b) => a.order - b.order);
+    const union = new Set(sorted.flatMap((p) => [...p.seen]));
+    this.enqueue(this.spec(step, sorted.map((p) => p.address), { stack: waiting.stack, sources: waiting.sources, seen: union, carried: NO_NAMES }));
   }
 
   private async record(): Promise<RunResult> {

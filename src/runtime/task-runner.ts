@@ -9,13 +9,17 @@ import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
 import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
-import { StepError } from "../util/errors.js";
+import { MissingArtifactError, StepError, isTsflowError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
 import { makeInputs, mergeInputs } from "./join-inputs.js";
 import { captureOutput } from "./output-capture.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 import { TaskLog } from "./task-log.js";
+import { ReadLog } from "./read-log.js";
+
+// The reads of each running attempt, saved by `writeDone` just before the outcome.
+const readLogs = new WeakMap<TaskSpec, ReadLog>();
 
 /** What a task runner works with. */
 export interface TaskContext {
@@ -33,20 +37,24 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   const startedAt = Date.now();
   if (spec.attempt === 0) await ds.writeTask(taskRecord(spec, startedAt));
   const log = new TaskLog(ds, spec, ctx.onOutput);
+  const reads = new ReadLog(spec);
+  readLogs.set(spec, reads);
   const node = ctx.graph.steps.get(spec.step)!;
   let outcome: TaskOutcome;
+  let instance: FlowInstance | undefined;
   try {
-    const instance = await prepareInstance(spec, ctx, node);
+    instance = await prepareInstance(spec, ctx, node);
     const parents = node.isJoin ? await readParents(spec, ctx) : [];
     const inputs = node.isJoin ? makeInputs(parents, ctx.store) : undefined;
-    const listRefs = spec.input ? await readAddress(ctx, spec, spec.input) : undefined;
-    await ctx.store.prepare(allRefs(spec, instance, listRefs, ...parents.map((p) => p.refs)));
-    const state = attachState(instance, spec, node, ctx, listRefs);
+    const lists = await readForeachLists(spec, ctx);
+    await ctx.store.prepare(allRefs(spec, instance, lists, ...parents.map((p) => Object.values(p.refs))));
+    const state = attachState(instance, spec, node, ctx, lists);
+    instance.guardLost(spec.lost, (name) => missingArtifact(spec.step, name, node.isJoin && parents.some((p) => name in p.refs)));
     const args = inputs ? [inputs] : [];
-    await captureOutput(log.sink, () => runWithTask(taskInfo(spec), () => runStep(instance.flow, args, node, spec)));
+    await captureOutput(log.sink, () => runWithTask({ ...taskInfo(spec), reads }, () => runStep(instance!.flow, args, node, spec)));
     outcome = await finish(instance, state, spec, node, ctx, startedAt);
   } catch (err) {
-    outcome = await fail(err, spec, node, ctx, log, startedAt);
+    outcome = await fail(err, { spec, node, ctx, log, startedAt, instance });
   }
   // The outcome is recorded already; output or an index event lost to a full disk must not undo it.
   await log.flush().catch(() => undefined);
@@ -54,6 +62,15 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   // records the run's status (it may be killed in between).
   if (node.type === "end") await ds.notifyRunChanged(spec.flow, spec.runId).catch(() => undefined);
   return outcome;
+}
+
+function missingArtifact(step: string, name: string, inInputs: boolean): MissingArtifactError {
+  const message = inInputs
+    ? `Step *${step}* reads this.${name} before setting it: its inputs carry '${name}', but a join starts with no artifacts of its own. ` +
+      `Call this.mergeArtifacts(inputs) first, read it from inputs (inputs[0].${name}), or set this.${name}.`
+    : `Step *${step}* reads this.${name}, but no input of this step carries the artifact '${name}': an earlier step set it and a join before this step did not merge it. ` +
+      `Call this.mergeArtifacts(inputs) in that join (or set this.${name} there), or set this.${name} in this step before reading it.`;
+  return new MissingArtifactError(message, name, step);
 }
 
 function taskRecord(spec: TaskSpec, createdAt: number) {
@@ -82,10 +99,15 @@ async function prepareInstance(spec: TaskSpec, ctx: TaskContext, node: GraphNode
   return instance;
 }
 
-function allRefs(spec: TaskSpec, instance: FlowInstance, ...more: (ArtifactsRecord | undefined)[]): ArtifactRef[] {
+function allRefs(spec: TaskSpec, instance: FlowInstance, ...more: (ArtifactRef | undefined)[][]): ArtifactRef[] {
   const refs = [...Object.values(spec.parameters), ...instance.inheritedRefs()];
-  for (const m of more) if (m) refs.push(...Object.values(m));
+  for (const m of more) for (const ref of m) if (ref) refs.push(ref);
   return refs;
+}
+
+// One ref per foreach level: the list each level's element comes from (values load when read).
+async function readForeachLists(spec: TaskSpec, ctx: TaskContext): Promise<(ArtifactRef | undefined)[]> {
+  return Promise.all((spec.foreachSources ?? []).map(async (src) => (await readAddress(ctx, spec, src))[src.artifact]));
 }
 
 function readAddress(ctx: TaskContext, spec: TaskSpec, a: { step: string; taskId: string; attempt: number }): Promise<ArtifactsRecord> {
@@ -97,23 +119,27 @@ async function readParents(spec: TaskSpec, ctx: TaskContext): Promise<{ step: st
 }
 
 function attachState(
-  instance: FlowInstance, spec: TaskSpec, node: GraphNode, ctx: TaskContext, listRefs?: ArtifactsRecord,
+  instance: FlowInstance, spec: TaskSpec, node: GraphNode, ctx: TaskContext, lists: (ArtifactRef | undefined)[],
 ): TaskState {
   const state: TaskState = {
     step: spec.step, foreachStack: spec.foreachStack, isJoin: node.isJoin,
-    index: spec.foreachStack.at(-1)?.index,
+    foreachValue: foreachValues(spec, lists, ctx),
     merge: (inputs, options) => mergeInputs(instance, spec.step, inputs, instance.parameterNames, options),
   };
-  if (spec.input && listRefs) state.input = lazyInput(spec.input, listRefs, ctx);
   Object.defineProperty(instance.flow, TASK_STATE, { value: state, enumerable: false });
   return state;
 }
 
-function lazyInput(src: NonNullable<TaskSpec["input"]>, refs: ArtifactsRecord, ctx: TaskContext): () => unknown {
-  let list: unknown[] | undefined;
-  return () => {
-    list ??= ctx.store.loadSync(refs[src.artifact]!) as unknown[];
-    return list[src.index];
+// Each level's element is read from the split task's list the first time a step asks for it.
+function foreachValues(spec: TaskSpec, lists: (ArtifactRef | undefined)[], ctx: TaskContext): (level: number) => unknown {
+  const cache = new Map<number, unknown>();
+  return (level) => {
+    if (cache.has(level)) return cache.get(level);
+    const ref = lists[level];
+    const frame = spec.foreachStack[level];
+    const value = ref && frame ? (ctx.store.loadSync(ref) as unknown[])[frame.index] : undefined;
+    cache.set(level, value);
+    return value;
   };
 }
 
@@ -138,10 +164,17 @@ async function finish(
 ): Promise<TaskOutcome> {
   const next = checkTransition(state, node);
   const foreachCount = node.foreach === undefined ? undefined : countForeach(instance.flow, node);
+  // As in Metaflow, a caught step that did not fail stores its error artifact as null.
+  const catchVar = node.options.catch?.var;
+  if (catchVar) (instance.flow as unknown as Record<string, unknown>)[catchVar] = null;
   const refs = await instance.persist(spec.parameters);
   await ctx.datastore.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt, refs);
   await writeDone(ctx.datastore, spec, { success: true, startedAt, next, foreachCount });
-  return { success: true, next, foreachCount };
+  return { success: true, next, foreachCount, artifacts: artifactNames(spec, refs) };
+}
+
+function artifactNames(spec: TaskSpec, refs: ArtifactsRecord): string[] {
+  return Object.keys(refs).filter((name) => !(name in spec.parameters));
 }
 
 function checkTransition(state: TaskState, node: GraphNode): string[] {
@@ -166,35 +199,79 @@ function countForeach(flow: FlowSpec, node: GraphNode): number {
   return list.length;
 }
 
-async function fail(
-  err: unknown, spec: TaskSpec, node: GraphNode, ctx: TaskContext, log: TaskLog, startedAt: number,
-): Promise<TaskOutcome> {
+/** What a failed attempt is recorded with. */
+interface Failure {
+  spec: TaskSpec;
+  node: GraphNode;
+  ctx: TaskContext;
+  log: TaskLog;
+  startedAt: number;
+  /** The flow instance the step ran on, when it got that far. */
+  instance?: FlowInstance;
+}
+
+async function fail(err: unknown, f: Failure): Promise<TaskOutcome> {
   const exception = toExceptionInfo(err);
-  log.write("stderr", `${exception.stack}\n`);
-  const caught = node.options.catch;
-  if (caught && spec.lastAttempt && node.type !== "foreach") return catchFailure(exception, spec, node, ctx, log, startedAt);
+  const caught = f.node.options.catch;
+  if (caught && f.spec.lastAttempt) {
+    try {
+      return await catchFailure(exception, f);
+    } catch (err) {
+      exception.message += ` (and @catchErrors could not record the task: ${(err as Error).message})`;
+    }
+  } else {
+    // tsflow's own refusals (an artifact it cannot store, a misused step) say what to do: their stack
+    // is tsflow's internals, not the user's code, so the log gets the error line (the record keeps the stack).
+    f.log.write("stderr", `${isTsflowError(err) ? `${exception.type}: ${exception.message}` : exception.stack}\n`);
+  }
+  const { spec, ctx } = f;
+  // Like Metaflow, keep what the failed attempt set (readable with Task(pathspec, { attempt })); an
+  // artifact that cannot be stored must not hide the step's own error.
+  const refs = await f.instance?.persist(spec.parameters).catch(() => undefined);
+  if (refs) await ctx.datastore.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt, refs).catch(() => undefined);
   // A failure that cannot even be recorded (disk full) is still this attempt's outcome: no done.json
   // reads as "not successful", so report it instead of crashing the process that runs the task.
-  await writeDone(ctx.datastore, spec, { success: false, startedAt, next: [], exception })
+  await writeDone(ctx.datastore, spec, { success: false, startedAt: f.startedAt, next: [], exception })
     .catch((err: Error) => (exception.message += ` (and the failure could not be recorded: ${err.message})`));
   return { success: false, next: [], exception };
 }
 
-async function catchFailure(
-  exception: ExceptionInfo, spec: TaskSpec, node: GraphNode, ctx: TaskContext, log: TaskLog, startedAt: number,
-): Promise<TaskOutcome> {
-  log.write("stderr", `@catch caught an exception from step *${spec.step}*\n`);
+/**
+ * `@catchErrors` on the last attempt: the task succeeds with what the failing attempt set before it
+ * threw, plus the error in the `var` artifact; the attempt records the error as `caught`, not as
+ * its exception (it was handled). If those artifacts cannot be stored, the task keeps its inherited
+ * artifacts and the error.
+ */
+async function catchFailure(exception: ExceptionInfo, f: Failure): Promise<TaskOutcome> {
+  const { spec, node, ctx, log, instance } = f;
+  const options = node.options.catch!;
+  if (options.printException !== false) log.write("stderr", `@catch caught an exception from step *${spec.step}*\n${exception.stack}\n`);
+  const error = { type: exception.type, message: exception.message, stack: exception.stack };
+  let refs: ArtifactsRecord | undefined;
+  if (instance) {
+    if (options.var) (instance.flow as unknown as Record<string, unknown>)[options.var] = error;
+    refs = await instance.persist(spec.parameters).catch((err: Error) => {
+      log.write("stderr", `@catch could not store the artifacts the attempt set (${err.message}): keeping the inherited ones\n`);
+      return undefined;
+    });
+  }
+  refs ??= await inheritedWith(error, f);
+  await ctx.datastore.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt, refs);
+  await writeDone(ctx.datastore, spec, { success: true, startedAt: f.startedAt, next: node.next, caught: exception });
+  return { success: true, next: node.next, artifacts: artifactNames(spec, refs) };
+}
+
+async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure): Promise<ArtifactsRecord> {
   const refs: ArtifactsRecord = { ...spec.parameters };
   const parent = spec.parents.length === 1 && !node.isJoin ? spec.parents[0] : undefined;
-  if (parent) Object.assign(refs, await ctx.datastore.readArtifacts(spec.flow, spec.runId, parent.step, parent.taskId, parent.attempt));
+  if (parent) Object.assign(refs, await readAddress(ctx, spec, parent));
   const name = node.options.catch?.var;
-  if (name) refs[name] = await ctx.store.put({ ...exception }, { artifact: name, step: spec.step });
-  await ctx.datastore.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt, refs);
-  await writeDone(ctx.datastore, spec, { success: true, startedAt, next: node.next, exception });
-  return { success: true, next: node.next, exception };
+  if (name) refs[name] = await ctx.store.put(error, { artifact: name, step: spec.step });
+  return refs;
 }
 
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
+  await readLogs.get(spec)?.save(ds);
   await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...r });
 }
 

@@ -11,6 +11,11 @@ export interface TaskAddress {
   attempt: number;
 }
 
+/** Where one foreach level's values come from: the split task and the name of its list artifact. */
+export interface ForeachSource extends TaskAddress {
+  artifact: string;
+}
+
 /** Everything a task needs to run. */
 export interface TaskSpec {
   flow: string;
@@ -22,8 +27,16 @@ export interface TaskSpec {
   lastAttempt: boolean;
   parents: TaskAddress[];
   foreachStack: ForeachFrame[];
-  /** Where `this.input` comes from: the foreach split task, its list artifact and this task's index. */
-  input?: TaskAddress & { artifact: string; index: number };
+  /**
+   * One entry per frame of `foreachStack`: the split task whose list artifact gives that level's
+   * value (`this.input` for the innermost, `foreachStack()[i].value` for each).
+   */
+  foreachSources: ForeachSource[];
+  /**
+   * Artifacts an earlier step set that no input of this task carries (a join upstream did not merge
+   * them): reading one fails with `MissingArtifactError` instead of giving `undefined`.
+   */
+  lost: string[];
   /** The run's parameter values (refs), visible in every task. */
   parameters: ArtifactsRecord;
   username: string;
@@ -37,5 +50,8 @@ export interface TaskOutcome {
   success: boolean;
   next: string[];
   foreachCount?: number;
+  /** Why the attempt failed (absent when it succeeded, also when `@catchErrors` handled the error). */
   exception?: ExceptionInfo;
+  /** The names of the artifacts the task ended with (for the lineage of its children). */
+  artifacts?: string[];
 }

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
   datastore: Datastore;
   /** Worker processes at most. @default the number of CPUs */
   size?: number;
+  /** The production token the flow's code runs with in the workers. @default none (the environment's) */
+  productionToken?: string;
 }
 
 interface Worker {
@@ -69,7 +71,8 @@ export class WorkerPoolExecutor implements TaskExecutor {
   }
 
   private spawn(): Worker {
-    const config: WorkerConfig = { flowFile: this.options.flowFile, className: this.options.className, datastoreRoot: this.options.datastore.location };
+    const { flowFile, className, datastore, productionToken } = this.options;
+    const config: WorkerConfig = { flowFile, className, datastoreRoot: datastore.location, ...(productionToken ? { productionToken } : {}) };
     return adoptPrewarmed(config) ?? startWorker(config);
   }
 
@@ -127,7 +130,10 @@ function heapLimit(): string[] {
 
 function startWorker(config: WorkerConfig): Worker {
   const child = fork(workerEntry(), [], {
-    env: { ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+    env: {
+      ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config),
+      ...(config.productionToken ? { TSFLOW_PRODUCTION_TOKEN: config.productionToken } : {}),
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     execArgv: [...process.execArgv, ...heapLimit()],
   });
@@ -164,6 +170,7 @@ export function discardPrewarmed(): void {
 function adoptPrewarmed(config: WorkerConfig): Worker | undefined {
   const p = prewarmed;
   if (!p || p.config.flowFile !== config.flowFile || p.config.datastoreRoot !== config.datastoreRoot) return undefined;
+  if (p.config.productionToken !== config.productionToken) return undefined;
   if (p.config.className && p.config.className !== config.className) return undefined;
   prewarmed = undefined;
   p.worker.child.ref();

@@ -17,6 +17,8 @@ export interface WorkerConfig {
   /** The flow class; when absent, the file's only flow. */
   className?: string;
   datastoreRoot: string;
+  /** Run the flow's code as this production deployment (`TSFLOW_PRODUCTION_TOKEN` of the worker). */
+  productionToken?: string;
 }
 
 export const WORKER_CONFIG_ENV = "TSFLOW_WORKER_CONFIG";

@@ -6,7 +6,7 @@
 import type { Storage } from "./storage.js";
 import { keys } from "./layout.js";
 import type {
-  ArtifactsRecord, AttemptRecord, DeploymentRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
+  ArtifactsRecord, AttemptRecord, DeploymentRecord, LineageRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
 } from "./records.js";
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
@@ -151,9 +151,14 @@ export class Datastore {
     return parse<ArtifactsRecord>(await this.storage.readText(keys.artifacts(flow, runId, step, taskId, attempt))) ?? {};
   }
 
-  /** Writes an attempt's outcome: the last write of a task, atomic. */
-  async writeDone(flow: string, runId: string, step: string, taskId: string, record: AttemptRecord): Promise<void> {
-    await this.storage.write(keys.done(flow, runId, step, taskId, record.attempt), json(record));
+  /**
+   * Writes an attempt's outcome: the last write of a task, atomic and create-only, so the first
+   * outcome recorded stands (a runtime that records a crashed worker's failure cannot overwrite the
+   * success the worker recorded just before it died).
+   * @returns false when the attempt had an outcome already (nothing was written).
+   */
+  async writeDone(flow: string, runId: string, step: string, taskId: string, record: AttemptRecord): Promise<boolean> {
+    return this.storage.write(keys.done(flow, runId, step, taskId, record.attempt), json(record), { ifAbsent: true });
   }
 
   /** Reads an attempt's outcome, or undefined while it runs (or if it was killed). */
@@ -185,14 +190,39 @@ export class Datastore {
     return parts.join("");
   }
 
+  /** Writes what a task read from other runs (replacing an earlier attempt's record). */
+  async writeLineage(flow: string, runId: string, step: string, taskId: string, record: LineageRecord): Promise<void> {
+    await this.storage.write(keys.lineage(flow, runId, step, taskId), json(record));
+  }
+
+  /** Reads the lineage record of one task, or undefined when it read no other run. */
+  async readLineage(flow: string, runId: string, step: string, taskId: string): Promise<LineageRecord | undefined> {
+    return parse<LineageRecord>(await this.storage.readText(keys.lineage(flow, runId, step, taskId)));
+  }
+
+  /** Reads every lineage record of a run (one listing; none for a run that read nothing). */
+  async readRunLineage(flow: string, runId: string): Promise<LineageRecord[]> {
+    const names = (await this.storage.list(keys.lineageDir(flow, runId))).filter((n) => /^[A-Za-z_]\w*\.[0-9]+\.json$/.test(n));
+    const records = await Promise.all(names.map((n) => {
+      const [step, taskId] = n.split(".") as [string, string];
+      return this.readLineage(flow, runId, step, taskId);
+    }));
+    return records.filter((r): r is LineageRecord => r !== undefined);
+  }
+
   /** Reads a flow's production deployment, or undefined. */
   async readDeployment(flow: string): Promise<DeploymentRecord | undefined> {
     return parse<DeploymentRecord>(await this.storage.readText(keys.deployment(flow)));
   }
 
-  /** Writes a flow's production deployment. */
-  async writeDeployment(record: DeploymentRecord): Promise<void> {
-    await this.storage.write(keys.deployment(record.flow), json(record));
+  /**
+   * Writes a flow's production deployment. The first deployment is create-only: of two people
+   * deploying a flow for the first time at once, one gets the production namespace.
+   * @param options - `create`: write only if the flow has no deployment yet.
+   * @returns false when `create` was asked and a deployment exists (nothing was written).
+   */
+  async writeDeployment(record: DeploymentRecord, options: { create?: boolean } = {}): Promise<boolean> {
+    return this.storage.write(keys.deployment(record.flow), json(record), { ifAbsent: options.create ?? false });
   }
 
   /** Tells the run index that a run's files changed. */

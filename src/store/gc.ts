@@ -8,6 +8,8 @@
 import type { Datastore } from "./datastore.js";
 import { mapLimit } from "../util/concurrency.js";
 import { isTempName } from "./temp-name.js";
+import { CachedStorage } from "./cached-storage.js";
+import type { CacheTrimReport } from "./object-cache.js";
 
 /** Options for `collectGarbage`. */
 export interface GcOptions {
@@ -31,12 +33,17 @@ export interface GcReport {
   files: { key: string; bytes: number }[];
   /** Their total size. */
   bytes: number;
+  /**
+   * A shared root's local artifact cache: the copies evicted to bring it within its size limit
+   * (least recently used first) and temporary files of interrupted downloads.
+   */
+  cache?: CacheTrimReport & { dir: string; maxBytes: number; keptBytes: number };
 }
 
 /**
  * Removes old temporary files where writes are staged: `objects/` (artifacts), `index/` and its
  * journal, and `deployments/`. Run folders hold only small records and are not walked (a root can
- * hold 100,000 runs).
+ * hold 100,000 runs). On a shared root it also trims this user's artifact cache to its size limit.
  */
 export async function collectGarbage(ds: Datastore, options: GcOptions): Promise<GcReport> {
   const storage = ds.storage;
@@ -53,7 +60,14 @@ export async function collectGarbage(ds: Datastore, options: GcOptions): Promise
     files.push({ key, bytes });
   });
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  const report: GcReport = { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  if (storage instanceof CachedStorage) {
+    const cache = storage.objectCache;
+    const trimmed = await cache.trim({ olderThanMs: options.olderThanMs, dryRun: options.dryRun ?? false });
+    const keptBytes = (await cache.size()) - (options.dryRun ? trimmed.bytes : 0);
+    report.cache = { ...trimmed, dir: cache.dir, maxBytes: cache.maxBytes, keptBytes };
+  }
+  return report;
 }
 
 /** Parses a duration such as `90s`, `30m`, `24h` or `7d` into milliseconds; undefined when it is not one. */

@@ -19,9 +19,23 @@ export async function notifyRunChanged(storage: Storage, event: JournalEvent): P
   await storage.write(`${keys.journalDir()}/${name}`, JSON.stringify(event));
 }
 
-/** Lists the journal's event file names, oldest first. */
-export async function listJournal(storage: Storage): Promise<string[]> {
-  return (await storage.list(keys.journalDir())).filter((n) => n.endsWith(".json")).sort();
+/**
+ * Lists the journal's event file names, oldest first; with `startAfter`, only the names after it
+ * (one request per 1,000 names on S3, instead of a listing of the whole journal).
+ */
+export async function listJournal(storage: Storage, startAfter?: string): Promise<string[]> {
+  const names = await storage.list(keys.journalDir(), startAfter === undefined ? undefined : { startAfter });
+  return names.filter((n) => n.endsWith(".json")).sort();
+}
+
+/** When a journal event was written (epoch ms, by its writer's clock), from its name `<micros>-<pid>-<rand>.json`. */
+export function journalEventTime(name: string): number {
+  return Number(name.split("-")[0]) / 1000 || 0;
+}
+
+/** The smallest journal event name of a moment (epoch ms): every event written at or after it sorts after it. */
+export function journalNameAt(ms: number): string {
+  return String(Math.max(0, Math.floor(ms)) * 1000).padStart(17, "0");
 }
 
 /** Reads one journal event, or undefined when it was compacted away meanwhile. */

@@ -37,6 +37,10 @@ export const keys = {
     `${attempt(flow, runId, step, taskId, n)}/${stream}/${String(seq).padStart(6, "0")}.log`,
   done: (flow: string, runId: string, step: string, taskId: string, n: number) =>
     `${attempt(flow, runId, step, taskId, n)}/done.json`,
+  /** Lineage records of a run's tasks, one file per task (`<step>.<taskId>.json`). */
+  lineageDir: (flow: string, runId: string) => `${run(flow, runId)}/lineage`,
+  lineage: (flow: string, runId: string, step: string, taskId: string) =>
+    `${run(flow, runId)}/lineage/${assertStepName(step)}.${assertTaskId(taskId)}.json`,
   object: (sha: string) => {
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`invalid object id '${sha}'`);
     return `objects/${sha.slice(0, 2)}/${sha}`;
@@ -45,6 +49,9 @@ export const keys = {
   indexDir: () => "index",
   indexFile: () => "index/index.duckdb",
   journalDir: () => "index/journal",
+  /** The compaction lease of a shared root (`lease.ts`) and the marker of its first snapshot. */
+  indexLease: () => "index/compact.lease",
+  indexBuiltMarker: () => "index/snapshot-ever-built",
   /** The name of an attempt directory, and its inverse. */
   attemptName: (n: number) => `attempt-${n}`,
   parseAttemptName: (name: string): number | undefined => {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { DatastoreError } from "../util/errors.js";
-import type { RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
+import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { tempName } from "./temp-name.js";
 
 /** A `Storage` on the local filesystem, rooted at one directory. */
@@ -60,6 +60,7 @@ export class LocalStorage implements Storage {
       await this.ensureDir(path.dirname(tmp));
       await inParentDir(tmp, () => fs.writeFile(tmp, data));
       if (options.ifAbsent) return await linkIfAbsent(tmp, target);
+      if (options.ifMatch !== undefined) return await this.renameIfMatch(tmp, target, options.ifMatch);
       await fs.rename(tmp, target);
       return true;
     } catch (err) {
@@ -68,9 +69,11 @@ export class LocalStorage implements Storage {
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     try {
-      return await fs.readdir(this.localPath(prefix));
+      const names = await fs.readdir(this.localPath(prefix));
+      const after = options.startAfter;
+      return after === undefined ? names : names.filter((n) => n > after).sort();
     } catch (err) {
       if (isMissing(err) || (err as NodeJS.ErrnoException).code === "ENOTDIR") return [];
       throw wrap(err, "list", prefix);
@@ -92,6 +95,41 @@ export class LocalStorage implements Storage {
 
   async modifiedAt(key: string): Promise<number | undefined> {
     return (await this.stat(key))?.mtimeMs;
+  }
+
+  async version(key: string): Promise<string | undefined> {
+    try {
+      return fileVersion(await fs.stat(this.localPath(key), { bigint: true }));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw wrap(err, "stat", key);
+    }
+  }
+
+  // A rename cannot compare first, so the compare and the rename happen under a create-only guard
+  // file; a guard left by a process killed between the two is taken over after a few seconds.
+  private async renameIfMatch(tmp: string, target: string, expected: string): Promise<boolean> {
+    const guard = `${target}.cas-guard`;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        await fs.writeFile(guard, "", { flag: "wx" });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const st = await fs.stat(guard).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > 5_000) await fs.rm(guard, { force: true });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    try {
+      const st = await fs.stat(target, { bigint: true }).catch(() => undefined);
+      if (!st || fileVersion(st) !== expected) return false;
+      await fs.rename(tmp, target);
+      return true;
+    } finally {
+      await fs.rm(tmp, { force: true });
+      await fs.rm(guard, { force: true });
+    }
   }
 
   private async stat(key: string): Promise<import("node:fs").Stats | undefined> {
@@ -183,6 +221,11 @@ async function linkIfAbsent(tmp: string, target: string): Promise<boolean> {
   } finally {
     await fs.rm(tmp, { force: true });
   }
+}
+
+// A rename over a file gives the key a new inode: inode, size and change time name one version.
+function fileVersion(st: import("node:fs").BigIntStats): string {
+  return `${st.ino}-${st.size}-${st.mtimeNs}`;
 }
 
 /** Tells whether an error is the filesystem's "no such file". */

@@ -127,7 +127,34 @@ export interface AttemptRecord {
   next: string[];
   /** For a foreach split: the number of children. */
   foreachCount?: number;
+  /** Why the attempt failed; absent on success, also when `@catchErrors` handled the error. */
   exception?: ExceptionInfo;
+  /** The exception `@catchErrors` handled on this (successful) attempt. */
+  caught?: ExceptionInfo;
+}
+
+/** One read of another run through the client, as a task records it for lineage. */
+export interface LineageRead {
+  /** What was read: an artifact's pathspec `Flow/Run/Step/Task/Artifact`. */
+  pathspec: string;
+  /** The namespace the object was read in (`null`: global). */
+  namespace: string | null;
+}
+
+/**
+ * `flows/<F>/runs/<R>/lineage/<step>.<taskId>.json`: what one task read from other runs through the
+ * client, written once when the task ends (only when it read something). Kept beside the run, not in
+ * the task's folder, so the run index learns a run's upstream runs with one listing.
+ */
+export interface LineageRecord {
+  /** The task that read, as `step/taskId`. */
+  task: string;
+  /** The attempt whose reads these are (a retried task keeps its newest attempt's). */
+  attempt: number;
+  /** Each distinct (pathspec, namespace) read, in first-read order. */
+  reads: LineageRead[];
+  /** For a task cloned by resume: the task of the origin run whose reads these are (`Flow/Run/step/taskId`). */
+  clonedFrom?: string;
 }
 
 /** `deployments/<F>.json`: the production deployment of a flow. */

@@ -8,6 +8,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { Datastore } from "./datastore.js";
 import { LocalStorage } from "./local-storage.js";
+import { CachedStorage } from "./cached-storage.js";
+import { ObjectCache } from "./object-cache.js";
+import { rootCacheDir } from "./cache-dir.js";
+import type { Storage } from "./storage.js";
 import { S3Storage, formatS3Url, isS3Url, parseS3Url } from "./s3-storage.js";
 import { DatastoreError } from "../util/errors.js";
 
@@ -58,8 +62,16 @@ export function openDatastore(root?: string, options: { create?: boolean } = {})
 // An S3 root needs no creating: the bucket must exist (tsflow datastore check says so when it does not).
 function openS3(url: string): Datastore {
   let ds = opened.get(url);
-  if (!ds) opened.set(url, (ds = new Datastore(new S3Storage(url))));
+  if (!ds) opened.set(url, (ds = new Datastore(sharedStorage(new S3Storage(url)))));
   return ds;
+}
+
+/**
+ * A shared root's storage behind this user's artifact cache (`<cache>/objects`, see `cache-dir.ts`):
+ * artifacts are downloaded once per machine.
+ */
+export function sharedStorage(storage: Storage): CachedStorage {
+  return new CachedStorage(storage, new ObjectCache(path.join(rootCacheDir(storage.location), "objects")));
 }
 
 /** Replaces where the one-time "Creating local datastore" notice goes (the kernel shows it in a cell). */

@@ -16,7 +16,7 @@
 import { randomBytes } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
+import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { tempName } from "./temp-name.js";
 import { DatastoreError } from "../util/errors.js";
 import {
@@ -140,7 +140,9 @@ export class S3Storage implements Storage {
   async write(key: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<boolean> {
     const { client, sdk } = await this.sdk();
     const body = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    const input = { Bucket: this.bucket, Key: this.key(key), Body: body, ...(options.ifAbsent ? { IfNoneMatch: "*" } : {}) };
+    // If-Match goes without the quotes S3 puts around ETags: RGW 16 answers 412 to a quoted one.
+    const condition = options.ifAbsent ? { IfNoneMatch: "*" } : options.ifMatch !== undefined ? { IfMatch: options.ifMatch } : {};
+    const input = { Bucket: this.bucket, Key: this.key(key), Body: body, ...condition };
     for (let conflict = 0; ; conflict++) {
       try {
         await client.send(new sdk.PutObjectCommand(input));
@@ -148,6 +150,7 @@ export class S3Storage implements Storage {
       } catch (err) {
         const status = statusOf(err);
         if (options.ifAbsent && status === 412) return this.createdByUs(key, body, err);
+        if (options.ifMatch !== undefined && (status === 412 || status === 404)) return this.createdByUs(key, body, err);
         // 409: another conditional write to this key is in flight (AWS); ask again once it settled.
         if (options.ifAbsent && status === 409 && conflict < 5) {
           await sleep(20 * (conflict + 1));
@@ -167,15 +170,16 @@ export class S3Storage implements Storage {
     return stored !== undefined && Buffer.compare(Buffer.from(stored), Buffer.from(body)) === 0;
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     const { client, sdk } = await this.sdk();
     const base = this.key(prefix);
     const dir = base ? `${base}/` : "";
     const names = new Set<string>();
+    const startAfter = options.startAfter === undefined ? undefined : `${dir}${options.startAfter}`;
     let token: string | undefined;
     try {
       do {
-        const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: dir, Delimiter: "/", ContinuationToken: token }));
+        const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: dir, Delimiter: "/", ContinuationToken: token, StartAfter: startAfter }));
         for (const p of out.CommonPrefixes ?? []) if (p.Prefix) names.add(p.Prefix.slice(dir.length, -1));
         for (const o of out.Contents ?? []) if (o.Key && o.Key.length > dir.length) names.add(o.Key.slice(dir.length));
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
@@ -183,7 +187,7 @@ export class S3Storage implements Storage {
     } catch (err) {
       throw this.wrap(err, "list", prefix);
     }
-    return [...names];
+    return options.startAfter === undefined ? [...names] : [...names].sort();
   }
 
   /**
@@ -222,11 +226,16 @@ export class S3Storage implements Storage {
     return (await this.head(key))?.modifiedAt;
   }
 
-  private async head(key: string): Promise<{ size: number; modifiedAt: number } | undefined> {
+  /** The object's ETag without its quotes (the form `ifMatch` takes). */
+  async version(key: string): Promise<string | undefined> {
+    return (await this.head(key))?.etag;
+  }
+
+  private async head(key: string): Promise<{ size: number; modifiedAt: number; etag: string } | undefined> {
     const { client, sdk } = await this.sdk();
     try {
       const out = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
-      return { size: out.ContentLength ?? 0, modifiedAt: out.LastModified?.getTime() ?? 0 };
+      return { size: out.ContentLength ?? 0, modifiedAt: out.LastModified?.getTime() ?? 0, etag: (out.ETag ?? "").replace(/"/g, "") };
     } catch (err) {
       if (isNotFound(err)) return this.missingOrBucket(err, undefined);
       throw this.wrap(err, "read", key);
@@ -337,12 +346,13 @@ export class S3Storage implements Storage {
    * @throws S3UnreachableError, S3CredentialsError, S3BucketMissingError or S3AccessDeniedError.
    */
   async checkBucket(): Promise<void> {
+    // Not HeadBucket: its bodiless 403 cannot tell bad credentials from a denied bucket.
     const { client, sdk } = await this.sdk();
     try {
-      await client.send(new sdk.HeadBucketCommand({ Bucket: this.bucket }));
+      await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix ? `${this.prefix}/` : "", MaxKeys: 1 }));
     } catch (err) {
       if (isNotFound(err)) throw new S3BucketMissingError(this.target);
-      throw this.wrap(err, "open", "");
+      throw this.wrap(err, "list", "");
     }
   }
 
@@ -365,7 +375,7 @@ export class S3Storage implements Storage {
     }
     if (name === "AccessDenied" || status === 403) return new S3AccessDeniedError(this.target, verb, key);
     if (isConnectionError(e) || (status !== undefined && status >= 500)) {
-      return new S3UnreachableError(this.target, status ? `HTTP ${status} ${name}` : name, attempts);
+      return new S3UnreachableError(this.target, status ? `HTTP ${status} ${name}` : connectionCode(e), attempts);
     }
     return new DatastoreError(`Could not ${verb} '${key}' in ${this.location} at ${this.target.endpoint} (${name}${status ? `, HTTP ${status}` : ""}). Check the root with tsflow datastore check.`);
   }
@@ -443,6 +453,10 @@ function isConnectionError(e: SdkError): boolean {
   const code = e.code ?? e.name ?? "";
   return ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "TimeoutError", "RequestTimeout"].includes(code) ||
     /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(e.message ?? "");
+}
+
+function connectionCode(e: SdkError): string {
+  return /\b(E[A-Z_]{3,})\b/.exec(`${e.code ?? ""} ${e.message ?? ""}`)?.[1] ?? e.name ?? "no answer";
 }
 
 function enoent(key: string): NodeJS.ErrnoException {

@@ -12,6 +12,22 @@ export interface WriteOptions {
    * @default false
    */
   ifAbsent?: boolean;
+  /**
+   * Compare-and-swap: replace the value only when its current `version` is this one; when it is
+   * not (or the key is missing) nothing is written and `write` returns false. Needs `version`.
+   * @default no condition
+   */
+  ifMatch?: string;
+}
+
+/** Options for `Storage.list`. */
+export interface ListOptions {
+  /**
+   * Only names that sort after this one (S3's `StartAfter`): an incremental listing costs the
+   * names after it, not the whole folder.
+   * @default every name
+   */
+  startAfter?: string;
 }
 
 /** A `Storage` holds the bytes of one datastore root. Every write is atomic: a reader sees the old or the new value, never a torn one. */
@@ -24,8 +40,11 @@ export interface Storage {
   readText(key: string): Promise<string | undefined>;
   /** Writes a whole value atomically; returns false when `ifAbsent` is set and the key exists. */
   write(key: string, data: Uint8Array | string, options?: WriteOptions): Promise<boolean>;
-  /** Lists the direct children (names, not keys) under a key prefix; empty when there are none. */
-  list(prefix: string): Promise<string[]>;
+  /**
+   * Lists the direct children (names, not keys) under a key prefix; empty when there are none.
+   * With `startAfter`, only the names after it, sorted.
+   */
+  list(prefix: string, options?: ListOptions): Promise<string[]>;
   /** Tells whether a key exists. */
   exists(key: string): Promise<boolean>;
   /** Deletes a key; deleting a missing key is not an error. */
@@ -42,14 +61,24 @@ export interface Storage {
    * Absent on object stores (S3 has no append): logs are then stored as numbered immutable chunks.
    */
   append?(key: string, text: string): Promise<void>;
-  /** Opens a value for random access (ranged reads: Arrow previews, parallel downloads); rejects with an ENOENT-coded error when missing. */
-  openRandomAccess(key: string): Promise<RandomAccessFile>;
+  /**
+   * Opens a value for random access (ranged reads: Arrow previews, parallel downloads); rejects with
+   * an ENOENT-coded error when missing. `readsAll` says the caller will read the whole value, so a
+   * caching backend may fetch it whole first (a preview reads a few ranges and says false).
+   */
+  openRandomAccess(key: string, options?: { readsAll?: boolean }): Promise<RandomAccessFile>;
   /** A local filesystem path for the key, when the backend has one (used for memory-mapped reads). */
   localPath?(key: string): string;
   /** Byte size of a value, or `undefined` when missing. */
   size(key: string): Promise<number | undefined>;
   /** When a value was last written (epoch ms), or `undefined` when missing (S3: `LastModified`). */
   modifiedAt(key: string): Promise<number | undefined>;
+  /**
+   * An opaque token naming the stored version of a value (S3: the ETag without quotes), or
+   * `undefined` when missing; it changes whenever the value is replaced. Backends that have it
+   * support `ifMatch`.
+   */
+  version?(key: string): Promise<string | undefined>;
 }
 
 /**

@@ -165,8 +165,52 @@ export class GraphError extends TsflowError {
 
 /** Raised when a step uses the authoring API wrongly at run time (e.g. `next` twice). */
 export class StepError extends TsflowError {
-  static override readonly code = "STEP_MISUSE";
-  static override readonly headline = "Invalid use of a step";
+  static override readonly code: string = "STEP_MISUSE";
+  static override readonly headline: string = "Invalid use of a step";
+}
+
+/** Raised by `mergeArtifacts` when it cannot merge; a failed merge sets nothing. */
+export class MergeArtifactsError extends StepError {
+  static override readonly code: string = "MERGE_ARTIFACTS";
+  static override readonly headline: string = "Cannot merge artifacts";
+  /** The artifacts that stopped the merge. */
+  readonly artifacts: readonly string[];
+
+  constructor(message: string, artifacts: readonly string[]) {
+    super(message);
+    this.artifacts = artifacts;
+  }
+}
+
+/** Raised by `mergeArtifacts` when inputs disagree on artifacts the join did not set (Metaflow's UnhandledInMergeArtifactsException). */
+export class MergeConflictError extends MergeArtifactsError {
+  static override readonly code = "MERGE_CONFLICT";
+  static override readonly headline = "Unhandled artifacts in merge";
+}
+
+/** Raised by `mergeArtifacts` when `include` names an artifact no input carries (Metaflow's MissingInMergeArtifactsException). */
+export class MergeMissingError extends MergeArtifactsError {
+  static override readonly code = "MERGE_MISSING";
+  static override readonly headline = "Missing artifacts in merge";
+}
+
+/**
+ * Raised when a step reads `this.<name>` for an artifact that an earlier step set but that no input of
+ * this step carries: a join upstream did not merge it (Metaflow raises AttributeError).
+ */
+export class MissingArtifactError extends StepError {
+  static override readonly code = "MISSING_ARTIFACT";
+  static override readonly headline = "Artifact not available in this step";
+  /** The artifact that was read. */
+  readonly artifact: string;
+  /** The step that read it. */
+  readonly step: string;
+
+  constructor(message: string, artifact: string, step: string) {
+    super(message);
+    this.artifact = artifact;
+    this.step = step;
+  }
 }
 
 /**

@@ -12,10 +12,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tsflow <args>` with the given datastore root and user; never throws for a non-zero exit. */
-export function tsflow(args: string[], options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult> {
+/**
+ * Runs `tsflow <args>` with the given datastore root and user; never throws for a non-zero exit.
+ * `bin` runs another installation's command (a packed install) instead of this checkout's.
+ */
+export function tsflow(args: string[], options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, TSFLOW_USER: options.user ?? "alice", TSFLOW_DATASTORE_ROOT: options.root, TSFLOW_PRODUCTION_TOKEN: "", ...options.env },
     });

@@ -3,21 +3,19 @@
  * writes runs through `Datastore` with the same records the runtime writes (run, tags, tasks,
  * attempts, artifacts, done, logs, journal), for given users, tags and outcomes.
  */
-import { createHash } from "node:crypto";
 import type { Datastore } from "../../src/store/datastore.js";
 import { openDatastore } from "../../src/store/root.js";
-import { keys, PARAMETERS_STEP, PARAMETERS_TASK } from "../../src/store/layout.js";
+import { PARAMETERS_STEP, PARAMETERS_TASK } from "../../src/store/layout.js";
 import { ObjectStore, type ArrowPreview } from "../../src/store/object-store.js";
-import { artifactFormat } from "../../src/store/codec/index.js";
 import type { ArtifactRef, ArtifactsRecord, GraphInfo, GraphStepInfo, RunRecord } from "../../src/store/records.js";
 import { closeBackends, installBackend, useDatastore, type ObjectReaderPort, type RunIndexPort } from "../../src/client/backend.js";
 import { RunIndex } from "../../src/run-index/run-index.js";
 import { clientState } from "../../src/client/state.js";
-import { makeTempDir, removeTempDir } from "./tmp.js";
+import { makeTempRoot, removeTempRoot } from "./tmp.js";
 
 /**
- * An object store for tests: JSON values under `objects/`, Arrow tables through the real `ObjectStore`,
- * counting every read and preview.
+ * An object store for tests: values go through the real `ObjectStore` (the codecs tasks use), and
+ * every read and preview is counted.
  */
 export class CountingObjects implements ObjectReaderPort {
   readonly ds: Datastore;
@@ -25,33 +23,26 @@ export class CountingObjects implements ObjectReaderPort {
   readonly reads: string[] = [];
   /** The shas previewed (`loadArrowPreview`), in order. */
   readonly previews: string[] = [];
-  readonly #arrow: ObjectStore;
+  readonly #objects: ObjectStore;
 
   constructor(ds: Datastore) {
     this.ds = ds;
-    this.#arrow = new ObjectStore(ds.storage);
+    this.#objects = new ObjectStore(ds.storage);
   }
 
+  /** Stores a value with the real codecs (tagged JSON, Arrow IPC), as tasks do. */
   async put(value: unknown, createdAt = Date.now()): Promise<ArtifactRef> {
-    if (artifactFormat(value) === "arrow") return { ...(await this.#arrow.put(value, { artifact: "fixture", step: "fixture" })), createdAt };
-    const bytes = JSON.stringify(value);
-    const sha = createHash("sha256").update(bytes).digest("hex");
-    await this.ds.storage.write(keys.object(sha), bytes, { ifAbsent: true });
-    const type = Array.isArray(value) ? "Array" : value === null ? "null" : typeof value;
-    return { sha, size: Buffer.byteLength(bytes), format: "json", createdAt, type };
+    return { ...(await this.#objects.put(value, { artifact: "fixture", step: "fixture" })), createdAt };
   }
 
   async get(ref: Pick<ArtifactRef, "sha" | "format">): Promise<unknown> {
     this.reads.push(ref.sha);
-    if (ref.format === "arrow") return this.#arrow.get(ref);
-    const text = await this.ds.storage.readText(keys.object(ref.sha));
-    if (text === undefined) throw new Error(`no object ${ref.sha}`);
-    return JSON.parse(text);
+    return this.#objects.get(ref);
   }
 
   async loadArrowPreview(ref: Pick<ArtifactRef, "sha" | "format">, rows: number): Promise<ArrowPreview> {
     this.previews.push(ref.sha);
-    return this.#arrow.loadArrowPreview(ref, rows);
+    return this.#objects.loadArrowPreview(ref, rows);
   }
 }
 
@@ -96,7 +87,7 @@ export interface ClientFixture {
 
 /** Creates a fresh root, points the client at it and resets the namespace to "not resolved". */
 export async function makeClientFixture(user = "alice"): Promise<ClientFixture> {
-  const root = await makeTempDir("tsflow-client-");
+  const root = await makeTempRoot("tsflow-client-");
   const ds = openDatastore(root);
   const index = new CountingIndex();
   const objects = new CountingObjects(ds);
@@ -111,7 +102,7 @@ export async function makeClientFixture(user = "alice"): Promise<ClientFixture> 
       await closeBackends();
       useDatastore(undefined);
       clientState().namespace = undefined;
-      await removeTempDir(root);
+      await removeTempRoot(root);
     },
   };
 }

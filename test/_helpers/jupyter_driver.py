@@ -105,15 +105,35 @@ def cmd_request(c):
     return {"ms": now_ms() - t0, "msg_type": reply["header"]["msg_type"], "reply": reply["content"]}
 
 
+def wait_for_output(mid, text, timeout):
+    """Reads iopub messages of mid until one shows `text` (a stream or display); returns those read."""
+    seen = []
+    deadline = time.time() + timeout
+    while True:
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            raise TimeoutError("the cell never printed %r" % text)
+        msg = kc.get_iopub_msg(timeout=remaining)
+        if msg["parent_header"].get("msg_id") != mid or msg["header"]["msg_type"] == "status":
+            continue
+        seen.append(strip(msg))
+        if text in json.dumps(msg["content"]):
+            return seen
+
+
 def cmd_interrupt_during(c):
+    """Interrupts once the cell printed c["wait_for"] (an event), or after c["delay"] seconds for a cell
+    that cannot print first (a busy loop holds its output back), then collects the outcome."""
     mid = kc.execute(c["code"])
-    time.sleep(c.get("delay", 0.5))
-    t0 = now_ms()
+    early = []
+    if "wait_for" in c:
+        early = wait_for_output(mid, c["wait_for"], c.get("timeout", 30))
+    else:
+        time.sleep(c.get("delay", 0.5))
     km.interrupt_kernel()
     reply = shell_reply(mid, c.get("timeout", 10))
-    ms = now_ms() - t0
-    iopub = collect_iopub([mid], 10)[mid]
-    return {"ms": ms, "reply": reply["content"], "iopub": iopub}
+    iopub = early + collect_iopub([mid], 10)[mid]
+    return {"reply": reply["content"], "iopub": iopub}
 
 
 def cmd_raw(c):

@@ -15,6 +15,7 @@ import { BIN, REPO } from "./cli.js";
 /**
  * How hard the reliability tests try: 1 is the full count (run locally:
  * `RELIABILITY_SCALE=1 node scripts/test.mjs reliability`); the default 0.25 keeps CI time sane.
+ * With the same `RELIABILITY_SEED` and scale, a run makes the same random choices.
  * No test is ever skipped: every count is at least its minimum.
  */
 export const SCALE = Number(process.env.RELIABILITY_SCALE ?? 0.25);
@@ -22,6 +23,36 @@ export const SCALE = Number(process.env.RELIABILITY_SCALE ?? 0.25);
 /** `full` scaled by `RELIABILITY_SCALE`, at least `min`. */
 export function scaled(full: number, min = 1): number {
   return Math.max(min, Math.round(full * SCALE));
+}
+
+/**
+ * The seed of the random choices the reliability trials make (which write to kill at, how long to
+ * wait before a kill). Each run prints it; replay a failing run exactly with
+ * `RELIABILITY_SEED=<seed> node scripts/test.mjs reliability-crash`. @default a fresh random seed
+ */
+export const SEED = parseSeed(process.env.RELIABILITY_SEED);
+
+function parseSeed(text: string | undefined): number {
+  if (text === undefined || text === "") return Math.floor(Math.random() * 2 ** 32);
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new Error(`RELIABILITY_SEED=${text} is not valid: give an integer from 0 to 4294967295 (a seed a test printed).`);
+  return seed;
+}
+
+/**
+ * A seeded source of numbers in [0, 1) (mulberry32): the same seed gives the same trials. Each
+ * test file makes its own from `SEED` and prints the seed once.
+ */
+export function seededRandom(seed = SEED, label = "reliability"): () => number {
+  console.log(`${label}: random seed ${seed} (replay with RELIABILITY_SEED=${seed})`);
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** What the datastore files say about a run, decided without the index or the client. */
@@ -166,7 +197,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Reports a test's figures: appended as one JSON line to $RELIABILITY_REPORT when set, else printed. */
 export function reportFigures(name: string, figures: Record<string, number>): void {
-  const line = JSON.stringify({ name, scale: SCALE, ...figures });
+  const line = JSON.stringify({ name, scale: SCALE, seed: SEED, ...figures });
   if (process.env.RELIABILITY_REPORT) appendFileSync(process.env.RELIABILITY_REPORT, `${line}\n`);
   else console.log(line);
 }

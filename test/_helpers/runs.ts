@@ -1,12 +1,13 @@
 /** Reads runs straight from a datastore root (the source of truth), for runtime tests. */
 import { Datastore } from "../../src/store/datastore.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
+import { S3Storage, isS3Url } from "../../src/store/s3-storage.js";
 import { createArtifactStore } from "../../src/runtime/datastore-artifacts.js";
 import type { AttemptRecord } from "../../src/store/records.js";
 
 /** A datastore over a test root. */
 export function datastoreAt(root: string): Datastore {
-  return new Datastore(new LocalStorage(root));
+  return new Datastore(isS3Url(root) ? new S3Storage(root) : new LocalStorage(root));
 }
 
 /** The run id a `tsflow run` printed (`Workflow starting (run-id N)`). */
@@ -26,6 +27,7 @@ export async function readTask(root: string, flow: string, runId: string, step: 
   const done = (await ds.readDone(flow, runId, step, id, attempt)) as AttemptRecord | undefined;
   const refs = await ds.readArtifacts(flow, runId, step, id, attempt);
   const store = createArtifactStore(ds);
+  await store.prepare(Object.values(refs));
   const value = (name: string) => store.loadSync(refs[name]!);
   return { taskId: id, attempt, attempts, done, refs, value, task: await ds.readTask(flow, runId, step, id), stdout: await ds.readLog(flow, runId, step, id, attempt, "stdout") };
 }

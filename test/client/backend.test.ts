@@ -1,12 +1,11 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { resolve } from "node:path";
 import {
   closeBackends, currentBackend, getDatastoreRoot, installBackend, useDatastore, type RunIndexPort,
 } from "../../src/client/backend.js";
 import { Run, namespace } from "../../src/client/index.js";
-import { openDatastore } from "../../src/store/root.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { openDatastore, resolveDatastoreRoot as resolve } from "../../src/store/root.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { buildRun, useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
 
 const use = suite<FixtureContext>("useDatastore");
@@ -27,17 +26,17 @@ use("should point the client at a root and back at the default", async ({ fx }) 
 use("should keep objects in hand reading the root they came from", async ({ fx }) => {
   const rec = await buildRun(fx, { artifacts: { choice: 5 } });
   const run = await Run(`TeamCollabFlow/${rec.runId}`);
-  const other = await makeTempDir();
+  const other = await makeTempRoot();
   try {
     useDatastore(other);
     assert.is(await run.data.choice, 5);
   } finally {
     useDatastore(fx.root);
-    await removeTempDir(other);
+    await removeTempRoot(other);
   }
 });
 use("should read a root with the default run index, no setup needed", async ({ fx }) => {
-  const other = await makeTempDir();
+  const other = await makeTempRoot();
   try {
     const ds = openDatastore(other);
     const rec = await ds.createRun({ flow: "Plain", user: "alice", systemTags: ["user:alice"], originRunId: null,
@@ -51,7 +50,7 @@ use("should read a root with the default run index, no setup needed", async ({ f
   } finally {
     await closeBackends();
     useDatastore(fx.root);
-    await removeTempDir(other);
+    await removeTempRoot(other);
   }
 });
 use.run();

@@ -44,6 +44,14 @@ artifact("should give its reference synchronously and load its value once, when 
   assert.is(fx.objects.reads.length, 1);
   assert.is(JSON.parse(JSON.stringify(a)).sha, a.sha);
 });
+artifact("should give back values stored with the real codec exactly (Date, Map, BigInt, undefined)", async ({ fx }) => {
+  const value = { when: new Date(0), counts: new Map([["a", 1n]]), gap: undefined };
+  const rec = await buildRun(fx, { artifacts: { rich: value } });
+  const got = (await (await DataArtifact(`TeamCollabFlow/${rec.runId}/end/2/rich`)).data) as typeof value;
+  assert.instance(got.when, Date);
+  assert.equal(got.counts, new Map([["a", 1n]]));
+  assert.ok("gap" in got);
+});
 artifact("should address internal artifacts directly", async ({ fx }) => {
   const rec = await buildRun(fx);
   const a = await DataArtifact(`TeamCollabFlow/${rec.runId}/start/1/_task_info`);

@@ -1,13 +1,13 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { example, fixture, tsflow } from "../_helpers/cli.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { datastoreAt, readTask, runIdFrom } from "../_helpers/runs.js";
 
 const run = suite("tsflow run");
 let root = "";
-run.before.each(async () => { root = await makeTempDir(); });
-run.after.each(async () => { await removeTempDir(root); });
+run.before.each(async () => { root = await makeTempRoot(); });
+run.after.each(async () => { await removeTempRoot(root); });
 
 run("should run TeamCollabFlow, stream Metaflow-style logs and persist the choice", async () => {
   const r = await tsflow(["run", example("team-collab.ts")], { root });

@@ -7,7 +7,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { closeClient, listRuns, namespace, Run, useDatastore } from "../../src/client/index.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { checkIntegrity, rawRuns, reportFigures, scaled, sleep, startScript } from "../_helpers/reliability.js";
 
 const FLOW = "ManyWritersFlow";
@@ -20,10 +20,10 @@ export const figures = { written: 0, found: 0, tagEdits: 0, readerQueries: 0, sl
 
 const many = suite("many writers on one root");
 let root = "";
-many.before(async () => { root = await makeTempDir("tsflow-many-"); });
+many.before(async () => { root = await makeTempRoot("tsflow-many-"); });
 many.after(async () => {
   await closeClient();
-  await removeTempDir(root);
+  await removeTempRoot(root);
   reportFigures("concurrency", figures);
 });
 

@@ -12,9 +12,12 @@ import { closeClient, listRuns, namespace, Run, useDatastore } from "../../src/c
 import { fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import {
-  checkIntegrity, killNow, rawRuns, reliabilityFixture, reportFigures, scaled, sleep, startCli, startScript, type RawRun,
+  checkIntegrity, killNow, rawRuns, reliabilityFixture, reportFigures, scaled, SEED, seededRandom, sleep, startCli, startScript,
+  type RawRun,
 } from "../_helpers/reliability.js";
 
+// Every random choice below comes from this seed (printed): RELIABILITY_SEED=<seed> replays them.
+const random = seededRandom(undefined, "crash trials");
 const FLOW = "ReliableFlow";
 const FILE = fixture("reliable.ts");
 const ITEMS = 6;
@@ -84,7 +87,8 @@ async function checkAgreement(label: string): Promise<void> {
   for (const [id, r] of raw) assert.is(view.get(id)!.split("/")[0], String(r.successful), `${label}: run ${id}`);
 }
 
-async function trial(label: string, crash: () => Promise<void>): Promise<void> {
+async function trial(what: string, crash: () => Promise<void>): Promise<void> {
+  const label = `${what} [RELIABILITY_SEED=${SEED}]`;
   figures.trials++;
   const before = new Set((await rawRuns(root, FLOW)).keys());
   await crash();
@@ -128,7 +132,7 @@ crash("should survive kill -9 of the runtime at chosen writes (in-process runtim
   const n = scaled(40, MOMENTS.length);
   for (let i = 0; i < n; i++) {
     const [what, pattern, count, first] = MOMENTS[i % MOMENTS.length]!;
-    const nth = 1 + Math.floor(Math.random() * count);
+    const nth = 1 + Math.floor(random() * count);
     const mode = MODES[(first + Math.floor(i / MOMENTS.length)) % MODES.length]!;
     await trial(`killed at write ${nth} of ${what} (${mode})`, async () => {
       const p = startScript(reliabilityFixture("crash-at-write"), [pattern, String(nth), mode], root, ENV);
@@ -143,7 +147,7 @@ crash("should survive kill -9 of `tsflow run` at a random moment", async () => {
     await trial(`tsflow run killed (trial ${i})`, async () => {
       const p = startCli(["run", FILE, "--max-workers", "2"], root, ENV);
       await waitFor(() => /Workflow starting/.test(p.out()), 10_000);
-      await sleep(Math.random() * 1500);
+      await sleep(random() * 1500);
       killNow(p.child.pid);
       await readWhile(p.ended);
       await sleep(200); // the workers notice the disconnect and exit
@@ -156,7 +160,7 @@ crash("should survive kill -9 of a worker at a random moment", async () => {
     await trial(`worker killed (trial ${i})`, async () => {
       const p = startCli(["run", FILE, "--max-workers", "2"], root, { ...ENV, WORK_MS: "150" });
       await waitFor(() => /\/work\/\d+ \(pid \d+\)\] working/.test(p.out()), 15_000);
-      await sleep(Math.random() * 400);
+      await sleep(random() * 400);
       const pids = [...p.out().matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1])).filter((pid) => pid !== p.child.pid);
       killNow(pids.at(-1) ?? workerOf(p.child.pid!));
       const end = await p.ended;

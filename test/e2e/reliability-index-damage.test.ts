@@ -10,8 +10,10 @@ import * as assert from "uvu/assert";
 import { closeClient, listNamespaces, listRuns, namespace, useDatastore } from "../../src/client/index.js";
 import { tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
-import { rawRuns, reportFigures, scaled, sleep, startScript } from "../_helpers/reliability.js";
+import { rawRuns, reportFigures, scaled, seededRandom, sleep, startScript } from "../_helpers/reliability.js";
 
+// Every random choice below comes from this seed (printed): RELIABILITY_SEED=<seed> replays them.
+const random = seededRandom(undefined, "index damage trials");
 const FLOW = "ManyWritersFlow";
 const WRITER = new URL("../_fixtures/reliability/writer.ts", import.meta.url).pathname;
 
@@ -60,7 +62,7 @@ damage("should recover from every kind of damage while in use and answer as befo
     figures.damages++;
     await answers(); // the reader holds the snapshot
     const w = startScript(WRITER, ["2", `round${i}`], root);
-    await sleep(Math.random() * 800);
+    await sleep(random() * 800);
     await harm(file).catch(() => undefined); // deleted already by a concurrent rebuild: still damage
     const during = await answers().catch((err: Error) => [`ERROR ${err.message}`]);
     assert.not.ok(during.some((a) => a.startsWith("ERROR")), `${what}: ${during.join("\n")}`);

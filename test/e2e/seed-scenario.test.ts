@@ -4,7 +4,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { example, tsflow } from "../_helpers/cli.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import {
@@ -18,7 +18,7 @@ let aliceRun = "";
 let teammateRun = "";
 
 seed.before(async () => {
-  root = await makeTempDir();
+  root = await makeTempRoot();
   process.env.TSFLOW_USER = "alice";
   useDatastore(root);
   const a = await tsflow(["run", example("team-collab.ts")], { root, user: "alice" });
@@ -32,7 +32,7 @@ seed.before(async () => {
 });
 seed.after(async () => {
   await closeClient();
-  await removeTempDir(root);
+  await removeTempRoot(root);
 });
 
 seed("should read your own latest successful run in the default namespace", async () => {

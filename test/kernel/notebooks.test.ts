@@ -4,7 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -29,20 +29,35 @@ interface Cell {
   execution_count?: number | null;
 }
 
-/** Executes one notebook; returns its code cells with outputs. */
-async function execute(name: string): Promise<Cell[]> {
+/** Where a notebook runs: the repo's notebooks/ folder, or a copy in the temp dir (for a notebook that writes files). */
+interface ExecuteOptions {
+  /** Run a copy in a temp folder, and read these files of that folder after the run. */
+  copyAndRead?: string[];
+  env?: Record<string, string>;
+}
+
+/** Executes one notebook; returns its code cells with outputs (and the files asked for, as text). */
+async function execute(name: string, options: ExecuteOptions = {}): Promise<Cell[] & { files?: Record<string, string> }> {
   const dir = await makeTempDir("tsflow-nb-");
   try {
+    const cwd = options.copyAndRead ? join(dir, "nb") : NOTEBOOKS;
+    if (options.copyAndRead) {
+      await mkdir(cwd);
+      await copyFile(join(NOTEBOOKS, name), join(cwd, name));
+    }
     await installKernelSpec({ prefix: dir, name: "tsflow-test" });
     const out = join(dir, name);
-    const env: NodeJS.ProcessEnv = { ...process.env, JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), TSFLOW_DATASTORE_ROOT: join(dir, "datastore"), TSFLOW_USER: "alice" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), TSFLOW_DATASTORE_ROOT: join(dir, "datastore"), TSFLOW_USER: "alice" };
     delete env["TSFLOW_PRODUCTION_TOKEN"];
-    const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, join(NOTEBOOKS, name), "tsflow-test", NOTEBOOKS, out], { env, timeout: 300_000 }).catch((e: { stderr?: string; stdout?: string }) => e);
+    const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, join(cwd, name), "tsflow-test", cwd, out], { env, timeout: 300_000 }).catch((e: { stderr?: string; stdout?: string }) => e);
     const nb = JSON.parse(await readFile(out, "utf8")) as { cells: (Cell & { source: string | string[] })[] };
     const cells = nb.cells.filter((c) => c.cell_type === "code").map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source }));
     const failed = run instanceof Error ? `${run.message}\n${(run as { stderr?: string }).stderr ?? ""}` : "";
     assert.is(failed, "", `${name} failed:\n${failed}`);
-    return cells;
+    if (!options.copyAndRead) return cells;
+    const files: Record<string, string> = {};
+    for (const f of options.copyAndRead) files[f] = await readFile(join(cwd, f), "utf8").catch(() => "(missing)");
+    return Object.assign(cells, { files });
   } finally {
     await removeTempDir(dir);
   }
@@ -59,9 +74,9 @@ const cellWith = (cells: Cell[], start: string) => {
 };
 
 const all = suite("notebooks/");
-all("should hold the two example notebooks", () => {
+all("should hold the example notebooks", () => {
   const names = readdirSync(NOTEBOOKS).filter((n) => n.endsWith(".ipynb")).sort();
-  assert.equal(names, ["sql-and-display.ipynb", "team-collab.ipynb"]);
+  assert.equal(names, ["analysis.ipynb", "sql-and-display.ipynb", "team-collab.ipynb"]);
 });
 all.run();
 
@@ -113,3 +128,29 @@ sql("should show %%sql tables, bind -o, refuse writes and display listings", asy
   assert.match(html(cellWith(cells, "const latest")), /best score of the latest run: <b>0\.30<\/b>/, JSON.stringify(cellWith(cells, "const latest").outputs));
 });
 sql.run();
+
+const analysis = suite("analysis.ipynb");
+analysis("should pin a run, follow the pin, draw lineage both ways and unpin", async () => {
+  const cells = await execute("analysis.ipynb", { copyAndRead: ["analysis.ipynb.tsflow-pins.json", "tsflow-pins.json"], env: { JPY_SESSION_NAME: "analysis.ipynb" } });
+  assert.ok(cells.every((c, i) => c.execution_count === i + 1), "every cell ran, numbered in order");
+  assert.ok(cells.every((c) => !(c.outputs ?? []).some((o) => o.output_type === "error")), "no cell fails");
+  const first = /Run\('TeamCollabFlow\/(\d+)'\)/.exec(text(cells.find((c) => c.source === "%run TeamCollabFlow")))?.[1];
+  assert.ok(first);
+  assert.match(text(cellWith(cells, "%pin TeamCollabFlow")), new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*analysis\\.ipynb\\.tsflow-pins\\.json\\)`));
+  assert.match(html(cellWith(cells, "const pinned")), new RegExp(`TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists`));
+  assert.match(text(cellWith(cells, "`choice")), /choice [1-5]; 1 newer run\(s\) since the pin/);
+  assert.match(text(cells.find((c) => c.source === "%pin")), new RegExp(`TeamCollabFlow\\s+user:alice\\s+TeamCollabFlow/${first}`));
+  assert.match(text(cellWith(cells, "%run ChoiceReport")), new RegExp(`Run\\('TeamCollabFlow/${first}'\\) chose [1-5]`), "the report read the pinned run");
+  const drawn = cellWith(cells, "%lineage ChoiceReport");
+  const svg = str(drawn.outputs?.[0]?.data?.["image/svg+xml"]);
+  assert.match(svg, /<svg [^>]*class="tsflow-lineage"/);
+  assert.ok(svg.includes(`TeamCollabFlow/${first}`) && svg.includes("choice (in user:alice)"), svg);
+  assert.match(text(cellWith(cells, "const report")), new RegExp(`TeamCollabFlow/${first}: TeamCollabFlow/${first}/end/2/choice \\(read by ChoiceReport/\\d+/start/1 in user:alice\\)`));
+  assert.match(text(cellWith(cells, "%lineage TeamCollabFlow")), /read by\s+ChoiceReport\/\d+\s+user:alice/);
+  assert.match(text(cellWith(cells, "(await pinned!.consumers())")), /Run\('ChoiceReport\/\d+'\)/);
+  assert.match(text(cellWith(cells, "%unpin TeamCollabFlow")), /Unpinned TeamCollabFlow in namespace user:alice/);
+  assert.match(text(cellWith(cells, "(await Flow(\"TeamCollabFlow\").latestSuccessfulRun)!.id === pinned")), /false/);
+  assert.equal(JSON.parse(cells.files!["analysis.ipynb.tsflow-pins.json"]!), { tsflow: "pins-1", pins: [] }, "the notebook's pin file, beside it");
+  assert.is(cells.files!["tsflow-pins.json"], "(missing)");
+});
+analysis.run();

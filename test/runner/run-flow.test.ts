@@ -6,23 +6,25 @@ import { runFlow, useDatastore, closeClient, namespace, Run, RunFailedError, Gra
 import { BranchFlow } from "../_fixtures/flows/branch-join.js";
 import { ResumeFlow } from "../_fixtures/flows/fail-resume.js";
 import { fixture, tsflow } from "../_helpers/cli.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
+import { S3Storage } from "../../src/store/s3-storage.js";
 
 const run = suite("runFlow");
 let root = "";
 run.before.each(async () => {
-  root = await makeTempDir();
+  root = await makeTempRoot();
   process.env.TSFLOW_USER = "alice";
   useDatastore(root);
 });
 run.after.each(async () => {
   await closeClient();
-  await removeTempDir(root);
+  await removeTempRoot(root);
 });
 
 async function files(dir: string): Promise<string[]> {
+  if (dir.startsWith("s3://")) return (await new S3Storage(dir).listRecursive("")).map((o) => o.key).sort();
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
@@ -45,7 +47,7 @@ run("should write the same datastore records as the worker-process runtime", asy
   const inProcess = await runFlow(BranchFlow, { onEvent: () => {} });
   const cli = await tsflow(["run", fixture("branch-join.ts")], { root });
   assert.is(cli.code, 0, cli.stderr);
-  const base = (id: string) => join(root, "flows", "BranchFlow", "runs", id);
+  const base = (id: string) => (root.startsWith("s3://") ? `${root}/flows/BranchFlow/runs/${id}` : join(root, "flows", "BranchFlow", "runs", id));
   assert.equal(await files(base(inProcess.id)), await files(base(runIdFrom(cli.stdout))));
   const ds = datastoreAt(root);
   for (const [s, t] of [["start", "1"], ["join", "4"], ["end", "5"]] as const) {

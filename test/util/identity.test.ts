@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { resolveIdentity, resolveUsername } from "../../src/util/identity.js";
+import { resolveIdentity, resolveProductionToken, resolveUsername, withProductionToken } from "../../src/util/identity.js";
 import { UnknownUserError } from "../../src/util/errors.js";
 
 const username = suite("resolveUsername");
@@ -27,3 +27,18 @@ identity("should prefer the production token over the user", () => {
   assert.is(resolveIdentity({ TSFLOW_USER: "alice" }), "user:alice");
 });
 identity.run();
+
+const scoped = suite("withProductionToken");
+scoped("should make the identity production:<token> inside the call and what it awaits, and only there", async () => {
+  process.env.TSFLOW_USER = "alice";
+  delete process.env.TSFLOW_PRODUCTION_TOKEN;
+  const inside = await withProductionToken("tok", async () => {
+    await new Promise((r) => setTimeout(r, 1));
+    return [resolveIdentity(), resolveProductionToken()];
+  });
+  assert.equal(inside, ["production:tok", "tok"]);
+  assert.is(resolveIdentity(), "user:alice", "outside the call");
+  assert.is(process.env.TSFLOW_PRODUCTION_TOKEN, undefined, "the environment is not changed");
+  assert.is(withProductionToken("tok", () => resolveIdentity({ TSFLOW_USER: "bob" })), "user:bob", "an explicit environment is read as given");
+});
+scoped.run();

@@ -12,9 +12,9 @@ export function sqlMagic(api: TsflowApi): Magic {
   return {
     name: "sql",
     kind: "cell",
-    summary: "Query the run index with SQL (views runs, steps, tasks, tags, artifacts), read-only.",
+    summary: "Query the run index with SQL (views runs, steps, tasks, tags, artifacts, artifact_values; artifact('Flow', 'name')), read-only.",
     usage,
-    help: "Scoped to the current namespace unless --global or --namespace is given. -o <variable> also binds the result ({ columns, rows }) for later cells. Statements that write or reach outside the index are refused.",
+    help: "Scoped to the current namespace unless --global or --namespace is given. artifact('Flow', 'name') is an Arrow artifact's rows across the flow's runs (with run_id, step, task_id); artifact_values holds JSON artifact values. -o <variable> also binds the result ({ columns, rows }) for later cells. Statements that write or reach outside the index are refused.",
     args: { options: { output: { type: "string", short: "o" }, global: { type: "flag" }, namespace: { type: "string" } }, positionals: { min: 0, max: 0 } },
     async run(call, ctx) {
       const { options } = call.args;

@@ -1,7 +1,9 @@
 /** Option helpers shared by the CLI's commands. */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { getNamespace, useDatastore } from "../../client/index.js";
-import { UsageError } from "../../util/errors.js";
+import { resolveDatastoreRoot } from "../../store/root.js";
+import { DatastoreError, UsageError } from "../../util/errors.js";
 import { assertNamespace } from "../../util/validate.js";
 
 /** Collects a repeatable option. */
@@ -14,9 +16,25 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** Points the client at `--datastore-root` when it was given. */
-export function useRoot(program: Command): void {
+/**
+ * The `--datastore-root` of a command that reads (undefined: the default root). A root given
+ * explicitly, by the option or `TSFLOW_DATASTORE_ROOT`, must exist: only `run` and `deploy` create one.
+ * @throws DatastoreError when it does not.
+ */
+export function readRoot(program: Command): string | undefined {
   const root = (program.opts() as { datastoreRoot?: string }).datastoreRoot;
+  const given = root ?? process.env.TSFLOW_DATASTORE_ROOT;
+  // Only a local folder can be checked here; a URL root (s3://...) says for itself whether it exists.
+  if (given && !given.includes("://") && !existsSync(resolveDatastoreRoot(given))) {
+    const how = root === undefined ? "TSFLOW_DATASTORE_ROOT" : "--datastore-root";
+    throw new DatastoreError(`The datastore root ${resolveDatastoreRoot(given)} (${how}) does not exist: check the path, or create it by running a flow there with tsflow run.`);
+  }
+  return root;
+}
+
+/** Points the client at `--datastore-root` when it was given; checks it exists (see `readRoot`). */
+export function useRoot(program: Command): void {
+  const root = readRoot(program);
   if (root) useDatastore(root);
 }
 

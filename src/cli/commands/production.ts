@@ -7,9 +7,9 @@ import { openDatastore } from "../../store/root.js";
 import { UsageError } from "../../util/errors.js";
 import { resolveUsername } from "../../util/identity.js";
 import { VERSION } from "../../util/version.js";
-import { addParameterOptions, givenParameters } from "../flow-options.js";
+import { addParameterOptions, givenParameters, loadedFor, RelocatedTarget } from "../flow-options.js";
 import { EXIT } from "../output.js";
-import { collect } from "./common.js";
+import { collect, readRoot } from "./common.js";
 
 /** Registers `deploy` and `trigger`; `loaded` is the flow file (deploy) or the deployed flow (trigger). */
 export function registerProduction(program: Command, loaded: LoadedFlow | undefined, setExit: (code: number) => void): void {
@@ -19,9 +19,10 @@ export function registerProduction(program: Command, loaded: LoadedFlow | undefi
     .option("--new-token", "start a new production namespace with a fresh token")
     .option("--flow <name>", "the flow class, when the file exports several")
     .action(async (file: string, o: { authorize?: string; newToken?: boolean }) => {
-      if (!loaded) throw new UsageError(`'${file}' is not a flow file.`);
+      const flow = loadedFor(loaded, file);
+      if (!flow) throw new UsageError(`'${file}' is not a flow file.`);
       const ds = openDatastore(program.opts().datastoreRoot, { create: true });
-      const d = await deployFlow(ds, loaded.flowClass.name, loaded.file, { ...o, user: resolveUsername() });
+      const d = await deployFlow(ds, flow.flowClass.name, flow.file, { ...o, user: resolveUsername() });
       process.stdout.write(
         `Deployed ${d.flow} to the production namespace production:${d.token}\n` +
           `  Run it:        tsflow trigger ${d.flow}\n` +
@@ -35,7 +36,8 @@ export function registerProduction(program: Command, loaded: LoadedFlow | undefi
     .option("--tag <tag>", "add a user tag (repeatable)", collect, []);
   const params = addParameterOptions(trigger, loaded);
   trigger.action(async (flow: string, o: { tag: string[] }) => {
-    const ds = openDatastore(program.opts().datastoreRoot);
+    if (loaded && loaded.flowClass.name !== flow) throw new RelocatedTarget(flow);
+    const ds = openDatastore(readRoot(program));
     const d = await readDeployment(ds, flow);
     if (!loaded) throw new UsageError(`The deployed file of ${flow} (${d.flowFile}) could not be loaded.`);
     process.stdout.write(`tsflow ${VERSION} executing ${flow} for production:${d.token}\n`);

@@ -5,11 +5,11 @@ import { runFlowFile } from "../../runner/run-flow-file.js";
 import type { LoadedFlow } from "../../runtime/load-flow-file.js";
 import { resolveIdentity } from "../../util/identity.js";
 import { VERSION } from "../../util/version.js";
-import { addParameterOptions, givenParameters } from "../flow-options.js";
+import { addParameterOptions, givenParameters, loadedFor } from "../flow-options.js";
 import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
 import { listRuns } from "../../client/index.js";
-import { collect, positiveInt, useRoot } from "./common.js";
+import { collect, positiveInt, readRoot, useRoot } from "./common.js";
 
 
 /** Registers `run` and `resume`. */
@@ -36,7 +36,7 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     .option("--flow <name>", "the flow class, when the file exports several");
   resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number }) => {
     const flow = requireLoaded(loaded, file);
-    const datastore = openDatastore(program.opts().datastoreRoot);
+    const datastore = openDatastore(readRoot(program));
     useRoot(program);
     const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
     banner(flow.flowClass.name);
@@ -46,7 +46,8 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
   });
 }
 
-function requireLoaded(loaded: LoadedFlow | undefined, file: string): LoadedFlow {
+function requireLoaded(preloaded: LoadedFlow | undefined, file: string): LoadedFlow {
+  const loaded = loadedFor(preloaded, file);
   if (!loaded) throw new UsageError(`'${file}' is not a flow file: give the path of a .ts or .js file that exports a FlowSpec subclass.`);
   return loaded;
 }

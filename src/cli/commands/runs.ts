@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { getNamespace, listRuns, type RunObject } from "../../client/index.js";
 import { listNamespacesOf } from "../../client/elsewhere.js";
-import { UsageError } from "../../util/errors.js";
+import { NamespaceMismatchError, NotFoundError } from "../../util/errors.js";
 import { printJson, printTable } from "../output.js";
 import { collect, namespaceOption, positiveInt, useRoot } from "./common.js";
 
@@ -21,12 +21,13 @@ export function registerRuns(program: Command): void {
       const runs = await listRuns(flow, { namespace: ns, tags: opts.tag, limit: opts.limit });
       if (opts.json) return printJson(runs.map((r) => r.toJSON()));
       if (runs.length === 0) return reportNone(flow, ns);
-      printTable(["RUN", "CREATED", "STATUS", "USER", "TAGS"], runs.map(row));
-      process.stdout.write(`\n${runs.length} run(s) of ${flow} in ${ns === null ? "the global namespace" : `namespace ${ns}`}\n`);
+      printTable(["RUN", "CREATED", "STATUS", "USER", "TAGS"], runs.map(runRow));
+      process.stdout.write(`\n${runs.length} run(s) of ${flow} in ${namespaceLabel(ns)}\n`);
     });
 }
 
-function row(run: RunObject): string[] {
+/** A run as a row of the runs table: id, created, status, user, user tags. */
+export function runRow(run: RunObject): string[] {
   return [run.id, localTime(run.createdAt), run.status, run.user, run.userTags.join(",")];
 }
 
@@ -37,9 +38,15 @@ export function localTime(date: Date | null): string {
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
 }
 
+/** A namespace as messages name it: `namespace 'user:bob'` (Metaflow's quoting: `''` for ""), or the global namespace. */
+export function namespaceLabel(ns: string | null): string {
+  return ns === null ? "the global namespace" : `namespace '${ns}'`;
+}
+
 async function reportNone(flow: string, ns: string | null): Promise<void> {
   const elsewhere = await listNamespacesOf(flow);
-  if (elsewhere.length === 0) throw new UsageError(`Flow('${flow}') does not exist: no run of it is in this datastore.`);
+  if (elsewhere.length === 0) throw new NotFoundError(`Flow('${flow}') does not exist: no run of it is in this datastore.`);
   const where = elsewhere.slice(0, 5).map((e) => `${e.namespace} (${e.runs})`).join(", ");
-  throw new UsageError(`No runs of ${flow} in namespace ${ns ?? getNamespace()}. It has runs in: ${where}. Read them with --namespace ${elsewhere[0]!.namespace} or --global.`);
+  const current = ns ?? getNamespace();
+  throw new NamespaceMismatchError(current, `No runs of ${flow} in ${namespaceLabel(current)}. It has runs in: ${where}. Read them with --namespace ${elsewhere[0]!.namespace} or --global.`);
 }

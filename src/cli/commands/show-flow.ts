@@ -20,5 +20,6 @@ function stepBlock(graph: FlowGraph, name: string): string {
   const node = graph.steps.get(name)!;
   const next = node.next.length ? `    => ${node.next.join(", ")}${node.foreach ? ` (foreach over ${node.foreach})` : ""}\n` : "";
   const decorators = node.options.decorators.length ? `    @${node.options.decorators.join(" @")}\n` : "";
-  return `Step ${name}${node.isJoin ? " (join)" : ""}\n    ${node.doc ?? "?"}\n${decorators}${next}\n`;
+  const doc = node.doc ? `    ${node.doc}\n` : "";
+  return `Step ${name}${node.isJoin ? " (join)" : ""}\n${doc}${decorators}${next}\n`;
 }

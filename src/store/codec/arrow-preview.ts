@@ -102,7 +102,8 @@ function plainRows(batches: readonly RecordBatch[], limit: number): Record<strin
   return rows;
 }
 
-function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
+/** One row of a batch as a plain object keyed by column name. */
+export function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   batch.schema.fields.forEach((field, j) => {
     Object.defineProperty(row, field.name, { value: plainValue(batch.getChildAt(j)?.get(index), field.type), enumerable: true, writable: true, configurable: true });
@@ -111,7 +112,7 @@ function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
 }
 
 /** Converts an Arrow cell to plain JavaScript: dates to `Date`, lists to arrays, structs and maps to objects. */
-function plainValue(value: unknown, type: DataType): unknown {
+export function plainValue(value: unknown, type: DataType): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (DataType.isDictionary(type)) return plainValue(value, type.dictionary);
   if ((DataType.isDate(type) || DataType.isTimestamp(type)) && typeof value === "number") return new Date(value);

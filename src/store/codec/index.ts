@@ -9,6 +9,8 @@ import { isArrowTable } from "./arrow-detect.js";
 export { encodeJson, decodeJson } from "./json-codec.js";
 export type { ReadArrowOptions } from "./arrow-codec.js";
 export type { ArrowPreview } from "./arrow-preview.js";
+export type { ArrowColumnScan, ColumnBatch, SqlColumn, SqlTypeName } from "./arrow-columns.js";
+export type { ArrowTableDiff, ArrowColumn, ArrowRowChange, DiffArrowOptions } from "./arrow-diff.js";
 export { loadArrowCodec, arrowCodecSync } from "./arrow-lazy.js";
 export { describeType } from "./classify.js";
 export type { ArtifactContext } from "./refusal.js";

@@ -114,7 +114,7 @@ interrupt("should interrupt a cell waiting on a promise that never settles", asy
   const r = await s.send({ op: "interrupt_during", code: "await new Promise(() => {})", delay: 0.5 });
   assert.is(r["reply"].status, "error");
   assert.is(r["reply"].ename, "KeyboardInterrupt");
-  assert.ok(r["ms"] < 2000, `interrupt took ${r["ms"]} ms`);
+  assert.is(find(r["iopub"], "error")?.ename, "KeyboardInterrupt", "the interrupt, not a timeout, ended the cell");
   assert.is((await execute("'after await interrupt'")).reply.status, "ok");
 });
 interrupt("should interrupt a busy loop", async () => {

@@ -18,7 +18,7 @@ c("should offer keywords, views and columns for the word at the cursor", () => {
   assert.is(all.matches.length, new Set([...Object.values(SQL_SCHEMA).flat(), ...Object.keys(SQL_SCHEMA), ...SQL_KEYWORDS]).size);
 });
 c("should offer only views after FROM and JOIN", () => {
-  assert.equal(at("SELECT * FROM "), { start: 14, end: 14, matches: ["runs", "steps", "tasks", "tags", "artifacts"] });
+  assert.equal(at("SELECT * FROM "), { start: 14, end: 14, matches: ["runs", "steps", "tasks", "tags", "artifacts", "artifact_values"] });
   assert.equal(at("SELECT * FROM t").matches, ["tasks", "tags"]);
   assert.equal(at("SELECT * FROM runs r\nJOIN ta").matches, ["tasks", "tags"]);
 });
