@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import { closeClient, runFlow, useDatastore } from "tsflow";
 import { TeamCollabFlow } from "../examples/team-collab.js";
 import { makeTempDir, removeTempDir } from "./_helpers/tmp.js";
+import { findUnexported } from "./_helpers/public-api.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -99,3 +100,10 @@ for (const [i, { label, code }] of snippets.entries()) {
   });
 }
 examples.run();
+
+const surface = suite("public entry");
+surface("should export every interface and class an export takes, returns, holds or throws", () => {
+  // Walks every export's signatures and public members through the compiler, and every `@throws`.
+  assert.equal(findUnexported(), []);
+});
+surface.run();

@@ -30,7 +30,7 @@ import "./data-artifact.js";
 
 export { namespace, getNamespace, defaultNamespace } from "./namespace.js";
 export { useDatastore, getDatastoreRoot, closeBackends as closeClient } from "./backend.js";
-export type { RunRow, RunState, SqlResult } from "./backend.js";
+export type { RunRow, RunState, SqlResult, ListRunsQuery } from "./backend.js";
 export { ClientObject } from "./client-object.js";
 export type { ClientObjectJSON } from "./client-object.js";
 export { Flow, FlowObject, FlowPromise } from "./flow.js";
@@ -43,6 +43,7 @@ export { Task, TaskObject, TaskPromise } from "./task.js";
 export type { TaskException, TaskLookupOptions, TaskFunction } from "./task.js";
 export { DataArtifact, DataArtifactObject, DataArtifactPromise } from "./data-artifact.js";
 export { ObjectPromise } from "./handle.js";
+export { LazyPromise } from "./lazy-promise.js";
 export type { HandleMembers, HandleMember } from "./handle.js";
 export type { TaskData, RunData } from "./task-data.js";
 export { MODEL, MAX_ATTEMPTS } from "./model.js";
