@@ -11,7 +11,7 @@
  * | `run.data is None`                     | `(await run.data) === null`                         |
  * | `'x' in run.data` / `'x' in task.data` | `"x" in (await run.data)` / `"x" in task.data`      |
  * | `Run('F/1')`, `Task('F/1/s/2', attempt=0)` | `await Run("F/1")`, `await Task("F/1/s/2", { attempt: 0 })` |
- * | `list(flow)`, `flow.runs('t')`          | `for await (const r of flow)`, `flow.runs("t")`     |
+ * | `for r in Flow('F')`, `flow.runs('t')`  | `for await (const r of Flow("F"))`, `flow.runs("t")` |
  * | `flow['1']`, `'1' in flow`              | `await flow.get("1")`, `await flow.has("1")`        |
  * | `obj.parent`, `obj.is_in_namespace()`   | `await obj.parent`, `await obj.isInNamespace()`     |
  * | `task.stdout`, `task.parent_tasks`      | `await task.stdout`, `await task.parentTasks`       |
