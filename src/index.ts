@@ -32,6 +32,6 @@ export {
 } from "./client/diff.js";
 export {
   TsflowError, type TsflowErrorOptions, NotFoundError, NamespaceMismatchError, InvalidPathspecError, InvalidNameError, UnknownUserError,
-  TaggingError, GraphError, StepError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
+  TaggingError, GraphError, StepError, StepTimeoutError, MergeArtifactsError, MergeConflictError, MergeMissingError, MissingArtifactError, ParameterError, ArtifactError, FlowFileError, DatastoreError,
   ProductionTokenError, UsageError, SqlRefusedError, SqlError, RunFailedError, isTsflowError, formatUserError,
 } from "./util/errors.js";

@@ -10,6 +10,7 @@ import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
 import { arrowPreviewBundle, isArrowPreview, isArrowTable, previewOfTable, PREVIEW_ROWS } from "./arrow-preview.js";
 import { escapeHtml } from "./html.js";
+import { isRunDiff, runDiffBundle } from "./run-diff.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 
@@ -22,6 +23,7 @@ export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">):
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
   if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
   if (isArrowPreview(value)) return arrowPreviewBundle(value);
+  if (isRunDiff(value)) return runDiffBundle(value);
   return undefined;
 };
 

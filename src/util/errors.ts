@@ -169,6 +169,12 @@ export class StepError extends TsflowError {
   static override readonly headline: string = "Invalid use of a step";
 }
 
+/** Raised in a task whose step ran longer than its `@timeout` (Metaflow's TimeoutException). */
+export class StepTimeoutError extends StepError {
+  static override readonly code = "STEP_TIMEOUT";
+  static override readonly headline = "Step timed out";
+}
+
 /** Raised by `mergeArtifacts` when it cannot merge; a failed merge sets nothing. */
 export class MergeArtifactsError extends StepError {
   static override readonly code: string = "MERGE_ARTIFACTS";
@@ -182,7 +188,16 @@ export class MergeArtifactsError extends StepError {
   }
 }
 
-/** Raised by `mergeArtifacts` when inputs disagree on artifacts the join did not set (Metaflow's UnhandledInMergeArtifactsException). */
+/**
+ * Raised by `mergeArtifacts` when inputs disagree on artifacts the join did not set (Metaflow's
+ * UnhandledInMergeArtifactsException); nothing is merged.
+ * @example
+ * @step join(inputs: Inputs<MyFlow>) {
+ *   this.score = Math.max(...inputs.map((i) => i.score)); // resolve the conflict first
+ *   this.mergeArtifacts(inputs);
+ *   this.next(this.end);
+ * }
+ */
 export class MergeConflictError extends MergeArtifactsError {
   static override readonly code = "MERGE_CONFLICT";
   static override readonly headline = "Unhandled artifacts in merge";
@@ -196,7 +211,16 @@ export class MergeMissingError extends MergeArtifactsError {
 
 /**
  * Raised when a step reads `this.<name>` for an artifact that an earlier step set but that no input of
- * this step carries: a join upstream did not merge it (Metaflow raises AttributeError).
+ * this step carries: a join upstream did not merge it (Metaflow raises AttributeError). The fix is
+ * in the join: merge the artifact, or set it.
+ * @example
+ * @step join(inputs: Inputs<MyFlow>) {
+ *   this.mergeArtifacts(inputs, { exclude: ["partial"] }); // keeps `total` for the steps after
+ *   this.next(this.end);
+ * }
+ * @step end() {
+ *   if ("partial" in this) console.log(this.partial); // `in` is false for an artifact not carried
+ * }
  */
 export class MissingArtifactError extends StepError {
   static override readonly code = "MISSING_ARTIFACT";

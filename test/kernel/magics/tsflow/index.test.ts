@@ -181,6 +181,22 @@ stop("should run a flow split across cells (steps in one, the class in a later o
   const r = await ok("%run SplitFlow");
   assert.ok(of(r, "stream").some((c) => c.text.includes("[end/2] x is 1")), text(r));
 });
+stop("should keep Metaflow's foreach and join semantics for a cell-compiled flow (legacy decorators)", async () => {
+  await ok(`import { type Inputs } from "tsflow";
+class CellJoinFlow extends FlowSpec {
+  items: string[] = [];
+  tagged?: string;
+  total = 0;
+  @step start() { this.items = ["p", "q"]; this.total = 5; this.next(this.first, { foreach: "items" }); }
+  @step first() { this.next(this.second); }
+  @step second() { this.tagged = this.input + this.index; this.next(this.join); }
+  @step join(inputs: Inputs<CellJoinFlow>) { this.items = inputs.map((i) => i.tagged!); this.next(this.end); }
+  @step end() { console.log("joined", this.items.join(","), "total" in this); console.log(this.total); }
+}`);
+  const r = await run("%run CellJoinFlow");
+  assert.ok(of(r, "stream").some((c) => c.text.includes("joined p0,q1 false")), text(r));
+  assert.match(text(r), /MissingArtifactError: Step \*end\* reads this\.total, but no input of this step carries the artifact 'total'/);
+});
 stop("should stop a %run flow on interrupt, mark the run failed (status failed) and keep the kernel", async () => {
   await ok(`class SlowFlow extends FlowSpec {
   @step async start() { console.log("sleeping"); await new Promise((r) => setTimeout(r, 30_000)); this.next(this.end); }
