@@ -129,7 +129,8 @@ export class ObjectStore {
     const bytes = encodeJson(value, ctx);
     const sha = createHash("sha256").update(bytes).digest("hex");
     const key = keys.object(sha);
-    if (!(await this.storage.exists(key))) await this.storage.write(key, bytes, { ifAbsent: true });
+    // Locally a stat spares writing a temporary file; on S3 the create-only PUT is the check (one request, not two).
+    if (this.storage.localPath === undefined || !(await this.storage.exists(key))) await this.storage.write(key, bytes, { ifAbsent: true });
     return { sha, size: bytes.byteLength, format: "json" };
   }
 
