@@ -3,6 +3,7 @@
  * checks the transition, persists new or changed artifacts, and records the outcome last. The
  * same code runs in-process and in worker processes, so the datastore output is identical.
  */
+import { hostname } from "node:os";
 import type { FlowSpec, TaskState } from "../flow/flow-spec.js";
 import { TASK_STATE } from "../flow/markers.js";
 import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
@@ -272,7 +273,8 @@ async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure)
 
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
   await readLogs.get(spec)?.save(ds);
-  await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...r });
+  const where = { host: hostname(), ...(spec.executor ? { executor: spec.executor } : {}) };
+  await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...where, ...r });
 }
 
 /** Turns anything thrown into the stored exception record. */

@@ -118,7 +118,7 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
   assert.is(runs.cursor_start, 5);
   assert.ok((await complete(`%show TeamCollabFlow/${runId}/`)).matches.includes(`TeamCollabFlow/${runId}/end`));
   const inspected = (await s.send({ op: "request", type: "inspect", args: { code: "Flow", cursor_pos: 2 } }))["reply"];
-  assert.match(inspected.data["text/plain"], /const Flow: \(\(name: string\) => FlowPromise\)[\s\S]*Reads a flow in the current namespace/);
+  assert.match(inspected.data["text/plain"], /const Flow: FlowFunction[\s\S]*Reads a flow in the current namespace/);
   assert.equal((await complete(`Run("TeamCollabFlow/`)).matches, runs.matches, "a repeated completion gives the same answer");
 });
 comp("should complete %run's flow classes, then their parameters, tags and boolean values", async () => {
