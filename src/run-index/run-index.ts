@@ -23,7 +23,7 @@
  * scope of a SQL query that names `steps`, `tasks` or `artifacts` (see `sql-sandbox.ts` for the views).
  */
 import type { Datastore } from "../store/datastore.js";
-import { listJournal } from "../store/journal.js";
+import { listJournal, localWriteCount } from "../store/journal.js";
 import { SqlError, SqlRefusedError } from "../util/errors.js";
 import { Database, type SqlValue } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "./schema.js";
@@ -150,6 +150,7 @@ export class RunIndex {
   private readonly answers = new Map<string, unknown[][]>();
   private answersVersion = -1;
   private syncedAt = 0;
+  private syncedWrites = -1;
 
   private constructor(
     private readonly ds: Datastore,
@@ -378,10 +379,18 @@ export class RunIndex {
     return (await this.rows(sql, params)).map((r) => r[0] as T);
   }
 
-  /** Refreshes, runs `fn`, and schedules a compaction when many events piled up. */
+  /**
+   * Refreshes, runs `fn`, and schedules a compaction when many events piled up. A shared root's sync is
+   * trusted for `syncIntervalMs`, except that this process always reads its own writes, and a lookup
+   * that finds nothing syncs once more before it answers (a run just finished elsewhere is not "missing").
+   */
   private async read<T>(fn: () => Promise<T>): Promise<T> {
     const result = await this.exclusive(async () => {
-      if (this.syncIntervalMs === 0 || Date.now() - this.syncedAt >= this.syncIntervalMs) await this.syncNow();
+      const due = this.syncIntervalMs === 0 || Date.now() - this.syncedAt >= this.syncIntervalMs || this.syncedWrites !== localWriteCount();
+      if (due) await this.syncNow();
+      const first = await fn();
+      if (due || !isEmptyAnswer(first)) return first;
+      await this.syncNow();
       return fn();
     });
     if (this.sync.wantsCompaction && !this.compacting) this.compactInBackground();
@@ -390,8 +399,10 @@ export class RunIndex {
 
   private async syncNow(): Promise<void> {
     const started = Date.now();
+    const writes = localWriteCount();
     await this.sync.refresh();
     this.syncedAt = started;
+    this.syncedWrites = writes;
   }
 
   private compactInBackground(): void {
@@ -408,6 +419,10 @@ export class RunIndex {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function isEmptyAnswer(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 }
 
 /** How long a shared root's sync is trusted (see `RunIndexOptions.syncIntervalMs`). */

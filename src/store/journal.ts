@@ -13,6 +13,13 @@ export interface JournalEvent {
   runId: string;
 }
 
+let localWrites = 0;
+
+/** How many journal events this process wrote: an index that synced before the last one is stale for this process. */
+export function localWriteCount(): number {
+  return localWrites;
+}
+
 /**
  * Records that a run changed (created, finished, tags edited). The event's name carries the run
  * (`<micros>-<pid>-<rand>-<flow>-<runId>.json`), so a listing of the journal is enough to know which
@@ -22,6 +29,7 @@ export interface JournalEvent {
 export async function notifyRunChanged(storage: Storage, event: JournalEvent): Promise<void> {
   const name = `${nowMicros()}-${process.pid}-${randomBytes(3).toString("hex")}-${event.flow}-${event.runId}.json`;
   await storage.write(`${keys.journalDir()}/${name}`, JSON.stringify(event));
+  localWrites++;
 }
 
 const NAME_WITH_RUN = /^\d+-\d+-[0-9a-f]+-([A-Za-z_][A-Za-z0-9_]*)-(\d+)\.json$/;
