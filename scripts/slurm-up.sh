@@ -25,6 +25,8 @@ SlurmctldHost=$(hostname)(10.78.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+# A requeued job starts again only once its job credential expired: 121 s by default, 30 s here.
+AuthInfo=cred_expire=30
 CredType=cred/munge
 StateSaveLocation=$S/state
 SlurmdSpoolDir=$S/spool/%n

@@ -26,6 +26,7 @@ import { registerNamespaces } from "./commands/namespaces.js";
 import { registerTag } from "./commands/tag.js";
 import { registerIndex } from "./commands/index-cmd.js";
 import { registerGc } from "./commands/gc.js";
+import { registerWorker } from "./commands/worker.js";
 import { registerDatastore } from "./commands/datastore.js";
 import { registerProduction } from "./commands/production.js";
 import { execLine, registerExec } from "./commands/exec.js";
@@ -60,6 +61,7 @@ const COMMANDS: readonly Register[] = [
   registerProduction,
   registerExec,
   (program, _loaded, setExit) => registerDatastore(program, setExit),
+  (program, _loaded, setExit) => registerWorker(program, setExit),
   (program) => registerDiff(program),
 ];
 

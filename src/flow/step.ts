@@ -29,12 +29,23 @@ export interface TimeoutOptions {
   hours?: number;
 }
 
+/** Options of `@resources`: what one task of the step needs (Slurm: `--cpus-per-task`, `--mem`, `--gres=gpu:N`). */
+export interface ResourcesOptions {
+  /** CPU cores. @default 1 */
+  cpu?: number;
+  /** Memory in MB. @default the cluster's default */
+  memory?: number;
+  /** GPUs. @default 0 */
+  gpu?: number;
+}
+
 /** What the step decorators record on a step method. */
 export interface StepOptions {
   isStep: boolean;
   retry?: Required<RetryOptions>;
   catch?: CatchOptions;
   timeoutMs?: number;
+  resources?: ResourcesOptions;
   decorators: string[];
 }
 
@@ -75,12 +86,16 @@ function makeDecorator(name: string, apply: (o: StepOptions) => void): MethodDec
 }
 
 /**
- * `@step` marks a method of a `FlowSpec` as a step of the flow.
+ * `@step` marks a method of a `FlowSpec` as a step of the flow; each step but `end` ends with
+ * `this.next(...)`.
  * @example
+ * import { FlowSpec, step, flowGraph } from "tsflow";
+ *
  * class HelloFlow extends FlowSpec {
  *   @step start() { this.next(this.end); }
  *   @step end() {}
  * }
+ * console.log(flowGraph(HelloFlow).steps.map((s) => s.name)); // [ 'start', 'end' ]
  */
 export const step: MethodDecorator = makeDecorator("step", (o) => {
   o.isStep = true;
@@ -106,6 +121,24 @@ export function catchErrors(options: CatchOptions = {}): MethodDecorator {
   return makeDecorator("catch", (o) => {
     o.catch = { printException: true, ...options };
     o.decorators.push(options.var ? `catch(var=${options.var})` : "catch");
+  });
+}
+
+/**
+ * `@resources({ cpu, memory, gpu })` says what one task of the step needs. Executors that place
+ * tasks by resources honour it (Slurm: `--cpus-per-task`, `--mem=<MB>M`, `--gres=gpu:<N>`); the
+ * local pool and the Redis queue record it and ignore it, as Metaflow's local runtime does.
+ * @example
+ * class Train extends FlowSpec { @resources({ cpu: 4, memory: 8000 }) @step fit() { this.next(this.end); } }
+ */
+export function resources(options: ResourcesOptions): MethodDecorator {
+  for (const [name, value] of Object.entries(options)) {
+    if (!["cpu", "memory", "gpu"].includes(name)) throw new StepError(`@resources does not know '${name}': use cpu, memory (MB) and gpu.`);
+    if (!Number.isInteger(value) || (value as number) < 0) throw new StepError(`@resources({ ${name}: ${String(value)} }) is not valid: ${name} must be a whole number, 0 or more.`);
+  }
+  return makeDecorator("resources", (o) => {
+    o.resources = { ...options };
+    o.decorators.push(`resources(${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(",")})`);
   });
 }
 

@@ -12,6 +12,7 @@ import type { RunResult } from "../runtime/scheduler.js";
 import { WorkerPoolExecutor } from "../runtime/worker-pool.js";
 import type { Datastore } from "../store/datastore.js";
 import { writeUncaptured } from "../runtime/output-capture.js";
+import { type ExecutorChoice, createRemoteExecutor } from "../runtime/remote/executor-choice.js";
 
 /** Options of `runFlowFile`. */
 export interface RunFlowFileOptions {
@@ -24,10 +25,13 @@ export interface RunFlowFileOptions {
   resume?: { originRunId: string; step?: string };
   /** Receives every event; the default prints the log. */
   onEvent?: (event: RunEvent) => void;
+  /** Where tasks run: the local pool (default), a Redis queue, Slurm (`--executor`). */
+  executor?: ExecutorChoice;
 }
 
 /** Runs a loaded flow file to the end. */
 export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Promise<RunResult> {
+  if (o.executor && o.executor.kind !== "local") return runRemote(loaded, o, o.executor);
   const pool = new WorkerPoolExecutor({
     flowFile: loaded.file, className: loaded.flowClass.name, datastore: o.datastore,
     ...(o.maxWorkers ? { size: o.maxWorkers } : {}), ...(o.productionToken ? { productionToken: o.productionToken } : {}),
@@ -43,6 +47,29 @@ export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Pr
     await pool.close();
     throw err;
   });
+}
+
+// A remote run: the code is packaged into the datastore, tasks go to the executor; Ctrl-C stops the
+// run and cancels (or dequeues) its tasks instead of leaving them to run for nobody.
+async function runRemote(loaded: LoadedFlow, o: RunFlowFileOptions, choice: Exclude<ExecutorChoice, { kind: "local" }>): Promise<RunResult> {
+  buildGraph(loaded.flowClass, loaded.docs);
+  const executor = await createRemoteExecutor(choice, {
+    datastore: o.datastore, flowFile: loaded.file, className: loaded.flowClass.name, notice: (m) => writeUncaptured("stderr", `${m}\n`),
+  });
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    return await launchRun({
+      flowClass: loaded.flowClass, datastore: o.datastore, store: createArtifactStore(o.datastore),
+      params: o.params ?? {}, tags: o.tags ?? [], ...(o.maxWorkers ? { maxWorkers: o.maxWorkers } : {}), createExecutor: () => executor,
+      flowFile: loaded.file, docs: loaded.docs, onEvent: o.onEvent ?? printEvents(), signal: interrupt.signal,
+      ...(o.productionToken ? { productionToken: o.productionToken } : {}), ...(o.resume ? { resume: o.resume } : {}),
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+    await executor.close();
+  }
 }
 
 /** An event listener that prints the run's log to stdout/stderr. */

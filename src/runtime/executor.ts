@@ -5,6 +5,7 @@
  * tasks read and write the shared datastore.
  */
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
+import type { ResourcesOptions } from "../flow/step.js";
 import { runTask, type TaskContext } from "./task-runner.js";
 
 /** Hooks an executor calls while a task runs. */
@@ -13,6 +14,8 @@ export interface TaskHooks {
   onOutput(stream: "stdout" | "stderr", text: string, pid: number): void;
   /** The attempt's time limit (`@timeout`), which out-of-process executors enforce by killing. */
   timeoutMs?: number;
+  /** What the step asked for with `@resources` (executors that place tasks by resources use it). */
+  resources?: ResourcesOptions;
 }
 
 /** Runs task attempts. */

@@ -36,8 +36,9 @@ export class RunLogFormatter {
 
   private finished(e: TaskEvent): { stream: "stdout" | "stderr"; line: string } {
     if (e.cloned) return out(`${timestamp()} Cloning previously run task ${e.message}`);
-    if (e.success) return out(this.prefixed(e, e.pid, e.foreachCount ? `Foreach yields ${e.foreachCount} child steps.` : "Task finished successfully."));
-    return { stream: "stderr", line: this.prefixed(e, e.pid, `Task failed: ${e.message ?? "unknown error"}`) };
+    const on = e.host ? ` on ${e.host}${e.attempt ? ` (attempt ${e.attempt})` : ""}` : "";
+    if (e.success) return out(this.prefixed(e, e.pid, e.foreachCount ? `Foreach yields ${e.foreachCount} child steps${on}.` : `Task finished successfully${on}.`));
+    return { stream: "stderr", line: this.prefixed(e, e.pid, `Task failed${on}: ${e.message ?? "unknown error"}`) };
   }
 
   private prefixed(e: { runId: string; step: string; taskId: string }, pid: number | undefined, text: string): string {

@@ -7,6 +7,8 @@ export interface TaskEvent {
   type: "task-started" | "task-finished";
   flow: string; runId: string; step: string; taskId: string; attempt: number; pid?: number;
   success?: boolean; cloned?: boolean; message?: string; foreachCount?: number;
+  /** Where a remote attempt ran (finished events of remote executors). */
+  host?: string;
 }
 /** Output a task printed (`text` may hold several lines). */
 export interface TaskOutputEvent {

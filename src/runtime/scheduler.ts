@@ -160,12 +160,14 @@ class Scheduler {
   private async runOnExecutor(spec: TaskSpec): Promise<TaskOutcome> {
     const base = { flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId };
     this.emit({ type: "task-started", ...base, attempt: spec.attempt });
+    const { timeoutMs, resources } = this.node(spec.step).options;
     const outcome = await this.o.executor.run(spec, {
-      timeoutMs: this.node(spec.step).options.timeoutMs,
+      timeoutMs, ...(resources ? { resources } : {}),
       onOutput: (stream, text, pid) => this.emit({ type: "task-output", ...base, pid, stream, text }),
     });
     this.emit({
-      type: "task-finished", ...base, attempt: spec.attempt, success: outcome.success,
+      type: "task-finished", ...base, attempt: outcome.attempt ?? spec.attempt, success: outcome.success,
+      ...(outcome.host ? { host: outcome.host } : {}),
       message: outcome.exception && `${outcome.exception.type}: ${outcome.exception.message}`, foreachCount: outcome.foreachCount,
     });
     return outcome;
@@ -182,8 +184,9 @@ class Scheduler {
 
   private onFailure(spec: TaskSpec, outcome: TaskOutcome): void {
     const retry = this.node(spec.step).options.retry;
-    if (retry && spec.attempt < retry.times && !this.failure) {
-      const next = { ...spec, attempt: spec.attempt + 1, lastAttempt: spec.attempt + 1 >= retry.times };
+    const attempt = outcome.attempt ?? spec.attempt;
+    if (retry && attempt < retry.times && !this.failure) {
+      const next = { ...spec, attempt: attempt + 1, lastAttempt: attempt + 1 >= retry.times };
       const delay = retry.secondsBetweenRetries * 1000;
       this.running++;
       setTimeout(() => { this.running--; this.enqueue(next); this.pump(); }, delay);
@@ -195,7 +198,7 @@ class Scheduler {
 
   private successors(spec: TaskSpec, outcome: TaskOutcome): void {
     const node = this.node(spec.step);
-    const address: TaskAddress = { step: spec.step, taskId: spec.taskId, attempt: spec.attempt };
+    const address: TaskAddress = { step: spec.step, taskId: spec.taskId, attempt: outcome.attempt ?? spec.attempt };
     const carried: ReadonlySet<string> = new Set(outcome.artifacts ?? []);
     const seen = new Set([...(this.upstream.get(spec.taskId) ?? NO_NAMES), ...carried]);
     this.upstream.delete(spec.taskId);

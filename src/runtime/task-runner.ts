@@ -3,13 +3,14 @@
  * checks the transition, persists new or changed artifacts, and records the outcome last. The
  * same code runs in-process and in worker processes, so the datastore output is identical.
  */
+import { hostname } from "node:os";
 import type { FlowSpec, TaskState } from "../flow/flow-spec.js";
 import { TASK_STATE } from "../flow/markers.js";
 import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
 import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
-import { MissingArtifactError, StepError, isTsflowError } from "../util/errors.js";
+import { MissingArtifactError, StepError, StepTimeoutError, isTsflowError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
 import { makeInputs, mergeInputs } from "./join-inputs.js";
@@ -150,7 +151,7 @@ async function runStep(flow: FlowSpec, args: unknown[], node: GraphNode, spec: T
   if (!ms) return void (await run);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)), ms);
+    timer = setTimeout(() => reject(new StepTimeoutError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)), ms);
   });
   try {
     await Promise.race([run, expired]);
@@ -272,7 +273,8 @@ async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure)
 
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
   await readLogs.get(spec)?.save(ds);
-  await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...r });
+  const where = { host: hostname(), ...(spec.executor ? { executor: spec.executor } : {}) };
+  await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...where, ...r });
 }
 
 /** Turns anything thrown into the stored exception record. */

@@ -43,11 +43,20 @@ export interface TaskSpec {
   identity: string;
   userTags: string[];
   originRunId: string | null;
+  /** The executor that runs the attempt, as recorded with it (`workers`, `redis:<queue>`, `slurm:<job>`). */
+  executor?: string;
 }
 
 /** How an attempt ended, as the runtime needs it to schedule what follows. */
 export interface TaskOutcome {
   success: boolean;
+  /**
+   * The attempt that produced this outcome, when not the spec's: a remote task delivered twice (its
+   * worker died) runs again as the next attempt, written apart from the lost one.
+   */
+  attempt?: number;
+  /** The host the attempt ran on, for remote executors. */
+  host?: string;
   next: string[];
   foreachCount?: number;
   /** Why the attempt failed (absent when it succeeded, also when `@catchErrors` handled the error). */

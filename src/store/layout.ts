@@ -46,6 +46,19 @@ export const keys = {
     return `objects/${sha.slice(0, 2)}/${sha}`;
   },
   deployment: (flow: string) => `deployments/${assertFlowName(flow)}.json`,
+  /** A flow's code as one ES module, by the SHA-256 of its bytes (what remote workers run). */
+  codePackage: (sha: string) => {
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`invalid code package id '${sha}'`);
+    return `code/${sha}.mjs`;
+  },
+  /** The tasks of one batch-scheduler submission (a Slurm job array): index i is task i. */
+  remoteBatch: (flow: string, runId: string, name: string) => {
+    if (!/^[A-Za-z0-9_.-]{1,200}$/.test(name)) throw new Error(`invalid batch name '${name}'`);
+    return `${run(flow, runId)}/remote/${name}.json`;
+  },
+  /** Created once by the worker that takes an attempt: a second delivery of the task takes the next number. */
+  claim: (flow: string, runId: string, step: string, taskId: string, n: number) =>
+    `${attempt(flow, runId, step, taskId, n)}/claim.json`,
   indexDir: () => "index",
   indexFile: () => "index/index.duckdb",
   journalDir: () => "index/journal",

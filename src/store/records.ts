@@ -123,6 +123,10 @@ export interface AttemptRecord {
   startedAt: number;
   finishedAt: number;
   pid: number;
+  /** The machine the attempt ran on (`os.hostname()`). */
+  host?: string;
+  /** The executor that ran it: `in-process`, `workers`, `redis:<queue>`, `slurm:<job id>`. */
+  executor?: string;
   /** The steps this task chose to go next, as stored for resume. */
   next: string[];
   /** For a foreach split: the number of children. */

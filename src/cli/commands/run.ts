@@ -10,6 +10,7 @@ import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
 import { listRuns } from "../../client/index.js";
 import { collect, positiveInt, readRoot, useRoot } from "./common.js";
+import { type ExecutorChoice, parseExecutor } from "../../runtime/remote/executor-choice.js";
 
 
 /** Registers `run` and `resume`. */
@@ -19,12 +20,14 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     .option("--tag <tag>", "add a user tag to the run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once (default: number of CPUs)", positiveInt)
     .option("--flow <name>", "the flow class to run, when the file exports several");
+  addExecutorOptions(run);
   const params = addParameterOptions(run, loaded);
-  run.action(async (file: string, opts: { tag: string[]; maxWorkers?: number }) => {
+  run.action(async (file: string, opts: { tag: string[]; maxWorkers?: number } & ExecutorOptions) => {
     const flow = requireLoaded(loaded, file);
+    const executor = executorChoice(opts);
     const datastore = openDatastore(program.opts().datastoreRoot, { create: true });
     banner(flow.flowClass.name);
-    const result = await runFlowFile(flow, { datastore, params: givenParameters(run, params), tags: opts.tag, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    const result = await runFlowFile(flow, { datastore, params: givenParameters(run, params), tags: opts.tag, executor, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);
   });
 
@@ -34,16 +37,30 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     .option("--tag <tag>", "add a user tag to the new run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once", positiveInt)
     .option("--flow <name>", "the flow class, when the file exports several");
-  resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number }) => {
+  addExecutorOptions(resume);
+  resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number } & ExecutorOptions) => {
     const flow = requireLoaded(loaded, file);
+    const executor = executorChoice(opts);
     const datastore = openDatastore(readRoot(program));
     useRoot(program);
     const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
     banner(flow.flowClass.name);
     process.stdout.write(`Resuming ${flow.flowClass.name}/${originRunId}${step ? ` from step ${step}` : ""}\n`);
-    const result = await runFlowFile(flow, { datastore, tags: opts.tag, resume: { originRunId, ...(step ? { step } : {}) }, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    const result = await runFlowFile(flow, { datastore, tags: opts.tag, executor, resume: { originRunId, ...(step ? { step } : {}) }, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);
   });
+}
+
+interface ExecutorOptions { executor?: string; queue?: string; slurmOption: string[] }
+
+function addExecutorOptions(cmd: Command): void {
+  cmd.option("--executor <where>", "where tasks run: local (default), redis://host:6379/0 (start workers with `tsflow worker`), slurm[:partition]")
+    .option("--queue <name>", "the Redis queue (with --executor redis://...; default: tsflow)")
+    .option("--slurm-option <opt>", "an sbatch option passed through, e.g. --slurm-option=--account=lab (repeatable)", collect, []);
+}
+
+function executorChoice(o: ExecutorOptions): ExecutorChoice {
+  return parseExecutor(o.executor, { ...(o.queue ? { queue: o.queue } : {}), slurmOptions: o.slurmOption });
 }
 
 function requireLoaded(preloaded: LoadedFlow | undefined, file: string): LoadedFlow {

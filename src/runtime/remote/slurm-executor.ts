@@ -1,0 +1,229 @@
+/**
+ * `SlurmExecutor` submits a run's tasks to Slurm: the tasks of a foreach that become ready together
+ * are one job array (`sbatch --array`), a single task is a single job, all with `--requeue` so a
+ * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
+ * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
+ * `squeue`, outcomes from the datastore; `@retry` resubmits failed tasks; closing cancels the jobs.
+ * Each job runs `tsflow task`, with the same node and tsflow as the launcher (a cluster's shared
+ * software path; `TSFLOW_SLURM_COMMAND` overrides it).
+ */
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { openDatastore } from "../../store/root.js";
+import type { Datastore } from "../../store/datastore.js";
+import { keys } from "../../store/layout.js";
+import { ExecutorError } from "../../util/errors.js";
+import type { ResourcesOptions } from "../../flow/step.js";
+import type { TaskExecutor, TaskHooks } from "../executor.js";
+import type { TaskOutcome, TaskSpec } from "../task-spec.js";
+import type { CodePackage } from "./code-package.js";
+import { defaultCodeCache } from "./code-package.js";
+import type { RemoteTask } from "./remote-task.js";
+import { readOutcome } from "./attempt-claim.js";
+
+/** Options of `SlurmExecutor.create`. */
+export interface SlurmExecutorOptions {
+  root: string;
+  code: CodePackage;
+  /** `--partition`. @default the cluster's default partition */
+  partition?: string;
+  /** More sbatch options, passed through as given (`--account=lab`, `--time=01:00:00`, ...). */
+  extra: string[];
+  notice: (message: string) => void;
+  /** How often squeue is asked. @default 500 */
+  pollMs?: number;
+}
+
+interface Pending {
+  spec: TaskSpec;
+  hooks: TaskHooks;
+  resources?: ResourcesOptions;
+  resolve: (o: TaskOutcome) => void;
+  /** `<job>` or `<job>_<index>` once submitted. */
+  slurmId?: string;
+}
+
+/** Tasks that become ready within this window are submitted together (one array per step). */
+const GATHER_MS = 20;
+const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
+
+/** Runs task attempts as Slurm jobs. */
+export class SlurmExecutor implements TaskExecutor {
+  readonly kind = "slurm";
+  readonly capacity = 100_000;
+  private gathered: Pending[] = [];
+  private gatherTimer: NodeJS.Timeout | undefined;
+  private readonly running = new Map<string, Pending>();
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
+  private batches = 0;
+  private readonly ds: Datastore;
+  private readonly logDir: string;
+  private closed = false;
+
+  private constructor(private readonly o: SlurmExecutorOptions) {
+    this.ds = openDatastore(o.root);
+    this.logDir = path.join(path.dirname(defaultCodeCache()), "slurm");
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  /** Checks that Slurm's commands are there. @throws ExecutorError */
+  static async create(o: SlurmExecutorOptions): Promise<SlurmExecutor> {
+    for (const cmd of ["sbatch", "squeue", "scancel"]) await requireCommand(cmd);
+    return new SlurmExecutor(o);
+  }
+
+  run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
+    return new Promise((resolve) => {
+      this.gathered.push({ spec, hooks, resolve, ...(hooks.resources ? { resources: hooks.resources } : {}) });
+      this.gatherTimer ??= setTimeout(() => void this.submitGathered(), GATHER_MS);
+    });
+  }
+
+  /** Cancels every job of the run still queued or running. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.gatherTimer);
+    clearInterval(this.poller);
+    const jobs = [...new Set([...this.running.values()].map((p) => p.slurmId!.split("_")[0]!))];
+    if (jobs.length) await run("scancel", jobs).catch(() => undefined);
+    for (const p of this.running.values()) p.resolve(failure("the run was interrupted: its Slurm job was cancelled"));
+    this.running.clear();
+  }
+
+  private async submitGathered(): Promise<void> {
+    this.gatherTimer = undefined;
+    const items = this.gathered;
+    this.gathered = [];
+    const groups = new Map<string, Pending[]>();
+    for (const p of items) {
+      const key = `${p.spec.step}|${JSON.stringify(p.resources ?? {})}|${p.hooks.timeoutMs ?? 0}`;
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    await Promise.all([...groups.values()].map((g) => this.submit(g).catch((err: Error) => {
+      for (const p of g) p.resolve(failure(`sbatch refused the job: ${err.message}`));
+    })));
+  }
+
+  private async submit(group: Pending[]): Promise<void> {
+    const first = group[0]!.spec;
+    const name = `${first.step}-${first.taskId}-${++this.batches}`;
+    const batchKey = keys.remoteBatch(first.flow, first.runId, name);
+    const tasks: RemoteTask[] = group.map((p) => ({ root: this.o.root, code: this.o.code, spec: p.spec, ...(p.hooks.timeoutMs ? { timeoutMs: p.hooks.timeoutMs } : {}) }));
+    await this.ds.storage.write(batchKey, JSON.stringify(tasks));
+    const args = ["--parsable", "--requeue", `--job-name=tsflow-${first.runId}-${first.step}`, `--output=${this.logDir}/%A_%a.out`,
+      ...this.resourceArgs(group[0]!), ...(group.length > 1 ? [`--array=0-${group.length - 1}`] : [])];
+    const script = `#!/bin/sh\nexec ${taskCommand()} --root ${quote(this.o.root)} --batch ${quote(batchKey)} --index "\${SLURM_ARRAY_TASK_ID:-0}"\n`;
+    const jobId = (await run("sbatch", args, script)).trim().split(";")[0]!;
+    if (!/^\d+$/.test(jobId)) throw new Error(`unexpected sbatch output '${jobId}'`);
+    group.forEach((p, i) => {
+      p.slurmId = group.length > 1 ? `${jobId}_${i}` : jobId;
+      this.running.set(p.slurmId, p);
+    });
+    this.poller ??= setInterval(() => void this.poll(), this.o.pollMs ?? 500);
+  }
+
+  private resourceArgs(p: Pending): string[] {
+    const r = p.resources ?? {};
+    const minutes = p.hooks.timeoutMs ? Math.ceil(p.hooks.timeoutMs / 60_000) + 1 : undefined;
+    return [
+      ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
+      ...(r.cpu ? [`--cpus-per-task=${r.cpu}`] : []), ...(r.memory ? [`--mem=${r.memory}M`] : []), ...(r.gpu ? [`--gres=gpu:${r.gpu}`] : []),
+      ...(minutes ? [`--time=${minutes}`] : []), ...this.o.extra,
+    ];
+  }
+
+  // squeue lists what is pending or running; a job that left it has ended, and its outcome is in the datastore.
+  private async poll(): Promise<void> {
+    if (this.polling || this.closed || this.running.size === 0) return;
+    this.polling = true;
+    try {
+      const jobs = [...new Set([...this.running.keys()].map((id) => id.split("_")[0]!))];
+      const out = await run("squeue", ["-h", "-r", "-o", "%i|%T", "-j", jobs.join(",")]).catch(() => "");
+      const states = new Map(out.split("\n").filter(Boolean).map((l) => l.split("|") as [string, string]));
+      for (const [id, p] of [...this.running]) {
+        const state = states.get(id);
+        if (state && !FINAL.has(state)) continue;
+        this.running.delete(id);
+        void this.finish(p, id, state);
+      }
+    } finally {
+      this.polling = false;
+      if (this.running.size === 0) {
+        clearInterval(this.poller);
+        this.poller = undefined;
+      }
+    }
+  }
+
+  private async finish(p: Pending, id: string, state: string | undefined): Promise<void> {
+    const outcome = await readOutcome(this.ds, p.spec);
+    if (outcome) {
+      await this.replayLogs(p, outcome.attempt ?? p.spec.attempt);
+      return p.resolve(outcome);
+    }
+    const log = this.slurmLog(id);
+    p.resolve(failure(`Slurm job ${id} ended${state ? ` (${state})` : ""} without recording the task's outcome${log ? `; its output ends with:\n${log}` : ""}`));
+  }
+
+  // Slurm tasks' output reaches the launcher from the datastore once they end (no live stream).
+  private async replayLogs(p: Pending, attempt: number): Promise<void> {
+    const { flow, runId, step, taskId } = p.spec;
+    for (const stream of ["stdout", "stderr"] as const) {
+      const text = await this.ds.readLog(flow, runId, step, taskId, attempt, stream).catch(() => "");
+      if (text) p.hooks.onOutput(stream, text, 0);
+    }
+  }
+
+  private slurmLog(id: string): string {
+    const [job, index] = id.split("_");
+    const file = path.join(this.logDir, `${job}_${index ?? "4294967294"}.out`);
+    if (!existsSync(file)) return "";
+    return readFileSync(file, "utf8").split("\n").slice(-20).join("\n").trim();
+  }
+}
+
+function failure(message: string): TaskOutcome {
+  return { success: false, next: [], exception: { type: "ExecutorError", message, stack: message } };
+}
+
+// The command a job runs: this node and this tsflow, unless TSFLOW_SLURM_COMMAND names another.
+function taskCommand(): string {
+  const custom = process.env.TSFLOW_SLURM_COMMAND;
+  if (custom) return `${custom} task`;
+  const bin = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../bin/tsflow.js" : "../../bin/tsflow.js", import.meta.url));
+  return `${quote(process.execPath)} ${quote(bin)} task`;
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function requireCommand(cmd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, ["--version"], { timeout: 10_000 }, (err) => {
+      if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") {
+        reject(new ExecutorError(`The Slurm command '${cmd}' is not on PATH: run tsflow on a machine of the cluster (a login node), or install Slurm's client commands (Debian: slurm-client).`));
+      } else resolve();
+    });
+  });
+}
+
+function run(cmd: string, args: string[], stdin?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err.trim() || `${cmd} exited with code ${code}`))));
+    if (stdin !== undefined) {
+      child.stdin!.on("error", () => undefined); // a command that exits first reports through its code
+      child.stdin!.end(stdin);
+    }
+  });
+}

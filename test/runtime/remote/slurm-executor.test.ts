@@ -1,0 +1,92 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { BIN, fixture, tsflow, type CliResult } from "../../_helpers/cli.js";
+import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
+import { datastoreAt, runIdFrom } from "../../_helpers/runs.js";
+import { type SlurmCluster, startSlurm } from "../../_helpers/slurm-cluster.js";
+
+const slurm = suite("SlurmExecutor");
+let cluster: SlurmCluster;
+let root = "";
+slurm.before(async () => { cluster = await startSlurm("tss", 3); });
+slurm.after(async () => { await cluster.stop(); });
+slurm.before.each(async () => { root = await makeTempDir(); });
+slurm.after.each(async () => { await removeTempDir(root); });
+
+// The launcher runs on the controller "machine"; the root is a folder every node mounts (one filesystem here).
+function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn("ip", ["netns", "exec", cluster.controller, process.execPath, BIN, ...args], {
+      env: { ...process.env, ...cluster.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "", TSFLOW_SHARED_ROOT: "1", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+slurm("should run a 50-task foreach as one job array over the nodes, and resubmit a failed index (@retry)", async () => {
+  const r = await launch(["run", fixture("slurm-fan.ts"), "--executor", "slurm"], { FAN_N: "50", FAIL_ONCE: "1" });
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /total 40425 nodes n\d/);
+  const runId = runIdFrom(r.stdout);
+  const ds = datastoreAt(root);
+  const ids = await ds.listTaskIds("SlurmFanFlow", runId, "each");
+  assert.is(ids.length, 50);
+  const arrays = new Set<string>();
+  for (const id of ids) {
+    const attempts = await ds.listAttempts("SlurmFanFlow", runId, "each", id);
+    const done = await ds.readDone("SlurmFanFlow", runId, "each", id, attempts.at(-1)!);
+    assert.is(done?.success, true);
+    assert.match(done!.executor!, /^slurm:\d+(_\d+)?$/);
+    if (attempts.length === 1) arrays.add(done!.executor!.replace(/_\d+$/, ""));
+  }
+  assert.is(arrays.size, 1, "the first attempts of the foreach are one job array");
+  const join = await ds.readArtifacts("SlurmFanFlow", runId, "join", (await ds.listTaskIds("SlurmFanFlow", runId, "join"))[0]!, 0);
+  assert.ok(join.nodes, "join recorded the nodes");
+  const retried = [];
+  for (const id of ids) if ((await ds.listAttempts("SlurmFanFlow", runId, "each", id)).length > 1) retried.push(id);
+  assert.is(retried.length, 1, "exactly the failing index was resubmitted");
+  assert.match(r.stdout + r.stderr, /index 3 fails its first attempt/);
+});
+
+slurm("should requeue the tasks of a node that died mid-task and finish the run", async () => {
+  const run = launch(["run", fixture("slurm-fan.ts"), "--executor", "slurm"], { FAN_N: "6", SLOW_MS: "6000" });
+  const ds = datastoreAt(root);
+  // Wait until tasks run on node 2, then kill the node: its slurmd and the tasks on it.
+  let onNode2 = false;
+  for (let i = 0; i < 600 && !onNode2; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    for (const runId of await ds.listRunIds("SlurmFanFlow").catch(() => [])) {
+      for (const id of await ds.listTaskIds("SlurmFanFlow", runId, "each").catch(() => [])) {
+        const log = await ds.readLog("SlurmFanFlow", runId, "each", id, 0, "stdout").catch(() => "");
+        if (/on n2 /.test(log)) onNode2 = true;
+      }
+    }
+  }
+  assert.ok(onNode2, "a task started on n2");
+  await cluster.killNode(2);
+  const r = await run;
+  await cluster.restartNode(2);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  const runId = runIdFrom(r.stdout);
+  let requeued = 0;
+  for (const id of await ds.listTaskIds("SlurmFanFlow", runId, "each")) {
+    const attempts = await ds.listAttempts("SlurmFanFlow", runId, "each", id);
+    const last = await ds.readDone("SlurmFanFlow", runId, "each", id, attempts.at(-1)!);
+    assert.is(last?.success, true);
+    if (attempts.length > 1) requeued++;
+  }
+  assert.ok(requeued >= 1, "a task of the dead node ran again as its next attempt");
+});
+
+slurm("should say when Slurm's commands are missing", async () => {
+  const r = await tsflow(["run", fixture("slurm-fan.ts"), "--executor", "slurm"], { root, env: { TSFLOW_SHARED_ROOT: "1", PATH: "/nonexistent" } });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /^Executor error: The Slurm command 'sbatch' is not on PATH: run tsflow on a machine of the cluster/m);
+});
+
+slurm.run();
