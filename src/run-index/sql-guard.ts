@@ -69,8 +69,9 @@ interface SerializedSql {
 
 function refuseUnparsed(parsed: SerializedSql): never {
   if (parsed.error_type === "parser") throw new SqlError(`The SQL does not parse: ${parsed.error_message}`);
-  throw new SqlRefusedError(`Only queries may run over the run index: statements that write, attach, copy, load, ` +
-    `set or pragma anything are refused. ${SQL_ALLOWED}`);
+  throw new SqlRefusedError(
+    `Only queries may run over the run index: statements that write, attach, copy, load, set or pragma anything are refused. ${SQL_ALLOWED}`,
+  );
 }
 
 /** Collects base-table names and `artifact()` calls; refuses table functions that read, and paths used as tables. */
