@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { REPO } from "./cli.js";
+import { killNamespace } from "./netns.js";
 
 const exec = promisify(execFile);
 
@@ -33,8 +34,7 @@ export async function startSlurm(prefix: string, nodes = 3): Promise<SlurmCluste
     env: clientEnv,
     controller: `${prefix}-ctl`,
     async killNode(n) {
-      const { stdout: pids } = await exec("ip", ["netns", "pids", `${prefix}-n${n}`]);
-      for (const pid of pids.split("\n").filter(Boolean)) process.kill(Number(pid), "SIGKILL");
+      await killNamespace(`${prefix}-n${n}`);
     },
     async restartNode(n) {
       await exec("ip", ["netns", "exec", `${prefix}-n${n}`, "/usr/sbin/slurmd", "-f", conf, "-N", `n${n}`], { env: { ...process.env, ...clientEnv } });

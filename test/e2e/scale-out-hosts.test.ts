@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { BIN, REPO, fixture, type CliResult } from "../_helpers/cli.js";
 import { type RedisServer, startRedis } from "../_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../_helpers/workers.js";
+import { killNamespace } from "../_helpers/netns.js";
 
 const exec = promisify(execFile);
 const P = "tsh";
@@ -23,7 +24,7 @@ hosts.before(async () => {
   const env = { ...process.env, NETNS_PREFIX: P };
   await exec("bash", [`${REPO}scripts/netns-down.sh`], { env });
   await exec("bash", [`${REPO}scripts/netns-up.sh`, "3"], { env });
-  const { stdout } = await exec("ip", ["netns", "exec", CTL, "env", `CEPH_DIR=${CEPH_DIR}`, "CEPH_ADDR=10.78.0.1", "bash", `${REPO}scripts/ceph-up.sh`, "memstore"]);
+  const { stdout } = await exec("ip", ["netns", "exec", CTL, "env", `CEPH_DIR=${CEPH_DIR}`, "CEPH_ADDR=10.78.0.1", "RGW_PORT=7480", "MON_PORT_V2=3300", "MON_PORT_V1=6789", "bash", `${REPO}scripts/ceph-up.sh`, "memstore"]);
   for (const [, k, v] of stdout.matchAll(/(\w+)=(\S+)/g)) s3Env[k!] = v!;
   s3Env = { ...s3Env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
   await exec("ip", ["netns", "exec", CTL, "curl", "-sf", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", `${s3Env.AWS_ACCESS_KEY_ID}:${s3Env.AWS_SECRET_ACCESS_KEY}`, "-H", "x-amz-content-sha256:UNSIGNED-PAYLOAD", "-X", "PUT", "http://10.78.0.1:7480/fleet"]);
@@ -85,8 +86,7 @@ hosts("should finish the run when a host's worker is killed mid-task, re-running
   const run = launch(["run", fixture("remote-fan50.ts"), "--executor", redis.url]);
   const doomed = workers[1]!;
   for (let i = 0; i < 600 && !/each\/\d+ attempt 0: started/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
-  const { stdout: pids } = await exec("ip", ["netns", "pids", `${P}-n2`]);
-  for (const pid of pids.split("\n").filter(Boolean)) process.kill(Number(pid), "SIGKILL");
+  await killNamespace(`${P}-n2`);
   const r = await run;
   assert.is(r.code, 0, r.stderr + r.stdout);
   const runId = /run-id (\d+)/.exec(r.stdout)![1]!;
