@@ -95,7 +95,10 @@ async function rawRows(dir: string, bytes: number, cold: boolean): Promise<void>
 async function arrowRows(store: ObjectStore, cold: boolean): Promise<ArtifactRef> {
   const i = new Int32Array(ROWS);
   const f = new Float64Array(ROWS);
-  for (let k = 0; k < ROWS; k++) (i[k] = k), (f[k] = k * 0.25);
+  for (let k = 0; k < ROWS; k++) {
+    i[k] = k;
+    f[k] = k * 0.25;
+  }
   const table = tableFromArrays({ i, f });
   let ref!: ArtifactRef;
   const drop = () => void rmSync(join(store.storage.location, "objects"), { recursive: true, force: true });

@@ -26,6 +26,7 @@ const files = findTests(join(root, "test")).filter(
   (f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)),
 );
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour escapes, which start with ESC
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 function runFile(file) {

@@ -19,7 +19,9 @@ export function graphSvg(flow: string, steps: readonly GraphStep[]): string {
   const pos = new Map<string, { x: number; y: number }>();
   layers.forEach((layer, row) => {
     const offset = (width - (layer.length * (BOX_W + GAP_X) - GAP_X)) / 2;
-    layer.forEach((name, col) => pos.set(name, { x: offset + col * (BOX_W + GAP_X), y: PAD + 24 + row * (BOX_H + GAP_Y) }));
+    layer.forEach((name, col) => {
+      pos.set(name, { x: offset + col * (BOX_W + GAP_X), y: PAD + 24 + row * (BOX_H + GAP_Y) });
+    });
   });
   const edges = steps.flatMap((s) => s.next.map((to) => edge(pos.get(s.name), pos.get(to), s.foreach)));
   const boxes = steps.map((s) => box(s.name, pos.get(s.name)));

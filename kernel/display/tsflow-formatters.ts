@@ -48,7 +48,7 @@ export async function arrowArtifactBundle(artifact: DataArtifactLike): Promise<M
 
 /** A flow class: its step graph as a picture, or what is wrong with it. */
 export function flowClassBundle(api: Pick<TsflowApi, "flowGraph">, flowClass: Function): MimeBundle {
-  let steps;
+  let steps: ReturnType<TsflowApi["flowGraph"]>["steps"];
   try {
     steps = api.flowGraph(flowClass as FlowClass).steps;
   } catch (err) {

@@ -75,7 +75,7 @@ export function rememberCompiledMap(esm: string, layout: CompileLayout): string 
   const absolute = layout.rootDir === undefined ? undefined : withAbsoluteSource(map, layout.rootDir);
   if (!absolute) return esm;
   keepRecent(modules, absolute.source.replace(/\.[cm]?[jt]sx?$/, ".js"), { map: absolute.map, source: absolute.source });
-  return esm.slice(0, inline.index) + `//# sourceMappingURL=data:application/json;base64,${absolute.map}`;
+  return `${esm.slice(0, inline.index)}//# sourceMappingURL=data:application/json;base64,${absolute.map}`;
 }
 
 /**

@@ -117,7 +117,9 @@ function lazyReferences(ts: CompilerLike, program: ProgramLike): ReferencedMap {
       };
       for (const name of file.imports ?? []) add(ts.getResolvedModule(file, name.text, ts.getModeForUsageLocation(file, name))?.resolvedFileName);
       for (const ref of file.referencedFiles ?? []) add(ts.resolveTripleslashReference(ref.fileName, file.fileName));
-      file.resolvedTypeReferenceDirectiveNames?.forEach((r) => add(r?.resolvedTypeReferenceDirective?.resolvedFileName));
+      file.resolvedTypeReferenceDirectiveNames?.forEach((r) => {
+        add(r?.resolvedTypeReferenceDirective?.resolvedFileName);
+      });
       return refs;
     },
   };

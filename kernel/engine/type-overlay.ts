@@ -35,7 +35,7 @@ export function overlayPackages(sys: SysLike, cwd: string, packages: readonly Ov
   const locate = (path: string): { mount: (typeof mounts)[number]; rel: string } | undefined => {
     for (const mount of mounts) {
       if (path === mount.at) return { mount, rel: "" };
-      if (path.startsWith(mount.at + "/")) return { mount, rel: path.slice(mount.at.length + 1) };
+      if (path.startsWith(`${mount.at}/`)) return { mount, rel: path.slice(mount.at.length + 1) };
     }
     return undefined;
   };

@@ -38,7 +38,7 @@ export async function installKernelSpec(options: InstallOptions = {}): Promise<F
   const spec = buildKernelSpec(options.version ?? "0.0.0", options.argv);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.kernel.json.${process.pid}`);
-  await writeFile(tmp, JSON.stringify(spec, null, 2) + "\n");
+  await writeFile(tmp, `${JSON.stringify(spec, null, 2)}\n`);
   await rename(tmp, join(dir, "kernel.json"));
   return { name, dir, spec, isTsflow: true };
 }

@@ -26,7 +26,7 @@ export async function elsewhereHint(api: TsflowApi, err: unknown, source = ""): 
 /** The hint lines for runs of `flow` (or the run `runId`) outside the current namespace. */
 export async function hintFor(api: TsflowApi, flow: string, runId?: string): Promise<string[]> {
   const current = api.getNamespace();
-  let places;
+  let places: Awaited<ReturnType<TsflowApi["listNamespacesOf"]>>;
   try {
     places = await api.listNamespacesOf(flow, runId);
   } catch {

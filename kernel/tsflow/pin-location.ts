@@ -23,7 +23,7 @@ export function pinLocation(env: NodeJS.ProcessEnv = process.env, cwd: string = 
   const explicit = env["TSFLOW_PIN_FILE"];
   if (explicit) return { file: resolve(cwd, explicit), source: "explicit" };
   const session = env["JPY_SESSION_NAME"];
-  if (session && session.endsWith(".ipynb")) {
+  if (session?.endsWith(".ipynb")) {
     const notebook = isAbsolute(session) ? session : join(cwd, basename(session));
     return { file: `${notebook}.tsflow-pins.json`, source: "notebook" };
   }

@@ -76,7 +76,10 @@ export class RunProgress {
 
   private schedule(now: boolean): void {
     const wait = THROTTLE_MS - (Date.now() - this.lastRender);
-    if (now || wait <= 0) return this.flush();
+    if (now || wait <= 0) {
+      this.flush();
+      return;
+    }
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.render();

@@ -6,7 +6,7 @@
  * `--help`. The second parse, with the parameters added, is the one that runs the command.
  */
 import { existsSync } from "node:fs";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 
 /** What the first parse found on the command line. */
 export interface Located {

@@ -2,7 +2,7 @@
  * Where the client reads from: a datastore root, its run index (every listing and lookup of runs)
  * and its object store (artifact values). One backend per root, opened lazily and shared.
  */
-import { Datastore } from "../store/datastore.js";
+import type { Datastore } from "../store/datastore.js";
 import { openDatastore, resolveDatastoreRoot } from "../store/root.js";
 import type { ArtifactRef } from "../store/records.js";
 import { RunIndex } from "../run-index/run-index.js";

@@ -26,6 +26,7 @@ export class LazyPromise<T> extends Promise<T> {
     return promise as LazyPromise<T>;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a LazyPromise is a Promise whose then() starts the work
   override then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

@@ -78,7 +78,7 @@ export class FlowSpec {
     if (this !== FlowSpec) return Function.prototype[Symbol.hasInstance].call(this, value);
     if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
     for (let p = Object.getPrototypeOf(value); p !== null && (typeof p === "object" || typeof p === "function"); p = Object.getPrototypeOf(p)) {
-      if (Object.prototype.hasOwnProperty.call(p, BRAND)) return true;
+      if (Object.hasOwn(p, BRAND)) return true;
     }
     return false;
   }
@@ -161,7 +161,7 @@ Object.defineProperty(FlowSpec.prototype, BRAND, { value: true });
 
 /** Tells whether `proto` is the `FlowSpec.prototype` of some copy of tsflow. */
 export function isFlowSpecPrototype(proto: unknown): boolean {
-  return typeof proto === "object" && proto !== null && Object.prototype.hasOwnProperty.call(proto, BRAND);
+  return typeof proto === "object" && proto !== null && Object.hasOwn(proto, BRAND);
 }
 
 /** Names of the members of `FlowSpec` itself, which artifacts may not use. */

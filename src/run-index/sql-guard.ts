@@ -55,7 +55,7 @@ export async function checkSql(db: Database, sql: string): Promise<SqlPlan> {
   const calls = new Map<string, ArtifactCall>();
   walk(parsed.statements, tables, calls);
   const needsValues = tables.some((t) => t.toLowerCase() === "artifact_values");
-  const artifacts = [...calls.values()].sort((a, b) => (a.flow + "/" + a.name < b.flow + "/" + b.name ? -1 : 1));
+  const artifacts = [...calls.values()].sort((a, b) => (`${a.flow}/${a.name}` < `${b.flow}/${b.name}` ? -1 : 1));
   const needsDetails = needsValues || artifacts.length > 0 || tables.some((t) => DETAIL_VIEWS.has(t.toLowerCase()));
   return { needsDetails, needsValues, artifacts };
 }
@@ -69,13 +69,17 @@ interface SerializedSql {
 
 function refuseUnparsed(parsed: SerializedSql): never {
   if (parsed.error_type === "parser") throw new SqlError(`The SQL does not parse: ${parsed.error_message}`);
-  throw new SqlRefusedError(`Only queries may run over the run index: statements that write, attach, copy, load, ` +
-    `set or pragma anything are refused. ${SQL_ALLOWED}`);
+  throw new SqlRefusedError(
+    `Only queries may run over the run index: statements that write, attach, copy, load, set or pragma anything are refused. ${SQL_ALLOWED}`,
+  );
 }
 
 /** Collects base-table names and `artifact()` calls; refuses table functions that read, and paths used as tables. */
 function walk(node: unknown, tables: string[], calls: Map<string, ArtifactCall>): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, tables, calls));
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, tables, calls);
+    return;
+  }
   if (typeof node !== "object" || node === null) return;
   const n = node as Record<string, unknown>;
   if (n.type === "TABLE_FUNCTION") checkTableFunction(n, calls);

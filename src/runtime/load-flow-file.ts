@@ -44,7 +44,10 @@ async function importFile(abs: string): Promise<Record<string, unknown>> {
       return require(abs) as Record<string, unknown>;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ASYNC_MODULE") throw err;
-      if (registered !== "esm") (await import("tsx/esm/api")).register(), (registered = "esm");
+      if (registered !== "esm") {
+        (await import("tsx/esm/api")).register();
+        registered = "esm";
+      }
       return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     }
   } catch (err) {

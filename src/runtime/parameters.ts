@@ -26,12 +26,12 @@ export function resolveParameters(
   const values: Record<string, unknown> = {};
   for (const p of params) {
     const raw = p.spec.name in given ? given[p.spec.name] : given[p.field];
-    values[p.field] = valueOf(p.spec, raw, context);
+    values[p.field] = parameterValue(p.spec, raw, context);
   }
   return values;
 }
 
-function valueOf(spec: ParameterSpec, raw: unknown, context: Omit<ParameterContext, "parameterName">): unknown {
+function parameterValue(spec: ParameterSpec, raw: unknown, context: Omit<ParameterContext, "parameterName">): unknown {
   if (raw !== undefined) return typeof raw === "string" ? parseParameterValue(spec, raw) : checkParameterValue(spec, raw);
   const fallback = typeof spec.default === "function"
     ? (spec.default as (c: ParameterContext) => unknown)({ ...context, parameterName: spec.name })

@@ -100,6 +100,13 @@ function firstUnfinished(graph: FlowGraph, origin: Origin): string | undefined {
 function descendants(graph: FlowGraph, step: string): Set<string> {
   const out = new Set<string>([step]);
   const queue = [step];
-  while (queue.length) for (const next of graph.steps.get(queue.shift()!)!.next) if (!out.has(next)) out.add(next), queue.push(next);
+  while (queue.length) {
+    for (const next of graph.steps.get(queue.shift()!)!.next) {
+      if (!out.has(next)) {
+        out.add(next);
+        queue.push(next);
+      }
+    }
+  }
   return out;
 }

@@ -174,7 +174,10 @@ class Scheduler {
   }
 
   private onDone(spec: TaskSpec, outcome: TaskOutcome): void {
-    if (!outcome.success) return this.onFailure(spec, outcome);
+    if (!outcome.success) {
+      this.onFailure(spec, outcome);
+      return;
+    }
     if (spec.step === "end") this.endSucceeded = true;
     if (!this.failure) this.successors(spec, outcome);
   }

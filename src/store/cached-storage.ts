@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import * as fs from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
-import { ObjectCache } from "./object-cache.js";
+import type { ObjectCache } from "./object-cache.js";
 
 const OBJECT_KEY = /^objects\/[0-9a-f]{2}\/([0-9a-f]{64})$/;
 

@@ -14,7 +14,7 @@
  * on commit (RGW copies by reference, in milliseconds) and then deleted.
  */
 import { randomBytes } from "node:crypto";
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { tempName } from "./temp-name.js";

@@ -62,7 +62,7 @@ export function assertTag(tag: unknown): string {
   if (typeof tag !== "string") throw new TaggingError(`Tags must be strings, got ${describe(tag)}`);
   if (tag.length === 0) throw new TaggingError("Tags must not be empty string");
   if (tag.length > MAX_TAG_LENGTH) throw new TaggingError(`Tag is too long ${tag.length} > ${MAX_TAG_LENGTH}`);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point (Metaflow refuses them in tags)
   if (/[\u0000-\u001f\u007f]/.test(tag)) {
     throw new TaggingError(`Tag ${JSON.stringify(tag)} contains control characters: use printable characters only`);
   }

@@ -61,15 +61,19 @@ type Push = (change: ValueChange) => void;
 function walk(a: unknown, b: unknown, path: string, push: Push): void {
   if (Object.is(a, b)) return;
   const ka = shape(a);
-  if (ka !== shape(b)) return push({ path, kind: "changed", a, b });
-  if (ka === "array") return walkArrays(a as unknown[], b as unknown[], path, push);
-  if (ka === "object") return walkEntries(Object.entries(a as object), Object.entries(b as object), path, push);
-  if (ka === "map") return walkEntries(mapEntries(a as Map<unknown, unknown>), mapEntries(b as Map<unknown, unknown>), path, push);
-  if (ka === "set") return walkArrays([...(a as Set<unknown>)], [...(b as Set<unknown>)], path, push);
-  if (ka === "date") return (a as Date).getTime() === (b as Date).getTime() || Number.isNaN((a as Date).getTime() + (b as Date).getTime()) ? undefined : push({ path, kind: "changed", a, b });
-  if (ka === "bytes") return bytesEqual(a as ArrayBufferView, b as ArrayBufferView) ? undefined : push({ path, kind: "changed", a, b });
-  if (ka === "regexp" && String(a) === String(b)) return;
-  push({ path, kind: "changed", a, b });
+  if (ka !== shape(b)) push({ path, kind: "changed", a, b });
+  else if (ka === "array") walkArrays(a as unknown[], b as unknown[], path, push);
+  else if (ka === "object") walkEntries(Object.entries(a as object), Object.entries(b as object), path, push);
+  else if (ka === "map") walkEntries(mapEntries(a as Map<unknown, unknown>), mapEntries(b as Map<unknown, unknown>), path, push);
+  else if (ka === "set") walkArrays([...(a as Set<unknown>)], [...(b as Set<unknown>)], path, push);
+  else if (!sameLeaf(ka, a, b)) push({ path, kind: "changed", a, b });
+}
+
+/** Whether two leaves of shape `ka` are equal: dates by time (two invalid dates are equal), bytes by content, regexps by source and flags. */
+function sameLeaf(ka: Shape, a: unknown, b: unknown): boolean {
+  if (ka === "date") return (a as Date).getTime() === (b as Date).getTime() || Number.isNaN((a as Date).getTime() + (b as Date).getTime());
+  if (ka === "bytes") return bytesEqual(a as ArrayBufferView, b as ArrayBufferView);
+  return ka === "regexp" && String(a) === String(b);
 }
 
 function walkArrays(a: readonly unknown[], b: readonly unknown[], path: string, push: Push): void {

@@ -103,6 +103,6 @@ function driverChannel(child: ChildProcessWithoutNullStreams): (command: Record<
     new Promise<Answer>((resolve) => {
       if (child.exitCode !== null) return resolve({ ok: false, error: `driver exited: ${stderr.slice(-2000)}` });
       waiting.push(resolve);
-      child.stdin.write(JSON.stringify(command) + "\n");
+      child.stdin.write(`${JSON.stringify(command)}\n`);
     });
 }

@@ -210,6 +210,7 @@ page("should show no ANSI escape codes and no raw JSON where a table belongs", (
   for (const name of [TEAM, SQL]) {
     for (const c of notebook(name).cells) {
       for (const o of c.outputs) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for a leaked ANSI escape (ESC) is the point
         assert.not.match(o.html + o.text, /\x1b\[|\[\d+(;\d+)*m/, `${name} cell ${c.index} shows an ANSI escape: ${o.text}`);
         assert.not.match(o.text.trim(), /^[[{]\s*"/, `${name} cell ${c.index} shows raw JSON: ${o.text}`);
       }
@@ -276,6 +277,7 @@ page("should show Flow's signature with Shift-Tab", async () => {
   await typeInNewCell(p, 'Flow("TeamCollabFlow")', "Shift+Tab", "Flow".length);
   const tooltip = p.locator("#tooltip .tooltiptext");
   await tooltip.waitFor({ state: "visible", timeout: 20_000 });
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node; innerText() is the text the user sees
   assert.match(await tooltip.innerText(), /Flow<?[^(]*\((flowClass: F|name: string)\)/);
   await p.screenshot({ path: join(SHOTS, "team-collab-inspect.png"), clip: (await p.locator("#tooltip").boundingBox()) ?? undefined });
 });

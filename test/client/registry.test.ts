@@ -13,7 +13,10 @@ const reg = suite("registerLoader");
 reg("should make load() reach the loader registered for a kind", async () => {
   const seen: string[][] = [];
   const fake = { kind: "Fake" } as unknown as ClientObject;
-  registerLoader("Fake" as "Run", async (_ctx, request) => (seen.push(request.parts), fake));
+  registerLoader("Fake" as "Run", async (_ctx, request) => {
+    seen.push(request.parts);
+    return fake;
+  });
   assert.is(await load("Fake" as "Run", {} as ReadContext, { parts: ["F", "1"] }), fake);
   assert.equal(seen, [["F", "1"]]);
 });

@@ -9,7 +9,14 @@ function source(values: Record<string, unknown>) {
   const loads: string[] = [];
   return {
     loads,
-    src: { owner: "Task('F/1/end/2')", names: Object.keys(values), load: async (n: string) => (loads.push(n), values[n]) },
+    src: {
+      owner: "Task('F/1/end/2')",
+      names: Object.keys(values),
+      load: async (n: string) => {
+        loads.push(n);
+        return values[n];
+      },
+    },
   };
 }
 
@@ -48,7 +55,6 @@ taskData("should not be thenable and not leak a rejection when a property is onl
 taskData("should be read-only", () => {
   const data = createTaskData(source({ a: 1 }).src) as Record<string, unknown>;
   assert.throws(() => {
-    "use strict";
     data.a = 2;
   });
 });
@@ -68,7 +74,10 @@ runData("should resolve to null and reject artifact reads when there is no end t
 });
 runData("should do no work until awaited", async () => {
   let calls = 0;
-  const rd = createRunData("Run('F/1')", async () => (calls++, null));
+  const rd = createRunData("Run('F/1')", async () => {
+    calls++;
+    return null;
+  });
   void rd.choice;
   await new Promise((r) => setTimeout(r, 5));
   assert.is(calls, 0);

@@ -126,6 +126,7 @@ test("should read the stored table in the installed kernel, and %show its previe
 import type { Table } from "apache-arrow";
 const artifact = await DataArtifact("${read.startTask}/table");
 const t = (await artifact.data) as Table;`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell source sent to the kernel holds a template literal
     const printed = await cell("console.log(JSON.stringify({ schema: t.schema.fields.map((f) => `${f.name}: ${f.type}`), rows: t.toArray() }))");
     assert.equal(JSON.parse(printed), { schema: ARROW_SCHEMA, rows: ARROW_ROWS });
     const shown = await s.send({ op: "execute", code: `%show ${read.startTask}/table` }) as ExecuteAnswer;

@@ -5,7 +5,9 @@ import { History } from "../../kernel/history.js";
 const h = suite("History");
 const filled = () => {
   const x = new History();
-  ["a = 1", "b = 2", "a = 1", "c"].forEach((input, i) => x.add({ line: i + 1, input }));
+  ["a = 1", "b = 2", "a = 1", "c"].forEach((input, i) => {
+    x.add({ line: i + 1, input });
+  });
   x.setOutput(4, "3");
   return x;
 };

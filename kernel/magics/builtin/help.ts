@@ -10,7 +10,7 @@ export const help: Magic = {
   usage: "%help <magic>",
   args: { positionals: { min: 1, max: 1 } },
   run(call, ctx) {
-    ctx.out.print(helpText(ctx.registry, call.args.positionals[0] as string) + "\n");
+    ctx.out.print(`${helpText(ctx.registry, call.args.positionals[0] as string)}\n`);
   },
   completeArgs: ({ registry }) => registry.list().map((m) => m.name),
 };

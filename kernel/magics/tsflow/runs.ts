@@ -26,7 +26,7 @@ export function runsMagic(api: TsflowApi): Magic {
         return;
       }
       const hint = await hintFor(api, flow);
-      ctx.out.print([`No runs of ${flow} in ${where}.`, ...hint].join("\n") + "\n");
+      ctx.out.print(`${[`No runs of ${flow} in ${where}.`, ...hint].join("\n")}\n`);
     },
     async completeArgs({ words }) {
       const last = words[words.length - 1];

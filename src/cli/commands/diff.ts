@@ -45,8 +45,8 @@ export function printDiff(diff: RunDiff, out: Out = (s) => process.stdout.write(
 
 function section(out: Out, title: string, rows: string[][], headers: string[]): void {
   out(`\n${title}:\n`);
-  if (rows.length === 0) return out("  (none)\n");
-  printTable(headers, rows, (s) => out(s.replace(/^/gm, "  ")));
+  if (rows.length === 0) out("  (none)\n");
+  else printTable(headers, rows, (s) => out(s.replace(/^/gm, "  ")));
 }
 
 function detail(x: ArtifactDiff): string {

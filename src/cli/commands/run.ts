@@ -1,5 +1,5 @@
 /** `tsflow run <file>` and `tsflow resume <file> [STEP]`: execute a flow file. */
-import { Command } from "commander";
+import type { Command } from "commander";
 import { openDatastore } from "../../store/root.js";
 import { runFlowFile } from "../../runner/run-flow-file.js";
 import type { LoadedFlow } from "../../runtime/load-flow-file.js";

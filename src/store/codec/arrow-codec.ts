@@ -16,7 +16,7 @@
  * vectors are views of it, so a table read back costs about its file size in memory.
  */
 import type { Readable } from "node:stream";
-import { RecordBatch, RecordBatchReader, Table } from "apache-arrow";
+import { type RecordBatch, RecordBatchReader, Table } from "apache-arrow";
 import type { AsyncByteQueue, RecordBatchFileWriter, Schema } from "apache-arrow";
 import type { ArrayBufferViewInput } from "apache-arrow/util/buffer";
 import { DatastoreError } from "../../util/errors.js";

@@ -103,7 +103,10 @@ export class ArrowFileCheck {
 
   private next(state: ArrowFileCheck["state"]): true {
     this.state = state;
-    if (state === "tail") this.tail.push(...this.pending.splice(0)), (this.pendingBytes = 0);
+    if (state === "tail") {
+      this.tail.push(...this.pending.splice(0));
+      this.pendingBytes = 0;
+    }
     return true;
   }
 
@@ -172,7 +175,7 @@ export class ArrowFileCheck {
   private take(n: number): Uint8Array | undefined {
     const bytes = this.peek(n);
     if (bytes) this.drop(n);
-    return bytes && bytes.slice();
+    return bytes?.slice();
   }
 
   // Forgets up to n pending bytes (body bytes are never copied); returns how many.

@@ -28,8 +28,8 @@ cli("should print each section and the detail of changed artifacts", async () =>
   assert.match(r.stdout, /parameters:\n\s+PARAMETER\s+STATUS\s+A\s+B\n[\s\S]*alpha\s+changed\s+0\.5\s+0\.25/);
   assert.match(r.stdout, /baseline\s+removed/);
   assert.match(r.stdout, /graph \(same\)/);
-  assert.match(r.stdout, /config:\n  \$\.alpha  changed  0\.5 -> 0\.25/);
-  assert.match(r.stdout, /table:\n  rows 1000 -> 1000; 1 of the first 1000 differ\n  row 3 \[score\]: \{"score":1\.5\} -> \{"score":-1\}/);
+  assert.match(r.stdout, /config:\n {2}\$\.alpha {2}changed {2}0\.5 -> 0\.25/);
+  assert.match(r.stdout, /table:\n {2}rows 1000 -> 1000; 1 of the first 1000 differ\n {2}row 3 \[score\]: \{"score":1\.5\} -> \{"score":-1\}/);
 });
 cli("should print the RunDiff as JSON with --json, for another step with --step", async () => {
   const r = await tsflow(["diff", a, b, "--json", "--step", "start"], { root });
@@ -49,7 +49,7 @@ cli("should fail with one line and exit 2 for a missing run, a bad step and anot
   const other = await tsflow(["diff", a, b, "--namespace", "user:bob"], { root });
   assert.is(other.code, 2);
   assert.match(other.stderr, /^Object not in the current namespace: /);
-  assert.not.match(other.stderr, /    at /);
+  assert.not.match(other.stderr, / {4}at /);
   assert.is((await tsflow(["diff", a, b, "--global"], { root })).code, 0);
 });
 cli.run();

@@ -29,10 +29,10 @@ show("should list a flow's recent runs in the current namespace, newest first", 
 show("should print a step without a doc comment with no placeholder", async () => {
   const r = await tsflow(["show", fixture("two-flows.ts"), "--flow", "FirstFlow"], { root });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Step start\n    => end\n/);
+  assert.match(r.stdout, /Step start\n {4}=> end\n/);
   assert.not.match(r.stdout, /\?/);
   const documented = await tsflow(["show", example("team-collab.ts")], { root });
-  assert.match(documented.stdout, /Step end\n    Stores a random choice\.\n/);
+  assert.match(documented.stdout, /Step end\n {4}Stores a random choice\.\n/);
 });
 
 show("should refuse paths as pathspecs before looking anything up", async () => {

@@ -25,7 +25,10 @@ view("should send only tslab's CommonJS pass of custom.js to sucrase", () => {
 view("should keep tslab's own builder when the compiler lacks the internals the plain builder needs", () => {
   const tslabBuilder = () => undefined;
   const seen: unknown[] = [];
-  const createWatchCompilerHost = (_roots: unknown, options: unknown) => (seen.push(options), { createProgram: tslabBuilder });
+  const createWatchCompilerHost = (_roots: unknown, options: unknown) => {
+    seen.push(options);
+    return { createProgram: tslabBuilder };
+  };
   const bare = { version: "9.9.9", ModuleKind: { CommonJS: 1 }, createWatchCompilerHost } as unknown as CompilerLike;
   const host = compilerViewForTslab(bare).createWatchCompilerHost([], { module: 99 });
   assert.is(host.createProgram, tslabBuilder);

@@ -41,7 +41,10 @@ test("cells wait for the real engine; synchronous calls before it answer nothing
   await new Promise((r) => setTimeout(r, 5));
   assert.is(wanted, false, "nothing waits for the engine yet");
   let done = false;
-  const running = late.execute("abc", sink(out)).then((ok) => ((done = true), ok));
+  const running = late.execute("abc", sink(out)).then((ok) => {
+    done = true;
+    return ok;
+  });
   await new Promise((r) => setTimeout(r, 20));
   assert.is(done, false, "a cell ran before the engine was set");
   assert.is(wanted, true, "a waiting cell asks for the engine to be built");

@@ -13,7 +13,7 @@ function fakeSys(files: Record<string, string>): SysLike {
     fileExists: (p) => p in files,
     readFile: (p) => files[p],
     directoryExists: (p) => dirs.has(p),
-    getDirectories: (p) => [...new Set([...dirs].filter((d) => d.startsWith(p + "/")).map((d) => d.slice(p.length + 1).split("/")[0] as string))],
+    getDirectories: (p) => [...new Set([...dirs].filter((d) => d.startsWith(`${p}/`)).map((d) => d.slice(p.length + 1).split("/")[0] as string))],
   };
 }
 

@@ -44,7 +44,7 @@ parse("should parse a cell magic on the first line and keep its body", () => {
   assert.is(p.cellMagic?.args, "-o runs");
   assert.is(p.cellMagic?.body, "SELECT *\nFROM runs");
   assert.is(code.slice(p.cellMagic?.bodyOffset), "SELECT *\nFROM runs");
-  assert.is(p.code, " ".repeat(13) + "\nSELECT *\nFROM runs");
+  assert.is(p.code, `${" ".repeat(13)}\nSELECT *\nFROM runs`);
 });
 
 parse("should accept blank lines before a cell magic", () => {

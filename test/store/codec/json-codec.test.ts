@@ -73,7 +73,7 @@ encode("should store only the bytes a typed array view covers", () => {
 });
 
 encode("should round-trip sparse arrays and null-prototype objects", () => {
-  // eslint-disable-next-line no-sparse-arrays
+  // biome-ignore lint/suspicious/noSparseArray: the holes are what this test round-trips
   assertRoundTrips([1, , 3, , ]);
   assertRoundTrips(new Array(5));
   const bare = Object.create(null) as Record<string, unknown>;

@@ -86,6 +86,6 @@ diff("should refuse a bad pathspec, a missing run and a step in neither run, wit
   assert.match(missing.reply.traceback.join("\n"), /Run\('DiffFlow\/1'\) does not exist/);
   const step = await run(`%diff DiffFlow/${a} DiffFlow/${b} --step nope`);
   assert.match(step.reply.traceback.join("\n"), /Step 'nope' is in neither/);
-  assert.not.match(step.reply.traceback.join("\n"), /    at /);
+  assert.not.match(step.reply.traceback.join("\n"), / {4}at /);
 });
 diff.run();

@@ -74,7 +74,7 @@ ns("should add the elsewhere hint to a lookup error in cell code", async () => {
   const r = await run("await Flow('TeamCollabFlow')");
   assert.is(r.reply.status, "error");
   assert.match(r.reply.traceback.join("\n"), /Found 2 runs of TeamCollabFlow in other namespaces: user:alice/);
-  assert.not.match(r.reply.traceback.join("\n"), /    at /);
+  assert.not.match(r.reply.traceback.join("\n"), / {4}at /);
 });
 ns("should scope %%with_namespace to one cell", async () => {
   const r = await ok("%%with_namespace user:alice\n(await Flow('TeamCollabFlow').latestRun)?.namespace");

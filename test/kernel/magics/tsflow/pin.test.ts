@@ -57,7 +57,7 @@ pin("should refuse a bad pin file with a typed error and no stack trace", async 
   const r = await run(`await Flow("TeamCollabFlow").latestSuccessfulRun`);
   assert.is(r.reply.ename, "PinFileError");
   assert.match(r.reply.traceback.join("\n"), /^Bad pin file: .*analysis\.ipynb\.tsflow-pins\.json: is not JSON/);
-  assert.not.match(r.reply.traceback.join("\n"), /    at /);
+  assert.not.match(r.reply.traceback.join("\n"), / {4}at /);
   await writeFile(file, good);
 });
 pin("should unpin with %unpin, and say so when a flow is not pinned", async () => {
