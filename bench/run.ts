@@ -11,6 +11,7 @@ const benches: [string, string[]][] = [
   ["index", ["bench/index.ts", ...(process.env.BENCH_INDEX_SIZES ?? "1000 10000 100000").split(" ")]],
   ["kernel", ["bench/kernel.ts"]],
   ["exec", ["bench/exec.ts"]],
+  ["scale-out", ["bench/scale-out.ts"]],
 ];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
