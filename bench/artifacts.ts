@@ -13,7 +13,9 @@ import { open, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { tableFromArrays } from "apache-arrow";
+import { tableFromArrays, type Table } from "apache-arrow";
+import { encodeArrowTable } from "../src/store/codec/arrow-codec.js";
+import { ArrowFileCheck } from "../src/store/codec/arrow-verify.js";
 import { LocalStorage } from "../src/store/local-storage.js";
 import { ObjectStore } from "../src/store/object-store.js";
 import type { ArtifactRef } from "../src/store/records.js";
@@ -102,7 +104,26 @@ async function arrowRows(store: ObjectStore, cold: boolean): Promise<ArtifactRef
   await measure(`arrow get (warm)`, ref.size, () => store.get(ref));
   if (cold) await measure(`arrow get (cold)`, ref.size, () => store.get(ref), dropCaches);
   await measure(`arrow preview, 10 rows`, ref.size, () => store.loadArrowPreview(ref, 10));
+  await checkRows(table);
   return ref;
+}
+
+// The read-back check every Arrow put runs (arrow-verify.ts), alone: over the chunks of the file the
+// put above wrote, and of a 3-row table (the fixed cost per put).
+async function checkRows(table: Table): Promise<void> {
+  const ctx = { artifact: "t", step: "bench" };
+  for (const [name, t] of [[`arrow read-back check, ${ROWS / 1e6}M rows`, table], ["arrow read-back check, 3 rows", tableFromArrays({ x: Int32Array.of(1, 2, 3) })]] as const) {
+    const chunks = [...encodeArrowTable(t, ctx)]; // includes one check; the chunks are views of the table
+    const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
+    await measure(name, bytes, async () => {
+      for (let k = 0; k < (t === table ? 1 : 1000); k++) {
+        const check = new ArrowFileCheck({ schema: t.schema, numRows: t.numRows }, ctx);
+        for (const chunk of chunks) check.push(chunk);
+        check.finish();
+      }
+    });
+    if (t !== table) results.at(-1)!.case += " (x1000)";
+  }
 }
 
 async function jsonRows(store: ObjectStore): Promise<void> {

@@ -3,7 +3,7 @@
 // opening the index and listing 20 runs, and how soon a run finished by another process is visible.
 // Usage: node --import tsx bench/index.ts [sizes...]   e.g. node --import tsx bench/index.ts 1000 10000
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -11,29 +11,10 @@ import { Datastore } from "../src/store/datastore.js";
 import { LocalStorage } from "../src/store/local-storage.js";
 import { RunIndex } from "../src/run-index/run-index.js";
 import { WireClient } from "./wire-client.js";
+import { generate } from "./synthetic-runs.js";
 
-const FLOWS = ["TeamCollabFlow", "TeamCollabFlow", "TrainFlow", "ScoreFlow"]; // half the runs in one flow
 const sizes = process.argv.slice(2).map(Number);
 const here = new URL(".", import.meta.url).pathname;
-
-/** Writes `n` runs (run.json, a tag revision, the end task's done.json) with plain sync writes. */
-function generate(root: string, n: number): void {
-  const base = 1_700_000_000_000;
-  for (let i = 0; i < n; i++) {
-    const flow = FLOWS[i % FLOWS.length]!;
-    const runId = String((base + i) * 1000);
-    const dir = join(root, "flows", flow, "runs", runId);
-    const user = `u${i % 10}`;
-    const run = { flow, runId, createdAt: base + i, user, systemTags: [`user:${user}`, "runtime:node"], originRunId: null,
-      startStep: "start", endStep: "end", graph: { flow, steps: [] }, parameters: [] };
-    mkdirSync(join(dir, "tags"), { recursive: true });
-    mkdirSync(join(dir, "steps", "end", "1", "attempt-0"), { recursive: true });
-    writeFileSync(join(dir, "run.json"), JSON.stringify(run));
-    writeFileSync(join(dir, "tags", "0000000000.json"), JSON.stringify({ rev: 0, userTags: i % 7 === 0 ? ["exp"] : [], updatedAt: base + i }));
-    const done = { attempt: 0, success: i % 5 !== 4, startedAt: base + i, finishedAt: base + i + 1, pid: 1, next: [] };
-    writeFileSync(join(dir, "steps", "end", "1", "attempt-0", "done.json"), JSON.stringify(done));
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;

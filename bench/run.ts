@@ -11,6 +11,11 @@ const benches: [string, string[]][] = [
   ["index", ["bench/index.ts", ...(process.env.BENCH_INDEX_SIZES ?? "1000 10000 100000").split(" ")]],
   ["kernel", ["bench/kernel.ts"]],
   ["exec", ["bench/exec.ts"]],
+  ["pins", ["bench/pins.ts", ...(process.env.BENCH_PINS_SIZES ?? "1000 100000").split(" ")]],
+  ["analysis", ["bench/analysis.ts", "--rows", "10000000", "--runs", "100"]],
+  // Needs an S3 server in the environment (AWS_ENDPOINT_URL_S3 and credentials): skipped without one.
+  ...(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL ? [["s3", ["bench/s3.ts"]] as [string, string[]], ["s3-sync", ["bench/s3-sync.ts", "100000"]] as [string, string[]]] : []),
+  // Needs root (network namespaces for Slurm), redis-server, slurm-wlm and munge.
   ["scale-out", ["bench/scale-out.ts"]],
 ];
 

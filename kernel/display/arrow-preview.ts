@@ -15,6 +15,7 @@ export interface ArrowTableLike {
   numRows: number;
   schema: { fields: { name: string; type: unknown }[] };
   slice(begin: number, end: number): { toArray(): unknown[] };
+  batches?: readonly unknown[];
 }
 
 /** True for an apache-arrow `Table`. */
@@ -35,7 +36,9 @@ export function previewOfTable(table: ArrowTableLike, rows = PREVIEW_ROWS): Arro
     .slice(0, rows)
     .toArray()
     .map((row) => (row as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (row as Record<string, unknown>));
-  return { schema: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })), numRows: table.numRows, rows: plain };
+  // Every record batch of a table in memory is already read.
+  const batches = table.batches?.length ?? 0;
+  return { schema: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })), numRows: table.numRows, rows: plain, numBatches: batches, batchesRead: batches };
 }
 
 /**

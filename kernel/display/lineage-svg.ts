@@ -15,9 +15,11 @@ export interface LineageNode {
   label?: string;
 }
 
-const W = 260;
+// Three columns fit a notebook's output area (about 900 px) without scaling.
+const W = 210;
 const H = 44;
-const COL_GAP = 150;
+const COL_GAP = 116;
+const LABEL_CHARS = 22;
 const ROW_GAP = 22;
 const TOP = 44;
 const PAD = 16;
@@ -31,7 +33,7 @@ export function lineageSvg(center: LineageNode, upstream: readonly LineageNode[]
   const y = (i: number, n: number) => TOP + ((rows - n) * (H + ROW_GAP)) / 2 + i * (H + ROW_GAP);
   const mid = { x: x(1), y: y(0, 1) };
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="tsflow-lineage" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="tsflow-lineage" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<defs><marker id="lineage-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`,
     heading(x(0), "read by this run"), heading(x(1), "run"), heading(x(2), "runs that read it"),
     ...upstream.map((n, i) => arrow({ x: x(0) + W, y: y(i, upstream.length) + H / 2 }, { x: mid.x, y: mid.y + H / 2 }, n.label)),
@@ -60,6 +62,8 @@ function runBox(n: LineageNode, x: number, y: number, fill: string): string {
 }
 
 function arrow(from: { x: number; y: number }, to: { x: number; y: number }, label?: string): string {
-  const text = label ? `<text x="${(from.x + to.x) / 2}" y="${(from.y + to.y) / 2 - 5}" text-anchor="middle" font-size="10" fill="#555">${escapeHtml(label)}</text>` : "";
+  // A long label is cut to the gap between the columns; hovering shows it whole.
+  const shown = label && label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label;
+  const text = label ? `<text x="${(from.x + to.x) / 2}" y="${(from.y + to.y) / 2 - 5}" text-anchor="middle" font-size="10" fill="#555"><title>${escapeHtml(label)}</title>${escapeHtml(shown!)}</text>` : "";
   return `<line x1="${from.x}" y1="${from.y}" x2="${to.x - 2}" y2="${to.y}" stroke="#555" marker-end="url(#lineage-arrow)"/>${text}`;
 }

@@ -22,6 +22,13 @@ interface Row {
   html: string;
 }
 
+/** True for a `RunDiff` (what `diffRuns` returns, from any copy of the library), judged by its shape. */
+export function isRunDiff(value: unknown): value is RunDiffLike {
+  const d = value as Partial<RunDiffLike> | null;
+  return typeof d === "object" && d !== null && typeof d.a === "string" && typeof d.b === "string" && typeof d.step === "string" &&
+    Array.isArray(d.parameters) && Array.isArray(d.tags) && Array.isArray(d.artifacts) && typeof d.counts === "object" && typeof d.graph === "object";
+}
+
 /** The text/html and text/plain bundle of a run diff. */
 export function runDiffBundle(diff: RunDiffLike): { "text/html": string; "text/plain": string } {
   const rows = diffRows(diff);

@@ -4,12 +4,13 @@
  * without loading the table), a list of them as a listing table, a SQL result as a table, and an Arrow
  * table or preview as schema, row count and first rows.
  */
-import { describeNamespace, isClientObject, isFlowClass, type ClientObjectLike, type DataArtifactLike, type TsflowApi } from "../tsflow/api.js";
+import { describeNamespace, isClientObject, isFlowClass, type ClientObjectLike, type DataArtifactLike, type FlowClass, type TsflowApi } from "../tsflow/api.js";
 import type { Formatter, MimeBundle } from "./mime-bundle.js";
 import { renderTable } from "./table.js";
 import { graphSvg } from "./graph-svg.js";
 import { arrowPreviewBundle, isArrowPreview, isArrowTable, previewOfTable, PREVIEW_ROWS } from "./arrow-preview.js";
 import { escapeHtml } from "./html.js";
+import { isRunDiff, runDiffBundle } from "./run-diff.js";
 
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 
@@ -22,12 +23,14 @@ export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">):
   if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
   if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
   if (isArrowPreview(value)) return arrowPreviewBundle(value);
+  if (isRunDiff(value)) return runDiffBundle(value);
   return undefined;
 };
 
 /** True for a `DataArtifact` stored as an Arrow table. */
 export function isArrowArtifact(value: unknown): value is DataArtifactLike {
-  return isClientObject(value) && value.kind === "DataArtifact" && (value as Partial<DataArtifactLike>).format === "arrow" && typeof (value as Partial<DataArtifactLike>).preview === "function";
+  const artifact = value as Partial<DataArtifactLike>;
+  return isClientObject(value) && value.kind === "DataArtifact" && artifact.format === "arrow" && typeof artifact.preview === "function";
 }
 
 /** An Arrow artifact: its fields, then a preview read from the stored file (the table is not loaded). */
@@ -47,7 +50,7 @@ export async function arrowArtifactBundle(artifact: DataArtifactLike): Promise<M
 export function flowClassBundle(api: Pick<TsflowApi, "flowGraph">, flowClass: Function): MimeBundle {
   let steps;
   try {
-    steps = api.flowGraph(flowClass).steps;
+    steps = api.flowGraph(flowClass as FlowClass).steps;
   } catch (err) {
     const e = err as { headline?: string; message?: string };
     return { "text/plain": `[class ${flowClass.name}] ${e.headline ?? "Invalid graph"}: ${e.message ?? String(err)}` };

@@ -33,7 +33,7 @@ export class RunProgress {
   onEvent(e: RunEventLike): void {
     if (e.type === "run-started") [this.pathspec, this.state] = [`${e.flow}/${e.runId}`, "running"];
     else if (e.type === "task-started" && e.step) this.step(e.step).started++;
-    else if (e.type === "task-finished" && e.step) this.finished(e);
+    else if (e.type === "task-finished" && e.step) this.finished(e.step, e);
     else if (e.type === "run-finished") [this.state, this.reason] = [e.success ? "succeeded" : "failed", e.reason ?? ""];
     else return;
     this.schedule(e.type === "run-finished");
@@ -54,8 +54,8 @@ export class RunProgress {
 
   private closed = false;
 
-  private finished(e: RunEventLike): void {
-    const s = this.step(e.step as string);
+  private finished(step: string, e: { success?: boolean; foreachCount?: number }): void {
+    const s = this.step(step);
     if (e.success === false) s.failed++;
     else s.done++;
     if (e.foreachCount !== undefined) this.expectedChildren = e.foreachCount;

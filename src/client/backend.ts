@@ -16,7 +16,7 @@ export type RunIndexPort = Pick<
   | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds" | "listConsumers" | "countNewerSuccessful"
 >;
 
-export type { RunRow, ListRunsQuery, SqlResult } from "../run-index/run-index.js";
+export type { RunRow, RunState, ListRunsQuery, SqlResult } from "../run-index/run-index.js";
 
 /** The part of the object store the client uses: loading one artifact value, or previewing an Arrow one. */
 export interface ObjectReaderPort {

@@ -66,6 +66,7 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
   /** @internal The attempt asked for explicitly, if any. */
   protected readonly requestedAttempt: number | undefined;
 
+  /** @internal Objects are made by their kind's loader (`Run(p)`, `flow.get(id)`...). */
   constructor(init: ClientObjectInit) {
     this.kind = init.kind;
     this.parts = [...init.parts];

@@ -210,12 +210,26 @@ async function diffStep(a: RunObject, b: RunObject, step: string, options: DiffR
   return (await Promise.all(pairs)).flat();
 }
 
-/** The tasks of a step in foreach order, or undefined when the run has no such step. */
+/**
+ * The tasks of a step in foreach order (by the indices of their foreach frames, outermost first, so
+ * the same position is the same item in both runs whatever order the tasks ran in), or undefined
+ * when the run has no such step.
+ */
 async function tasksOf(run: RunObject, step: string): Promise<TaskObject[] | undefined> {
   if (!(await run.has(step))) return undefined;
   const tasks: TaskObject[] = [];
   for await (const task of await run.get(step)) tasks.push(task);
-  return tasks.sort((x, y) => (x.index ?? 0) - (y.index ?? 0) || Number(x.id) - Number(y.id));
+  const [flow, runId] = run.pathspec.split("/") as [string, string];
+  const datastore = backendOf(run).datastore;
+  const keys = await Promise.all(tasks.map(async (t) => (await datastore.readTask(flow, runId, step, t.id))?.foreachStack.map((f) => f.index) ?? []));
+  const order = tasks.map((t, i) => ({ t, key: keys[i]! }));
+  order.sort((x, y) => compareIndices(x.key, y.key) || Number(x.t.id) - Number(y.t.id));
+  return order.map((o) => o.t);
+}
+
+function compareIndices(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 async function diffTasks(ta: TaskObject | undefined, tb: TaskObject | undefined, suffix: string, options: DiffRunsOptions): Promise<ArtifactDiff[]> {

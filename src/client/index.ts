@@ -11,7 +11,7 @@
  * | `run.data is None`                     | `(await run.data) === null`                         |
  * | `'x' in run.data` / `'x' in task.data` | `"x" in (await run.data)` / `"x" in task.data`      |
  * | `Run('F/1')`, `Task('F/1/s/2', attempt=0)` | `await Run("F/1")`, `await Task("F/1/s/2", { attempt: 0 })` |
- * | `list(flow)`, `flow.runs('t')`          | `for await (const r of flow)`, `flow.runs("t")`     |
+ * | `for r in Flow('F')`, `flow.runs('t')`  | `for await (const r of Flow("F"))`, `flow.runs("t")` |
  * | `flow['1']`, `'1' in flow`              | `await flow.get("1")`, `await flow.has("1")`        |
  * | `obj.parent`, `obj.is_in_namespace()`   | `await obj.parent`, `await obj.isInNamespace()`     |
  * | `task.stdout`, `task.parent_tasks`      | `await task.stdout`, `await task.parentTasks`       |
@@ -30,7 +30,7 @@ import "./data-artifact.js";
 
 export { namespace, getNamespace, defaultNamespace } from "./namespace.js";
 export { useDatastore, getDatastoreRoot, closeBackends as closeClient } from "./backend.js";
-export type { RunRow } from "./backend.js";
+export type { RunRow, RunState, SqlResult, ListRunsQuery } from "./backend.js";
 export { ClientObject } from "./client-object.js";
 export type { ClientObjectJSON } from "./client-object.js";
 export { Flow, FlowObject, FlowPromise } from "./flow.js";
@@ -43,6 +43,7 @@ export { Task, TaskObject, TaskPromise } from "./task.js";
 export type { TaskException, TaskLookupOptions, TaskFunction } from "./task.js";
 export { DataArtifact, DataArtifactObject, DataArtifactPromise } from "./data-artifact.js";
 export { ObjectPromise } from "./handle.js";
+export { LazyPromise } from "./lazy-promise.js";
 export type { HandleMembers, HandleMember } from "./handle.js";
 export type { TaskData, RunData } from "./task-data.js";
 export { MODEL, MAX_ATTEMPTS } from "./model.js";

@@ -4,6 +4,7 @@
  * DataArtifact`; a pathspec is `Flow/RunId/Step/TaskId/Artifact`.
  */
 import { InvalidPathspecError, NotFoundError } from "../util/errors.js";
+import { assertArtifactName } from "../util/validate.js";
 
 /** The kinds of client object, from the top of the hierarchy down. */
 export type Kind = "Flow" | "Run" | "Step" | "Task" | "DataArtifact";
@@ -39,12 +40,15 @@ export function depthOf(kind: Kind): number {
  * Splits a pathspec into its components, checking its arity (and that no component is empty)
  * before any I/O.
  * @throws InvalidPathspecError `Expects Run('FlowName/RunID')` when the shape is wrong.
+ * @throws InvalidNameError when a `DataArtifact` pathspec ends in a name no artifact can have.
  */
 export function parsePathspec(kind: Kind, pathspec: unknown): string[] {
   const parts = typeof pathspec === "string" ? pathspec.split("/") : [];
   if (parts.length !== depthOf(kind) || parts.some((p) => p.length === 0)) {
     throw new InvalidPathspecError(`Expects ${kind}('${MODEL[kind].shape}')`);
   }
+  // No artifact can have a name the runtime refuses to store: say so rather than "does not exist".
+  if (kind === "DataArtifact") assertArtifactName(parts[4]);
   return parts;
 }
 

@@ -14,8 +14,12 @@ import { clientState } from "./state.js";
  * @returns `ns`, as `getNamespace()` now returns it.
  * @throws InvalidNameError when `ns` is neither null nor a string that could be a tag.
  * @example
- * namespace("user:teammate");
- * namespace(null); // global: every run, whoever ran it
+ * import { Flow, namespace, defaultNamespace } from "tsflow";
+ *
+ * namespace("user:teammate");    // a teammate's runs
+ * namespace(null);               // global: every run, whoever ran it
+ * console.log((await Flow("TeamCollabFlow").latestSuccessfulRun)?.id);
+ * namespace(defaultNamespace()); // back to your own runs
  */
 export function namespace(ns: string | null): string | null {
   clientState().namespace = assertNamespace(ns);

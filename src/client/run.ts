@@ -216,9 +216,9 @@ export { RunPromise };
  * just launched is readable whatever the current namespace, which it still records (and shows).
  * @param pathspec `FlowName/RunID`.
  */
-export async function readRunUnchecked(pathspec: string): Promise<RunObject> {
+export async function readRunUnchecked<F extends FlowClass = FlowClass>(pathspec: string): Promise<RunObject<F>> {
   const ctx: ReadContext = { ...currentContext(), check: false };
-  return loadRun(ctx, { parts: parsePathspec("Run", pathspec) });
+  return (await loadRun(ctx, { parts: parsePathspec("Run", pathspec) })) as RunObject<F>;
 }
 
 /** The signature of `Run`. */

@@ -56,7 +56,20 @@ type StepRef = (...args: any[]) => unknown;
 
 const BRAND = Symbol.for("tsflow.FlowSpec");
 
-/** The base class of flows. */
+/**
+ * A `FlowSpec` is the base class of every flow: its `@step` methods are the steps (from `start` to
+ * `end`), its `Parameter()` fields the parameters, and every field a step sets an artifact of the run.
+ * @example
+ * import { FlowSpec, step, runFlow } from "tsflow";
+ *
+ * class HelloFlow extends FlowSpec {
+ *   greeting?: string;
+ *   @step start() { this.greeting = "hello"; this.next(this.end); }
+ *   @step end() { console.log(this.greeting); }
+ * }
+ * const run = await runFlow(HelloFlow, { onEvent: () => {} });
+ * console.log(await run.data.greeting); // hello
+ */
 export class FlowSpec {
   // A flow class made against another copy of tsflow (a notebook kernel may hold two) is still a flow.
   // As with the built-in `instanceof`, the search starts at the value's prototype, so

@@ -63,9 +63,16 @@ const RESERVED = new Set([
 /**
  * Declares a parameter: the CLI option `--<name>`; the artifact is the field's name.
  * @example
- * class AccessOtherNamespace extends FlowSpec {
- *   otherNamespace = Parameter("other-namespace", { default: defaultNamespace() }); // a string
+ * import { FlowSpec, step, Parameter, runFlow } from "tsflow";
+ *
+ * class ScaleFlow extends FlowSpec {
+ *   alpha = Parameter("alpha", { default: 0.5, help: "the scale" }); // a number
+ *   scaled?: number;
+ *   @step start() { this.scaled = this.alpha * 10; this.next(this.end); }
+ *   @step end() {}
  * }
+ * const run = await runFlow(ScaleFlow, { params: { alpha: 2 }, onEvent: () => {} });
+ * console.log(await run.data.scaled, (await run.parameters).alpha); // 20 2
  * @throws ParameterError for a reserved or malformed name.
  */
 export function Parameter<K extends ParameterType>(name: string, options: ParameterOptions<ValueOf<K>> & { type: K }): Marked<ValueOf<K>>;

@@ -86,12 +86,16 @@ function makeDecorator(name: string, apply: (o: StepOptions) => void): MethodDec
 }
 
 /**
- * `@step` marks a method of a `FlowSpec` as a step of the flow.
+ * `@step` marks a method of a `FlowSpec` as a step of the flow; each step but `end` ends with
+ * `this.next(...)`.
  * @example
+ * import { FlowSpec, step, flowGraph } from "tsflow";
+ *
  * class HelloFlow extends FlowSpec {
  *   @step start() { this.next(this.end); }
  *   @step end() {}
  * }
+ * console.log(flowGraph(HelloFlow).steps.map((s) => s.name)); // [ 'start', 'end' ]
  */
 export const step: MethodDecorator = makeDecorator("step", (o) => {
   o.isStep = true;

@@ -10,7 +10,8 @@
  *   distinct value is read once per process (objects are immutable) and kept; a value stored in more
  *   than `MAX_JSON_BYTES` reads as NULL (load it with `DataArtifact(...).data`).
  * Both are written into the sandbox's database before it opens (`SqlSandbox.open`), next to the
- * views, and `artifact()` is a table macro over the table of its call: the query itself never reads a file.
+ * views, and `artifact()` is a table macro over the tables of its call (`artifactTableSuffix`): the
+ * query itself never reads a file.
  */
 import { createHash } from "node:crypto";
 import type { ObjectStore } from "../store/object-store.js";
@@ -18,7 +19,7 @@ import type { ArrowColumnScan } from "../store/codec/index.js";
 import { SqlError } from "../util/errors.js";
 import { toJsonText } from "../util/json-text.js";
 import { mapLimit } from "../util/concurrency.js";
-import type { Database, SqlColumnSpec, SqlColumnType } from "./duckdb.js";
+import type { ColumnAppender, Database, SqlColumnSpec, SqlColumnType } from "./duckdb.js";
 import type { ArtifactCall } from "./sql-guard.js";
 
 /** JSON values stored in more bytes than this are NULL in `artifact_values`. */
@@ -26,9 +27,14 @@ export const MAX_JSON_BYTES = 1 << 20;
 
 const IN_SCOPE = "(a.flow, a.run_id) IN (SELECT flow, run_id FROM scope)";
 
-/** The name of the sandbox table holding one `artifact()` call's rows (what the macro computes). */
-export function artifactTableName(call: ArtifactCall): string {
-  return `__artifact_${createHash("md5").update(`${call.flow}/${call.name}`).digest("hex")}`;
+/**
+ * The suffix of the sandbox tables of one `artifact()` call (what the macro computes): its rows are
+ * in `__artifact_<suffix>` keyed by `__content` (one id per distinct stored table), and
+ * `__owners_<suffix>` maps each content to the (run_id, step, task_id) that set it, so a table two
+ * runs share is stored once and the run columns are joined in, not repeated per row.
+ */
+export function artifactTableSuffix(call: ArtifactCall): string {
+  return createHash("md5").update(`${call.flow}/${call.name}`).digest("hex");
 }
 
 /** Reads the JSON values of artifacts in scope that no earlier query loaded (into `json_values`). */
@@ -52,7 +58,9 @@ export async function exportArtifactSql(main: Database, objects: ObjectStore, ca
   await main.run(`CREATE TABLE out.artifact_values AS SELECT a.flow, a.run_id, a.step, a.task_id, a.name, v.value::JSON AS value
     FROM artifacts a LEFT JOIN json_values v ON v.sha = a.sha WHERE a.format = 'json' AND ${IN_SCOPE}
     ORDER BY a.flow, a.run_id, a.step, a.task_id, a.name`);
-  await main.run(`CREATE MACRO out.artifact(flow, name) AS TABLE FROM query_table('__artifact_' || md5(flow || '/' || name))`);
+  await main.run(`CREATE MACRO out.artifact(flow, name) AS TABLE
+    SELECT o.run_id, o.step, o.task_id, r.* EXCLUDE (__content)
+    FROM query_table('__artifact_' || md5(flow || '/' || name)) r JOIN query_table('__owners_' || md5(flow || '/' || name)) o USING (__content)`);
   for (const call of calls) await exportCall(main, objects, call, namespace);
 }
 
@@ -80,16 +88,33 @@ async function exportCall(main: Database, objects: ObjectStore, call: ArtifactCa
   const scans: ArrowColumnScan[] = [];
   try {
     for (const sha of bySha.keys()) scans.push(await objects.scanArrow({ sha, format: "arrow" }));
-    const table = artifactTableName(call);
+    const suffix = artifactTableSuffix(call);
+    await writeOwners(main, suffix, [...bySha.values()]);
     const columns = unionColumns(scans);
-    await main.createTable("out", table, [...ADDED, ...columns]);
-    const owners = [...bySha.values()];
-    for (const [k, scan] of scans.entries()) await appendScan(main, table, scan, columns, owners[k]!);
+    await main.createTable("out", `__artifact_${suffix}`, [CONTENT, ...columns]);
+    const appender = await main.openColumnAppender("out", `__artifact_${suffix}`, [CONTENT, ...columns].map((c) => c.type));
+    try {
+      for (const [content, scan] of scans.entries()) await appendScan(appender, scan, columns, content);
+    } finally {
+      appender.close();
+    }
   } finally {
     await Promise.all(scans.map((s) => s.close().catch(() => undefined)));
   }
 }
 
+async function writeOwners(main: Database, suffix: string, owners: readonly Owner[][]): Promise<void> {
+  await main.createTable("out", `__owners_${suffix}`, [CONTENT, ...ADDED]);
+  const appender = await main.openColumnAppender("out", `__owners_${suffix}`, [CONTENT, ...ADDED].map((c) => c.type));
+  try {
+    const rows = owners.flatMap((list, content) => list.map((o) => [content, o.runId, o.step, o.taskId]));
+    appender.append(rows.length, [0, 1, 2, 3].map((j) => rows.map((r) => r[j])));
+  } finally {
+    appender.close();
+  }
+}
+
+const CONTENT: SqlColumnSpec = { name: "__content", type: "INTEGER" };
 const ADDED: SqlColumnSpec[] = [{ name: "run_id", type: "VARCHAR" }, { name: "step", type: "VARCHAR" }, { name: "task_id", type: "VARCHAR" }];
 
 interface UnionColumn extends SqlColumnSpec {
@@ -110,12 +135,11 @@ function unionColumns(scans: readonly ArrowColumnScan[]): UnionColumn[] {
 }
 
 function outputName(name: string): string {
-  return ADDED.some((a) => a.name === name) ? `${name}_` : name;
+  return name === CONTENT.name || ADDED.some((a) => a.name === name) ? `${name}_` : name;
 }
 
-async function appendScan(main: Database, table: string, scan: ArrowColumnScan, columns: readonly UnionColumn[], owners: readonly Owner[]): Promise<void> {
+async function appendScan(appender: ColumnAppender, scan: ArrowColumnScan, columns: readonly UnionColumn[], content: number): Promise<void> {
   const positions = columns.map((c) => scan.columns.findIndex((s) => s.name === c.source));
-  const types: SqlColumnType[] = [...ADDED, ...columns].map((c) => c.type);
   for await (const batch of scan.batches()) {
     const values = columns.map((c, j) => {
       const at = positions[j]!;
@@ -123,10 +147,7 @@ async function appendScan(main: Database, table: string, scan: ArrowColumnScan, 
       const col = batch.columns[at]!;
       return c.type === "VARCHAR" && scan.columns[at]!.type !== "VARCHAR" ? col.map((v) => asText(v, scan.columns[at]!.type)) : col;
     });
-    for (const o of owners) {
-      const fixed = [o.runId, o.step, o.taskId].map((v) => new Array<unknown>(batch.length).fill(v));
-      await main.appendColumns("out", table, types, batch.length, [...fixed, ...values]);
-    }
+    appender.append(batch.length, [new Array<unknown>(batch.length).fill(content), ...values]);
   }
 }
 

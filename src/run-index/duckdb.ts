@@ -64,6 +64,14 @@ export interface SqlColumnSpec {
   type: SqlColumnType;
 }
 
+/** Rows appended column by column to one table (`Database.openColumnAppender`). */
+export interface ColumnAppender {
+  /** Appends `length` rows given as one array per column. */
+  append(length: number, columns: readonly (readonly unknown[])[]): void;
+  /** Flushes what was appended and releases the appender. */
+  close(): void;
+}
+
 /** What a piece of SQL is, learnt from DuckDB's own parser and planner. */
 export interface SqlInspection {
   /** How many statements the text holds. */
@@ -131,23 +139,30 @@ export class Database {
   }
 
   /**
-   * Appends rows given column by column (each array `length` long) to `catalog.name` through data
-   * chunks: the bulk path for loading a table (about 2048 rows per native call, not one per value).
+   * Opens an appender on `catalog.name` that takes rows column by column (each array `length`
+   * long) and sends them as data chunks: the bulk path for loading a table (a native call per 2048
+   * rows, not one per value). `close()` flushes.
    */
-  async appendColumns(catalog: string, name: string, types: readonly SqlColumnType[], length: number, columns: readonly (readonly unknown[])[]): Promise<void> {
+  async openColumnAppender(catalog: string, name: string, types: readonly SqlColumnType[]): Promise<ColumnAppender> {
     const appender = await this.conn.createAppender(name, "main", catalog);
-    try {
-      const duckTypes = types.map(duckType);
-      for (let start = 0; start < length; start += CHUNK_ROWS) {
-        const n = Math.min(CHUNK_ROWS, length - start);
-        const chunk = duck().DuckDBDataChunk.create(duckTypes, n);
-        chunk.setColumns(columns.map((col, j) => toChunkColumn(col, start, n, types[j]!)));
-        appender.appendDataChunk(chunk);
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
+    const duckTypes = types.map(duckType);
+    return {
+      append(length, columns) {
+        for (let start = 0; start < length; start += CHUNK_ROWS) {
+          const n = Math.min(CHUNK_ROWS, length - start);
+          const chunk = duck().DuckDBDataChunk.create(duckTypes, n);
+          chunk.setColumns(columns.map((col, j) => toChunkColumn(col, start, n, types[j]!)));
+          appender.appendDataChunk(chunk);
+        }
+      },
+      close() {
+        try {
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+      },
+    };
   }
 
   /** Parses and plans `sql` without running it: statement count and whether it is a query. */

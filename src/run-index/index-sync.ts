@@ -20,7 +20,7 @@
 import { DatastoreError } from "../util/errors.js";
 import type { Datastore } from "../store/datastore.js";
 import {
-  type JournalEvent, deleteJournalEvents, journalEventTime, journalNameAt, listJournal, readJournalEvent,
+  type JournalEvent, deleteJournalEvents, journalEventRun, journalEventTime, journalNameAt, listJournal, readJournalEvent,
 } from "../store/journal.js";
 import type { Database } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS, MERGE_STAGED } from "./schema.js";
@@ -349,7 +349,7 @@ export class IndexSync {
     for (const name of this.pending) if (!present.has(name)) this.pending.delete(name);
     const fresh = names.filter((n) => !this.applied.has(n));
     if (fresh.length === 0) return false;
-    const events = await mapLimit(fresh, 32, (n) => readJournalEvent(this.ds.storage, n).catch(() => null));
+    const events = await mapLimit<string, JournalEvent | undefined | null>(fresh, 32, async (n) => journalEventRun(n) ?? readJournalEvent(this.ds.storage, n).catch(() => null));
     const found = await this.reread(uniqueRuns(events));
     fresh.forEach((name, i) => {
       const e = events[i];

@@ -4,7 +4,6 @@
  * the same as `tsflow run` writes.
  */
 import type { FlowClass } from "../flow/graph.js";
-import type { FlowSpec } from "../flow/flow-spec.js";
 import { createArtifactStore } from "../runtime/datastore-artifacts.js";
 import { launchRun } from "../runtime/launch.js";
 import type { RunEvent } from "../runtime/run-events.js";
@@ -36,12 +35,16 @@ export interface RunFlowOptions {
  * Runs a flow class to the end in this process and returns its `Run` (readable whatever the
  * current namespace, like Metaflow's runner result).
  * @example
+ * import { runFlow } from "tsflow";
+ * import { TeamCollabFlow } from "./examples/team-collab.js";
+ *
  * const run = await runFlow(TeamCollabFlow, { tags: ["notebook"] });
- * console.log(await run.data.choice);
+ * const choice: number | undefined = await run.data.choice; // typed from the class
+ * console.log(run.successful, choice);
  * @throws RunFailedError when the run fails (unless `throwOnFailure: false`), GraphError,
  * ParameterError or TaggingError before anything runs.
  */
-export async function runFlow<T extends FlowSpec>(flowClass: FlowClass<T>, options: RunFlowOptions = {}): Promise<Run> {
+export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlowOptions = {}): Promise<Run<F>> {
   const datastore = openDatastore(getDatastoreRoot(), { create: true });
   const result = await launchRun({
     flowClass, datastore, store: createArtifactStore(datastore), params: options.params ?? {}, tags: options.tags ?? [],
@@ -52,7 +55,7 @@ export async function runFlow<T extends FlowSpec>(flowClass: FlowClass<T>, optio
   if (!result.success && options.throwOnFailure !== false) {
     throw new RunFailedError(pathspec, `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`);
   }
-  return readRunUnchecked(pathspec);
+  return readRunUnchecked<F>(pathspec);
 }
 
 function printOutput(): (event: RunEvent) => void {

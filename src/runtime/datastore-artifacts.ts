@@ -48,7 +48,8 @@ async function fetchObject(ds: Datastore, ref: ArtifactRef): Promise<Uint8Array>
     if (bytes === undefined) throw new DatastoreError(`Object ${ref.sha} is missing from the datastore at ${ds.location}: the datastore is incomplete.`);
     return bytes;
   }
-  const file = await ds.storage.openRandomAccess(keys.object(ref.sha));
+  // readsAll: a cached root (s3://) fetches the object into the local artifact cache, once per machine.
+  const file = await ds.storage.openRandomAccess(keys.object(ref.sha), { readsAll: true });
   try {
     return await readWhole(file);
   } finally {

@@ -6,7 +6,8 @@ import type { FlowSpec } from "../flow/flow-spec.js";
 import { RESERVED_MEMBERS } from "../flow/flow-spec.js";
 import { isParameterSpec } from "../flow/parameter.js";
 import type { ArtifactRef, ArtifactsRecord } from "../store/records.js";
-import { ArtifactError, StepError } from "../util/errors.js";
+import { ArtifactError, InvalidNameError, StepError } from "../util/errors.js";
+import { ARTIFACT_NAME_RULE, describe, isArtifactName } from "../util/validate.js";
 import type { ArtifactStore } from "./artifact-store.js";
 
 interface Slot {
@@ -117,6 +118,7 @@ export class FlowInstance {
 
   /** Stores every artifact that is new or changed and returns all the task's artifact refs. */
   async persist(parameters: ArtifactsRecord): Promise<ArtifactsRecord> {
+    this.checkNames();
     const out: ArtifactsRecord = { ...parameters };
     for (const [name, slot] of this.slots) {
       if (!slot.dirty && slot.ref) out[name] = slot.ref;
@@ -133,6 +135,23 @@ export class FlowInstance {
     }
     return out;
   }
+
+  /** Refuses, before anything is stored, a field the step set whose name cannot name an artifact. */
+  private checkNames(): void {
+    for (const name of Object.keys(this.flow)) {
+      const value = (this.flow as unknown as Record<string, unknown>)[name];
+      if (isArtifactName(name) || name.startsWith("_") || this.parameterNames.has(name) || value === undefined) continue;
+      throw new InvalidNameError(
+        `Step *${this.step}* sets this[${describe(name)}], which cannot name an artifact: use ${ARTIFACT_NAME_RULE} (e.g. this.${suggestName(name)}).`,
+      );
+    }
+  }
+}
+
+/** A valid artifact name close to `name`: `"my choice"` -> `myChoice`. */
+function suggestName(name: string): string {
+  const camel = name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_, next: string | undefined) => next?.toUpperCase() ?? "");
+  return (/^[0-9]/.test(camel) ? `_${camel}` : camel).slice(0, 128) || "value";
 }
 
 function lazy<T>(load: () => T): () => T {

@@ -10,7 +10,7 @@ import type { FlowClass, FlowGraph, GraphNode } from "../flow/graph.js";
 import { runWithTask, type TaskInfo } from "../flow/current.js";
 import type { Datastore } from "../store/datastore.js";
 import type { ArtifactRef, ArtifactsRecord, AttemptRecord, ExceptionInfo } from "../store/records.js";
-import { MissingArtifactError, StepError, isTsflowError } from "../util/errors.js";
+import { MissingArtifactError, StepError, StepTimeoutError, isTsflowError } from "../util/errors.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FlowInstance } from "./flow-instance.js";
 import { makeInputs, mergeInputs } from "./join-inputs.js";
@@ -151,7 +151,7 @@ async function runStep(flow: FlowSpec, args: unknown[], node: GraphNode, spec: T
   if (!ms) return void (await run);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)), ms);
+    timer = setTimeout(() => reject(new StepTimeoutError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)), ms);
   });
   try {
     await Promise.race([run, expired]);

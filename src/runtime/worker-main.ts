@@ -18,8 +18,9 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? "{}") as WorkerConfig;
   let context: TaskContext;
   try {
-    const loaded = await loadFlowFile(config.flowFile, config.className);
+    // Opened first: an S3 root starts loading its client while the flow file compiles.
     const datastore = openDatastore(config.datastoreRoot);
+    const loaded = await loadFlowFile(config.flowFile, config.className);
     context = { datastore, store: createArtifactStore(datastore), flowClass: loaded.flowClass, graph: buildGraph(loaded.flowClass, loaded.docs) };
   } catch (err) {
     send({ type: "load-failed", message: (err as Error).message });

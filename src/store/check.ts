@@ -4,6 +4,7 @@
  * `If-None-Match: *`), reads the value back and deletes it. Each step reports what went wrong in
  * words a user can act on (the S3 errors name the endpoint, the bucket, the credentials' problem).
  */
+import { CachedStorage } from "./cached-storage.js";
 import { randomBytes } from "node:crypto";
 import type { Datastore } from "./datastore.js";
 import { formatUserError, isTsflowError } from "../util/errors.js";
@@ -51,7 +52,9 @@ export async function checkDatastore(ds: Datastore): Promise<CheckReport> {
       steps.push({ name, ok: false, ms: Date.now() - t0, problem: formatUserError(err), ...(isTsflowError(err) ? { code: err.code } : {}) });
     }
   };
-  const s3 = storage instanceof S3Storage ? storage : undefined;
+  // An s3:// root from openDatastore sits behind the artifact cache: check the bucket underneath.
+  const backend = storage instanceof CachedStorage ? storage.inner : storage;
+  const s3 = backend instanceof S3Storage ? backend : undefined;
   await run("list", async () => {
     if (s3) await s3.checkBucket();
     await storage.list("");

@@ -11,6 +11,7 @@ import type {
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
 import { TaggingError } from "../util/errors.js";
+import { assertArtifactName } from "../util/validate.js";
 import { mapLimit } from "../util/concurrency.js";
 
 const MAX_TAG_RETRIES = 100;
@@ -136,8 +137,12 @@ export class Datastore {
     return nums.sort((a, b) => a - b);
   }
 
-  /** Writes the artifacts visible after an attempt (before its attempt record). */
+  /**
+   * Writes the artifacts visible after an attempt (before its attempt record).
+   * @throws InvalidNameError when a name cannot name an artifact (nothing is written).
+   */
   async writeArtifacts(flow: string, runId: string, step: string, taskId: string, attempt: number, refs: ArtifactsRecord): Promise<void> {
+    for (const name of Object.keys(refs)) assertArtifactName(name);
     await this.storage.write(keys.artifacts(flow, runId, step, taskId, attempt), json(refs));
   }
 

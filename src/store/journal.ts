@@ -13,10 +13,23 @@ export interface JournalEvent {
   runId: string;
 }
 
-/** Records that a run changed (created, finished, tags edited). */
+/**
+ * Records that a run changed (created, finished, tags edited). The event's name carries the run
+ * (`<micros>-<pid>-<rand>-<flow>-<runId>.json`), so a listing of the journal is enough to know which
+ * runs to re-read: on S3 that saves one GET per event. The body holds the same, for readers of
+ * names without the run (written before names carried it).
+ */
 export async function notifyRunChanged(storage: Storage, event: JournalEvent): Promise<void> {
-  const name = `${nowMicros()}-${process.pid}-${randomBytes(3).toString("hex")}.json`;
+  const name = `${nowMicros()}-${process.pid}-${randomBytes(3).toString("hex")}-${event.flow}-${event.runId}.json`;
   await storage.write(`${keys.journalDir()}/${name}`, JSON.stringify(event));
+}
+
+const NAME_WITH_RUN = /^\d+-\d+-[0-9a-f]+-([A-Za-z_][A-Za-z0-9_]*)-(\d+)\.json$/;
+
+/** The run an event's name carries, or undefined for a name without it (read the body then). */
+export function journalEventRun(name: string): JournalEvent | undefined {
+  const m = NAME_WITH_RUN.exec(name);
+  return m ? { flow: m[1]!, runId: m[2]! } : undefined;
 }
 
 /**

@@ -106,8 +106,8 @@ export class ObjectStore {
       if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: compare its value instead.`);
     }
     const { diffArrowTables } = await loadArrowCodec();
-    const left = await this.openArrowSource(a.sha);
-    const right = await this.openArrowSource(b.sha).catch(async (err: unknown) => {
+    const left = await this.openFile(keys.object(a.sha), a.sha);
+    const right = await this.openFile(keys.object(b.sha), b.sha).catch(async (err: unknown) => {
       await left.close();
       throw err;
     });
@@ -122,22 +122,15 @@ export class ObjectStore {
   async scanArrow(ref: Pick<ArtifactRef, "sha" | "format">): Promise<ArrowColumnScan> {
     if (ref.format !== "arrow") throw new UsageError(`Object ${ref.sha} is stored as ${ref.format}, not as an Arrow table: load it with get() instead.`);
     const { scanArrowColumns } = await loadArrowCodec();
-    return scanArrowColumns(await this.openArrowSource(ref.sha));
-  }
-
-  /**
-   * Opens an Arrow object for batch-by-batch reading on any backend (a local file, or ranged reads
-   * on S3). apache-arrow reads anything shaped like a Node `FileHandle` (`stat`, `read`, a numeric `fd`).
-   */
-  private async openArrowSource(sha: string): Promise<import("node:fs/promises").FileHandle> {
-    return (await this.openFile(keys.object(sha), sha)) as unknown as import("node:fs/promises").FileHandle;
+    return scanArrowColumns(await this.openFile(keys.object(ref.sha), ref.sha));
   }
 
   private async putJson(value: unknown, ctx: ArtifactContext): Promise<Stored> {
     const bytes = encodeJson(value, ctx);
     const sha = createHash("sha256").update(bytes).digest("hex");
     const key = keys.object(sha);
-    if (!(await this.storage.exists(key))) await this.storage.write(key, bytes, { ifAbsent: true });
+    // Locally a stat spares writing a temporary file; on S3 the create-only PUT is the check (one request, not two).
+    if (this.storage.localPath === undefined || !(await this.storage.exists(key))) await this.storage.write(key, bytes, { ifAbsent: true });
     return { sha, size: bytes.byteLength, format: "json" };
   }
 

@@ -62,7 +62,11 @@ export function openDatastore(root?: string, options: { create?: boolean } = {})
 // An S3 root needs no creating: the bucket must exist (tsflow datastore check says so when it does not).
 function openS3(url: string): Datastore {
   let ds = opened.get(url);
-  if (!ds) opened.set(url, (ds = new Datastore(sharedStorage(new S3Storage(url)))));
+  if (!ds) {
+    const storage = new S3Storage(url);
+    storage.warm();
+    opened.set(url, (ds = new Datastore(sharedStorage(storage))));
+  }
   return ds;
 }
 

@@ -19,7 +19,13 @@ export interface TsflowErrorOptions {
 /**
  * A `TsflowError` is the base of every error tsflow raises on purpose; callers can test `err.code`.
  * @example
- * try { await Run("F/1"); } catch (e) { if (e instanceof TsflowError) console.log(e.code); }
+ * import { Run, TsflowError, formatUserError } from "tsflow";
+ *
+ * try {
+ *   await Run("TeamCollabFlow/1");
+ * } catch (err) {
+ *   if (err instanceof TsflowError) console.log(err.code, formatUserError(err)); // NOT_FOUND Object not found: ...
+ * }
  */
 export class TsflowError extends Error {
   /** The stable, machine-readable code of this class of error. */
@@ -57,13 +63,28 @@ function brandCodes(ctor: Function): string[] {
   return codes;
 }
 
-/** Raised when a client object (flow, run, step, task, artifact) does not exist. */
+/**
+ * Raised when a client object (flow, run, step, task, artifact) does not exist.
+ * @example
+ * import { Flow, NotFoundError } from "tsflow";
+ *
+ * const err = await Flow("NoSuchFlow").catch((e: unknown) => e);
+ * if (err instanceof NotFoundError) console.log(err.message); // Flow('NoSuchFlow') does not exist
+ */
 export class NotFoundError extends TsflowError {
   static override readonly code = "NOT_FOUND";
   static override readonly headline = "Object not found";
 }
 
-/** Raised when an object exists but is not in the namespace it was looked up in. */
+/**
+ * Raised when an object exists but is not in the namespace it was looked up in.
+ * @example
+ * import { Flow, namespace, NamespaceMismatchError } from "tsflow";
+ *
+ * namespace("user:nobody-here");
+ * const err = await Flow("TeamCollabFlow").latestSuccessfulRun.catch((e: unknown) => e);
+ * if (err instanceof NamespaceMismatchError) console.log(err.message, err.namespace); // Object not in namespace 'user:nobody-here'
+ */
 export class NamespaceMismatchError extends TsflowError {
   static override readonly code = "NAMESPACE_MISMATCH";
   static override readonly headline = "Object not in the current namespace";
@@ -76,13 +97,27 @@ export class NamespaceMismatchError extends TsflowError {
   }
 }
 
-/** Raised, before any I/O, when a pathspec has the wrong shape for the object asked for. */
+/**
+ * Raised, before any I/O, when a pathspec has the wrong shape for the object asked for.
+ * @example
+ * import { Run, InvalidPathspecError } from "tsflow";
+ *
+ * const err = await Run("TeamCollabFlow").catch((e: unknown) => e);
+ * if (err instanceof InvalidPathspecError) console.log(err.message); // Expects Run('FlowName/RunID')
+ */
 export class InvalidPathspecError extends TsflowError {
   static override readonly code = "INVALID_PATHSPEC";
   static override readonly headline = "Invalid pathspec";
 }
 
-/** Raised when a flow, step, artifact, parameter or namespace name is not acceptable. */
+/**
+ * Raised when a flow, step, artifact, parameter or namespace name is not acceptable.
+ * @example
+ * import { DataArtifact, InvalidNameError } from "tsflow";
+ *
+ * const err = await DataArtifact("TeamCollabFlow/1/end/2/my-choice").catch((e: unknown) => e);
+ * if (err instanceof InvalidNameError) console.log(err.message); // Artifact name "my-choice" is not valid: ...
+ */
 export class InvalidNameError extends TsflowError {
   static override readonly code = "INVALID_NAME";
   static override readonly headline = "Invalid name";
@@ -101,7 +136,15 @@ export class UnknownUserError extends TsflowError {
   }
 }
 
-/** Raised when a tag operation breaks a tagging rule. */
+/**
+ * Raised when a tag operation breaks a tagging rule.
+ * @example
+ * import { Flow, TaggingError } from "tsflow";
+ *
+ * const run = (await Flow("TeamCollabFlow").latestSuccessfulRun)!;
+ * const err = await run.removeTag(run.systemTags[0]!).catch((e: unknown) => e);
+ * if (err instanceof TaggingError) console.log(err.message); // Cannot remove a tag that is an existing system tag (...)
+ */
 export class TaggingError extends TsflowError {
   static override readonly code = "TAGGING";
   static override readonly headline = "Tagging error";
@@ -126,6 +169,12 @@ export class StepError extends TsflowError {
   static override readonly headline: string = "Invalid use of a step";
 }
 
+/** Raised in a task whose step ran longer than its `@timeout` (Metaflow's TimeoutException). */
+export class StepTimeoutError extends StepError {
+  static override readonly code = "STEP_TIMEOUT";
+  static override readonly headline = "Step timed out";
+}
+
 /** Raised by `mergeArtifacts` when it cannot merge; a failed merge sets nothing. */
 export class MergeArtifactsError extends StepError {
   static override readonly code: string = "MERGE_ARTIFACTS";
@@ -139,7 +188,16 @@ export class MergeArtifactsError extends StepError {
   }
 }
 
-/** Raised by `mergeArtifacts` when inputs disagree on artifacts the join did not set (Metaflow's UnhandledInMergeArtifactsException). */
+/**
+ * Raised by `mergeArtifacts` when inputs disagree on artifacts the join did not set (Metaflow's
+ * UnhandledInMergeArtifactsException); nothing is merged.
+ * @example
+ * @step join(inputs: Inputs<MyFlow>) {
+ *   this.score = Math.max(...inputs.map((i) => i.score)); // resolve the conflict first
+ *   this.mergeArtifacts(inputs);
+ *   this.next(this.end);
+ * }
+ */
 export class MergeConflictError extends MergeArtifactsError {
   static override readonly code = "MERGE_CONFLICT";
   static override readonly headline = "Unhandled artifacts in merge";
@@ -153,7 +211,16 @@ export class MergeMissingError extends MergeArtifactsError {
 
 /**
  * Raised when a step reads `this.<name>` for an artifact that an earlier step set but that no input of
- * this step carries: a join upstream did not merge it (Metaflow raises AttributeError).
+ * this step carries: a join upstream did not merge it (Metaflow raises AttributeError). The fix is
+ * in the join: merge the artifact, or set it.
+ * @example
+ * @step join(inputs: Inputs<MyFlow>) {
+ *   this.mergeArtifacts(inputs, { exclude: ["partial"] }); // keeps `total` for the steps after
+ *   this.next(this.end);
+ * }
+ * @step end() {
+ *   if ("partial" in this) console.log(this.partial); // `in` is false for an artifact not carried
+ * }
  */
 export class MissingArtifactError extends StepError {
   static override readonly code = "MISSING_ARTIFACT";
@@ -170,7 +237,17 @@ export class MissingArtifactError extends StepError {
   }
 }
 
-/** Raised when a parameter is declared or given wrongly. */
+/**
+ * Raised when a parameter is declared or given wrongly.
+ * @example
+ * import { Parameter, ParameterError } from "tsflow";
+ *
+ * try {
+ *   Parameter("help");
+ * } catch (err) {
+ *   if (err instanceof ParameterError) console.log(err.message); // Parameter name 'help' is a reserved word. ...
+ * }
+ */
 export class ParameterError extends TsflowError {
   static override readonly code = "INVALID_PARAMETER";
   static override readonly headline = "Invalid parameter";
@@ -207,13 +284,34 @@ export class UsageError extends TsflowError {
   static override readonly headline = "Usage error";
 }
 
-/** Raised when SQL given to the run index would write or reach outside it. */
+/**
+ * Raised when SQL given to the run index would write or reach outside it.
+ * @example
+ * import { querySql, SqlRefusedError } from "tsflow";
+ *
+ * const err = await querySql("DELETE FROM runs").catch((e: unknown) => e);
+ * if (err instanceof SqlRefusedError) console.log(err.message);
+ */
 export class SqlRefusedError extends TsflowError {
   static override readonly code = "SQL_REFUSED";
   static override readonly headline = "SQL refused";
 }
 
-/** Raised by `runFlow` when the run it started did not succeed. */
+/**
+ * Raised by `runFlow` when the run it started did not succeed; `pathspec` names the failed run.
+ * @example
+ * import { FlowSpec, step, runFlow, RunFailedError } from "tsflow";
+ *
+ * class BrokenFlow extends FlowSpec {
+ *   @step start() {
+ *     if (new Date().getDay() < 7) throw new Error("no data today");
+ *     this.next(this.end);
+ *   }
+ *   @step end() {}
+ * }
+ * const err = await runFlow(BrokenFlow, { onEvent: () => {} }).catch((e: unknown) => e);
+ * if (err instanceof RunFailedError) console.log(err.pathspec, err.message);
+ */
 export class RunFailedError extends TsflowError {
   static override readonly code = "RUN_FAILED";
   static override readonly headline = "Run failed";
@@ -237,7 +335,14 @@ export function formatUserError(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** Raised when a SQL query over the run index is allowed but fails (syntax error, unknown column, ...). */
+/**
+ * Raised when a SQL query over the run index is allowed but fails (syntax error, unknown column, ...).
+ * @example
+ * import { querySql, SqlError } from "tsflow";
+ *
+ * const err = await querySql("SELECT nope FROM runs").catch((e: unknown) => e);
+ * if (err instanceof SqlError) console.log(err.message); // ... "nope" ...
+ */
 export class SqlError extends TsflowError {
   static override readonly code = "SQL_ERROR";
   static override readonly headline = "SQL error";

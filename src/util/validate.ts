@@ -31,10 +31,18 @@ export function assertStepName(name: unknown): string {
   return assertIdent("Step", name);
 }
 
-/** Returns `name` when it is a valid artifact name, else throws `InvalidNameError`. */
+/** What an artifact name may be: a plain (ASCII) JavaScript identifier, as a field set on `this` is. */
+export const ARTIFACT_NAME_RULE = `letters, digits, '_' and '$', not starting with a digit, at most ${MAX_NAME} characters`;
+
+/** Tells whether `name` can name an artifact (see `ARTIFACT_NAME_RULE`). */
+export function isArtifactName(name: unknown): boolean {
+  return typeof name === "string" && name.length <= MAX_NAME && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
+}
+
+/** Returns `name` when it is a valid artifact name, else throws `InvalidNameError` saying what is allowed. */
 export function assertArtifactName(name: unknown): string {
-  if (typeof name === "string" && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name.length <= MAX_NAME) return name;
-  return assertIdent("Artifact", name);
+  if (isArtifactName(name)) return name as string;
+  throw new InvalidNameError(`Artifact name ${describe(name)} is not valid: use ${ARTIFACT_NAME_RULE}.`);
 }
 
 /** Returns `id` when it is a valid run id (digits), else throws `InvalidNameError`. */

@@ -19,6 +19,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHOTS = join(ROOT, "test-output", "browser");
 const TEAM = "team-collab.ipynb";
 const SQL = "sql-and-display.ipynb";
+const ANALYSIS = "analysis.ipynb";
 
 /** One notebook under test: its temp dir, server, page and the cells as shown after Run All. */
 interface NotebookRun {
@@ -105,7 +106,10 @@ page.before(async () => {
     if (launched.status === "rejected") throw launched.reason;
     const b = launched.value;
     // Settle both before failing, so the after hook stops every server that was started.
-    const done = await Promise.allSettled([runNotebook(TEAM, b.page, prefix), b.context.newPage().then((p) => runNotebook(SQL, p, prefix))]);
+    const done = await Promise.allSettled([
+      runNotebook(TEAM, b.page, prefix), b.context.newPage().then((p) => runNotebook(SQL, p, prefix)),
+      b.context.newPage().then((p) => runNotebook(ANALYSIS, p, prefix)),
+    ]);
     for (const d of done) if (d.status === "rejected") throw d.reason;
   } catch (err) {
     setupError = err;
@@ -125,7 +129,7 @@ page.after(async () => {
 });
 
 page("should run every cell, with an error only in the cells tagged raises-exception", () => {
-  for (const name of [TEAM, SQL]) {
+  for (const name of [TEAM, SQL, ANALYSIS]) {
     for (const c of notebook(name).cells) {
       assert.match(c.prompt, /^In \[\d+\]:$/, `${name} cell ${c.index} did not run: ${c.prompt}\n${c.source}`);
       const failed = c.outputs.some((o) => o.kind.includes("output_error"));
@@ -233,6 +237,28 @@ page("should save screenshots of the graph, a run table, the mismatch and a %%sq
   }
 });
 
+page("should pin a run, show it pinned, draw its lineage and unpin it (analysis.ipynb)", async () => {
+  const first = /TeamCollabFlow\/(\d+) succeeded/.exec(cellText(cell(ANALYSIS, /^%run TeamCollabFlow$/)))?.[1];
+  assert.ok(first);
+  assert.match(cellText(cell(ANALYSIS, /^%pin TeamCollabFlow$/)), new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*tsflow-pins\\.json\\)`));
+  assert.match(cellText(cell(ANALYSIS, /^const pinned = /)), new RegExp(`^Run\\('TeamCollabFlow/${first}'\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists\n`));
+  assert.match(cellText(cell(ANALYSIS, /^%pin$/)), new RegExp(`1 pin in .*tsflow-pins\\.json[\\s\\S]*TeamCollabFlow\\s+user:alice\\s+TeamCollabFlow/${first}`));
+  assert.match(cellText(cell(ANALYSIS, /^%run ChoiceReport/)), new RegExp(`Run\\('TeamCollabFlow/${first}'\\) chose [1-5]`));
+  const drawn = cell(ANALYSIS, /^%lineage ChoiceReport/);
+  assert.ok(drawn.outputs.some((o) => o.kind.includes("output_svg") && o.html.includes("tsflow-lineage") && o.html.includes(`TeamCollabFlow/${first}`)), html(drawn));
+  assert.match(cellText(drawn), new RegExp(`read\\s+TeamCollabFlow/${first}\\s+end/2/choice\\s+start/1\\s+user:alice`));
+  assert.match(cellText(cell(ANALYSIS, /^%lineage TeamCollabFlow/)), /read by\s+ChoiceReport\/\d+\s+user:alice/);
+  assert.match(cellText(cell(ANALYSIS, /^%unpin TeamCollabFlow/)), /Unpinned TeamCollabFlow in namespace user:alice/);
+  assert.is(lastLine(cell(ANALYSIS, /^\(await Flow\("TeamCollabFlow"\)\.latestSuccessfulRun\)!\.id === pinned/)), "false");
+  const { readFile } = await import("node:fs/promises");
+  const pins = JSON.parse(await readFile(join(notebook(ANALYSIS).dir, "notebooks", "tsflow-pins.json"), "utf8"));
+  assert.equal(pins, { tsflow: "pins-1", pins: [] }, "Notebook 6 does not tell the kernel the notebook's name: the folder's pin file");
+  const run = notebook(ANALYSIS);
+  await fitViewportToNotebook(run.page);
+  await screenshotCells(run.page, [cell(ANALYSIS, /^const pinned = /).index], join(SHOTS, "analysis-pinned.png"));
+  await screenshotCells(run.page, [drawn.index], join(SHOTS, "analysis-lineage.png"));
+});
+
 page("should complete a run id with Tab inside Run(\"...\")", async () => {
   const { page: p } = notebook(TEAM);
   const runId = /TeamCollabFlow\/(\d+) succeeded/.exec(cellText(cell(TEAM, /^%run TeamCollabFlow/)))?.[1];
@@ -250,7 +276,7 @@ page("should show Flow's signature with Shift-Tab", async () => {
   await typeInNewCell(p, 'Flow("TeamCollabFlow")', "Shift+Tab", "Flow".length);
   const tooltip = p.locator("#tooltip .tooltiptext");
   await tooltip.waitFor({ state: "visible", timeout: 20_000 });
-  assert.match(await tooltip.innerText(), /Flow\(name: string\)/);
+  assert.match(await tooltip.innerText(), /Flow<?[^(]*\((flowClass: F|name: string)\)/);
   await p.screenshot({ path: join(SHOTS, "team-collab-inspect.png"), clip: (await p.locator("#tooltip").boundingBox()) ?? undefined });
 });
 

@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { DataArtifact, Task, namespace } from "../../src/client/index.js";
-import { InvalidPathspecError, NamespaceMismatchError, NotFoundError, UsageError } from "../../src/util/errors.js";
+import { InvalidNameError, InvalidPathspecError, NamespaceMismatchError, NotFoundError, UsageError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { buildRun, useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
 import { numericTable } from "../store/codec/_tables.js";
@@ -14,6 +14,11 @@ artifact("should reject a bad pathspec before any I/O", async ({ fx }) => {
   await rejects(DataArtifact("TeamCollabFlow/1/end/2"), InvalidPathspecError, SHAPE);
   await rejects(DataArtifact("TeamCollabFlow/1/end/2/a/b"), InvalidPathspecError, SHAPE);
   await rejects(DataArtifact("TeamCollabFlow/1/end/2/x", { attempt: 6 }), NotFoundError, "Attempt can only be smaller than 6");
+  assert.is(fx.index.queries, 0);
+});
+artifact("should refuse a name no artifact can have, before any I/O", async ({ fx }) => {
+  await rejects(DataArtifact("TeamCollabFlow/1/end/2/my-choice"), InvalidNameError, `Artifact name "my-choice" is not valid: use letters, digits, '_' and '$'`);
+  await rejects(DataArtifact("TeamCollabFlow/1/end/2/1st"), InvalidNameError, `Artifact name "1st" is not valid`);
   assert.is(fx.index.queries, 0);
 });
 artifact("should reject a missing artifact with NotFoundError before a mismatch", async ({ fx }) => {

@@ -2,6 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { closeClient, diffRuns, namespace, runFlow, useDatastore, NotFoundError, NamespaceMismatchError, UsageError, type RunObject } from "tsflow";
 import { DiffFlow } from "../_fixtures/flows/diff-flow.js";
+import { ForeachFlow } from "../_fixtures/flows/foreach.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 
@@ -71,6 +72,15 @@ diff("should compare another step with options.step, and refuse a step in neithe
   assert.is(d.artifacts.find((x) => x.name === "table")!.status, "same", "the table is still its null default in start");
   assert.is(d.artifacts.find((x) => x.name === "config")!.status, "changed");
   await rejects(diffRuns(base, cand, { step: "nope" }), NotFoundError, `Step 'nope' is in neither ${base} nor ${cand}`);
+});
+
+diff("should compare a foreach step task by task, naming each artifact by its task's position", async () => {
+  const [x, y] = [await runFlow(ForeachFlow, quiet), await runFlow(ForeachFlow, quiet)];
+  const d = await diffRuns(x, y, { step: "inner" });
+  const pairs = d.artifacts.filter((a) => a.name.startsWith("pair["));
+  assert.equal(pairs.map((a) => a.name), ["pair[0]", "pair[1]", "pair[2]", "pair[3]", "pair[4]", "pair[5]"]);
+  assert.ok(pairs.every((a) => a.status === "same"));
+  assert.is(pairs[0]!.a!.task.split("/")[2], "inner");
 });
 
 diff("should look pathspecs up in the current namespace, and refuse what is not a run", async () => {

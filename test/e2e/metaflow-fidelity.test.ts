@@ -5,6 +5,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { closeClient, namespace, Run, Step, Task, useDatastore } from "../../src/client/index.js";
+import { FlowSpec, runFlow, step, type Inputs } from "../../src/index.js";
 import { fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { runIdFrom } from "../_helpers/runs.js";
@@ -45,6 +46,24 @@ foreach("should give this.input and this.index to every step inside a foreach, a
   const second = await Task(`ForeachChainFlow/${r.runId}/second/${(await taskOf("ForeachChainFlow", r.runId, "second")).id}`);
   assert.is(typeof second.index, "number");
   assert.is(await second.data.myInput, [26, 5, 10, 15, 25, 11, 22, 6, 19, 12, 16, 9, 28, 14, 24, 20, 30, 1, 13, 18, 2, 17, 21, 3, 29, 4, 27, 31, 8, 23, 0, 7][second.index!]);
+});
+foreach("should run a 600-wide foreach (Metaflow: 1200), join it in order, and list its tasks through the client (wide_foreach.py)", async () => {
+  class WideFlow extends FlowSpec {
+    arr: number[] = [];
+    myInput?: number;
+    @step start() { this.arr = Array.from({ length: 600 }, (_, i) => i); this.next(this.inner, { foreach: "arr" }); }
+    @step inner() { this.myInput = this.input; this.next(this.join); }
+    @step join(inputs: Inputs<WideFlow>) {
+      if (inputs.map((i) => i.myInput).some((v, i) => v !== i)) throw new Error("inputs out of order");
+      this.next(this.end);
+    }
+    @step end() {}
+  }
+  process.env.TSFLOW_USER = "alice";
+  const run = await runFlow(WideFlow, { maxWorkers: 8, onEvent: () => {} });
+  const got: number[] = [];
+  for await (const t of await Step(`${run.pathspec}/inner`)) got.push((await t.data.myInput) as number);
+  assert.equal(got.sort((a, b) => a - b), Array.from({ length: 600 }, (_, i) => i));
 });
 foreach.run();
 
@@ -88,6 +107,9 @@ caught("should keep what a caught step set, store the error, and leave the task 
   assert.is(((await middle.data.ex) as { type: string }).type, "RangeError");
   assert.is(await (await taskOf("CatchRetryFlow", r.runId, "calm")).data.clean, null, "a caught step that did not fail stores null");
 
+  const sleepy = await taskOf("CatchRetryFlow", r.runId, "sleepy");
+  assert.is(await sleepy.data.check, true, "timeout_decorator.py: what the step set before its timeout is kept");
+  assert.is(((await sleepy.data.timedOut) as { type: string }).type, "StepTimeoutError");
   const end = await taskOf("CatchRetryFlow", r.runId, "end");
   assert.is(await end.data.here, true);
   assert.is(await end.data.testAttempt, 3);

@@ -84,7 +84,7 @@ hosts("should finish the run when a host's worker is killed mid-task, re-running
   workers = await startHosts({ TASK_MS: "3000" });
   const run = launch(["run", fixture("remote-fan50.ts"), "--executor", redis.url]);
   const doomed = workers[1]!;
-  for (let i = 0; i < 600 && !/each\/\d+: started/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !/each\/\d+ attempt 0: started/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
   const { stdout: pids } = await exec("ip", ["netns", "pids", `${P}-n2`]);
   for (const pid of pids.split("\n").filter(Boolean)) process.kill(Number(pid), "SIGKILL");
   const r = await run;

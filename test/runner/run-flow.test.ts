@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { runFlow, useDatastore, closeClient, namespace, Run, RunFailedError, GraphError, FlowSpec, step } from "tsflow";
+import { runFlow, useDatastore, closeClient, namespace, Run, RunFailedError, GraphError, FlowSpec, step, type Inputs } from "tsflow";
 import { BranchFlow } from "../_fixtures/flows/branch-join.js";
 import { ResumeFlow } from "../_fixtures/flows/fail-resume.js";
 import { fixture, tsflow } from "../_helpers/cli.js";
@@ -67,6 +67,26 @@ run("should reject a failed run with RunFailedError, and resume it", async () =>
   assert.is(resumed.originPathspec, `ResumeFlow/${origin}`);
 });
 
+run("should run in process with the runtime's Metaflow semantics: foreach input in every step, lost artifacts refused", async () => {
+  class InProcessFlow extends FlowSpec {
+    items: number[] = [];
+    doubled?: number;
+    total = 0;
+    @step start() { this.items = [3, 4]; this.total = 7; this.next(this.first, { foreach: "items" }); }
+    @step first() { this.next(this.second); }
+    @step second() { this.doubled = this.input * 2; this.next(this.join); }
+    @step join(inputs: Inputs<InProcessFlow>) { this.items = inputs.map((i) => i.doubled!); this.next(this.end); }
+    @step end() { if (process.env.READ_TOTAL) console.log(this.total); }
+  }
+  const ok = await runFlow(InProcessFlow, { onEvent: () => {} });
+  assert.equal(await ok.data.items, [6, 8]);
+  process.env.READ_TOTAL = "1";
+  try {
+    await rejects(runFlow(InProcessFlow, { onEvent: () => {} }), RunFailedError, /MissingArtifactError: Step \*end\* reads this\.total/);
+  } finally {
+    delete process.env.READ_TOTAL;
+  }
+});
 run("should refuse a bad graph before creating any run", async () => {
   class Broken extends FlowSpec {
     @step start() {}

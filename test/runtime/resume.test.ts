@@ -4,7 +4,7 @@ import { FlowSpec, step } from "../../src/index.js";
 import { InProcessExecutor } from "../../src/runtime/executor.js";
 import { ResumePlan } from "../../src/runtime/resume.js";
 import { executeRun } from "../../src/runtime/scheduler.js";
-import { UsageError } from "../../src/util/errors.js";
+import { NotFoundError, UsageError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { runtimeFixture, taskSpec, type RuntimeFixture } from "../_helpers/runtime.js";
@@ -54,7 +54,7 @@ plan("should refuse a successful origin without a step, an unknown step and a mi
   const origin = await originRun(false);
   await rejects(ResumePlan.create(fx.ds, fx.graph, origin.runId), UsageError, "was successful: name the step to re-run from");
   await rejects(ResumePlan.create(fx.ds, fx.graph, origin.runId, "nope"), UsageError, "Step 'nope' is not a step of ResumableFlow");
-  await rejects(ResumePlan.create(fx.ds, fx.graph, "123"), UsageError, "Run('ResumableFlow/123') does not exist");
+  await rejects(ResumePlan.create(fx.ds, fx.graph, "123"), NotFoundError, "Run('ResumableFlow/123') does not exist");
   assert.is((await ResumePlan.create(fx.ds, fx.graph, origin.runId, "end")).resumeStep, "end");
 });
 plan.run();

@@ -38,6 +38,18 @@ class FlakyFlow extends FlowSpec {
   @step end() {}
 }
 
+class BranchInForeachFlow extends FlowSpec {
+  items = ["m", "n"];
+  seen?: string;
+  @step start() { this.next(this.each, { foreach: "items" }); }
+  @step each() { this.next(this.a, this.b); }
+  @step a() { this.next(this.branchJoin); }
+  @step b() { this.next(this.branchJoin); }
+  @step branchJoin(_inputs: Inputs) { this.seen = `${this.input}@${this.index}`; this.next(this.foreachJoin); }
+  @step foreachJoin(inputs: Inputs<BranchInForeachFlow>) { this.seen = inputs.map((i) => i.seen).join(","); this.next(this.end); }
+  @step end() {}
+}
+
 /** The real in-process executor, recording each spec it runs and the most tasks in flight. */
 function recording(base: TaskExecutor) {
   const specs: TaskSpec[] = [];
@@ -93,6 +105,15 @@ sched("should tell the step after a join that did not merge which artifacts it l
   assert.equal(rec.specs.find((s) => s.step === "join")!.lost.sort(), ["items", "total", "word"]);
   assert.equal(rec.specs.find((s) => s.step === "end")!.lost.sort(), ["items", "total"]);
   assert.equal(rec.specs.find((s) => s.step === "each")!.lost, []);
+});
+
+sched("should keep this.input in a branch join inside a foreach (it pops no foreach level)", async () => {
+  const { fx, rec, o } = options(BranchInForeachFlow);
+  const result = await executeRun(o);
+  assert.is(result.success, true, result.reason);
+  const join = rec.specs.find((s) => s.step === "foreachJoin")!;
+  const refs = await fx.ds.readArtifacts("BranchInForeachFlow", result.runId, "foreachJoin", join.taskId, 0);
+  assert.is(fx.store.loadSync(refs.seen!), "m@0,n@1");
 });
 
 sched("should keep at most maxWorkers tasks in flight", async () => {

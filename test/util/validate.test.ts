@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { assertFlowName, assertRunId, assertTag, assertNamespace } from "../../src/util/validate.js";
+import { assertArtifactName, assertFlowName, assertRunId, assertTag, assertNamespace } from "../../src/util/validate.js";
 import { InvalidNameError, TaggingError } from "../../src/util/errors.js";
 
 const names = suite("assertFlowName");
@@ -38,3 +38,18 @@ ns("should accept null, the empty string and tags", () => {
   assert.throws(() => assertNamespace("a\u0007"), (e: unknown) => e instanceof InvalidNameError);
 });
 ns.run();
+
+const artifactNames = suite("assertArtifactName");
+artifactNames("should accept plain JavaScript identifiers, '$' included", () => {
+  for (const name of ["choice", "_task_info", "$x", "a1", "x".repeat(128)]) assert.is(assertArtifactName(name), name);
+});
+artifactNames("should refuse anything else with InvalidNameError saying what is allowed", () => {
+  for (const name of ["my choice", "a-b", "1st", "", "x".repeat(129), "../x", "größe", 7]) {
+    assert.throws(
+      () => assertArtifactName(name),
+      (e: any) => e.code === "INVALID_NAME" && /^Artifact name .* is not valid: use letters, digits, '_' and '\$', not starting with a digit, at most 128 characters\.$/.test(e.message),
+      String(name),
+    );
+  }
+});
+artifactNames.run();

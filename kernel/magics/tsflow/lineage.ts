@@ -22,7 +22,8 @@ export function lineageMagic(api: TsflowApi): Magic {
       const target = call.args.positionals[0] as string;
       const run = target.includes("/") ? await api.Run(target) : await latestOf(api, target);
       const [upstream, consumers] = await Promise.all([run.lineage(), run.consumers()]);
-      ctx.out.display(lineageBundle(run, upstream, consumers));
+      // Two displays: a front end shows the richest type of one bundle only, and HTML outranks SVG.
+      for (const bundle of lineageBundles(run, upstream, consumers)) ctx.out.display(bundle);
     },
     completeArgs: ({ partial }) => flowOrRunCandidates(api, partial),
   };
@@ -34,8 +35,8 @@ async function latestOf(api: TsflowApi, flow: string): Promise<RunLike> {
   return run;
 }
 
-/** The picture and the table of a run's lineage. */
-export function lineageBundle(run: RunLike, upstream: UpstreamRunLike[], consumers: RunLike[]) {
+/** The picture and the table of a run's lineage, as two displays. */
+export function lineageBundles(run: RunLike, upstream: UpstreamRunLike[], consumers: RunLike[]) {
   const center: LineageNode = { pathspec: run.pathspec, detail: detailOf(run) };
   const ups = upstream.map((u): LineageNode => ({ pathspec: u.pathspec, detail: u.run ? detailOf(u.run) : "no longer exists", label: readLabel(u) }));
   const downs = consumers.map((c): LineageNode => ({ pathspec: c.pathspec, detail: detailOf(c) }));
@@ -47,7 +48,8 @@ export function lineageBundle(run: RunLike, upstream: UpstreamRunLike[], consume
     columns: ["", "run", "artifact", "by task", "namespace"], rows,
     caption: `Lineage of ${run} · ${upstream.length} upstream, ${consumers.length} consumer${consumers.length === 1 ? "" : "s"}`,
   });
-  return { "image/svg+xml": lineageSvg(center, ups, downs), "text/html": table["text/html"], "text/plain": table["text/plain"] };
+  const picture = `[lineage of ${run}: ${upstream.length} upstream, ${consumers.length} consumer${consumers.length === 1 ? "" : "s"}]`;
+  return [{ "image/svg+xml": lineageSvg(center, ups, downs), "text/plain": picture }, table];
 }
 
 function readLabel(u: UpstreamRunLike): string {

@@ -50,7 +50,8 @@ export async function createRemoteExecutor(choice: Exclude<ExecutorChoice, { kin
 }
 
 function assertShareable(ds: Datastore, choice: ExecutorChoice): void {
-  if (!ds.storage.localPath || process.env[SHARED_ROOT_ENV] === "1") return;
+  // An object-store root (s3://) is shared by nature, even where a local cache gives it local paths.
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(ds.location) || !ds.storage.localPath || process.env[SHARED_ROOT_ENV] === "1") return;
   const how = choice.kind === "slurm" ? ` If ${ds.location} is on a filesystem every node mounts at the same path, set ${SHARED_ROOT_ENV}=1.` : "";
   throw new ExecutorError(`The datastore root ${ds.location} is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3://bucket/prefix (see "Sharing runs with a team" in the README).${how}`);
 }

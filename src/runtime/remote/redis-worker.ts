@@ -38,10 +38,12 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
     const { spec } = job.data;
     const batcher = new OutputBatcher((batch) => job.updateProgress(batch));
     const started = Date.now();
-    o.log(`${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}: started (delivery ${job.stalledCounter + 1})`);
+    const task = `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
     try {
-      const outcome = await runner.run(job.data, (stream, text, pid) => batcher.push(stream, text, pid));
-      o.log(`${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
+      const outcome = await runner.run(job.data, (stream, text, pid) => batcher.push(stream, text, pid), (attempt) => {
+        o.log(`${task} attempt ${attempt}: started (delivery ${job.stalledCounter + 1})`);
+      });
+      o.log(`${task} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
       return outcome;
     } finally {
       await batcher.flush();

@@ -49,10 +49,11 @@ export class RemoteTaskRunner {
   constructor(private readonly options: RemoteTaskRunnerOptions) {}
 
   /** Runs one delivered task to its outcome (a failure of the step is an outcome, not a rejection). */
-  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], executor = this.options.executor): Promise<TaskOutcome> {
+  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], onStart?: (attempt: number) => void, executor = this.options.executor): Promise<TaskOutcome> {
     const ds = openDatastore(task.root);
     const claim = await claimAttempt(ds, task.spec, executor);
     if ("done" in claim) return outcomeOf(ds, task.spec, claim.done);
+    onStart?.(claim.attempt);
     const file = await fetchCodePackage(ds.storage, task.code.sha, this.options.cacheDir);
     const spec: TaskSpec = { ...task.spec, attempt: claim.attempt, executor };
     const runner = this.options.inProcess ? await inProcess(file, task.code.className, ds) : this.pool(file, task.code.className, ds);

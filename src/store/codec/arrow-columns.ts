@@ -2,10 +2,11 @@
  * Reading a stored Arrow table batch by batch as plain column values with SQL column types, for
  * loading it into DuckDB (`artifact('Flow', 'name')` in SQL): one record batch in memory at a time.
  */
-import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { DataType, RecordBatchReader, type Field, type RecordBatch, type Vector } from "apache-arrow";
 import { DatastoreError } from "../../util/errors.js";
+import type { RandomAccessFile } from "../storage.js";
+import { asFileHandle } from "./arrow-codec.js";
 import { toJsonText } from "../../util/json-text.js";
 import { plainValue } from "./arrow-preview.js";
 
@@ -36,18 +37,18 @@ export interface ArrowColumnScan {
   close(): Promise<void>;
 }
 
-type Source = FileHandle | Readable;
+type Source = RandomAccessFile | Readable;
 
 /**
  * Opens a stored Arrow table (a file or a byte stream) for scanning as SQL columns.
  * @throws DatastoreError when the source is not an Arrow IPC file.
  */
 export async function scanArrowColumns(source: Source): Promise<ArrowColumnScan> {
-  const reader = await RecordBatchReader.from(source as FileHandle);
+  const reader = await (isStream(source) ? RecordBatchReader.from(source) : RecordBatchReader.from(asFileHandle(source)));
   const close = async () => {
     await reader.cancel();
-    if ("close" in source && typeof source.close === "function") await (source as FileHandle).close();
-    else (source as Readable).destroy();
+    if (isStream(source)) source.destroy();
+    else await source.close();
   };
   let fields: Field[];
   try {
@@ -98,4 +99,8 @@ function columnValues(vector: Vector, type: DataType, sql: SqlTypeName): unknown
     else out[i] = v;
   }
   return out;
+}
+
+function isStream(source: RandomAccessFile | Readable): source is Readable {
+  return typeof (source as Readable).pipe === "function";
 }

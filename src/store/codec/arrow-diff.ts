@@ -4,11 +4,12 @@
  * column buffers are byte-equal are skipped without decoding a value, so two 10-million-row tables
  * that differ in one row cost about one read of each file.
  */
-import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { DataType, RecordBatchReader, type Data, type RecordBatch, type Schema } from "apache-arrow";
 import { sameValue } from "../../util/value-diff.js";
 import { DatastoreError } from "../../util/errors.js";
+import type { RandomAccessFile } from "../storage.js";
+import { asFileHandle } from "./arrow-codec.js";
 import { plainRow, plainValue } from "./arrow-preview.js";
 
 /** A column of a table: its name and Arrow type (`Int32`, `Utf8`, ...). */
@@ -54,8 +55,8 @@ export interface DiffArrowOptions {
   maxRows?: number;
 }
 
-/** Where a table is read from: an open file (random access) or a byte stream. Closed when done. */
-export type ArrowSource = FileHandle | Readable;
+/** Where a table is read from: a random-access file (local, or ranged reads on S3) or a byte stream. Closed when done. */
+export type ArrowSource = RandomAccessFile | Readable;
 
 /**
  * Compares two Arrow IPC files (or streams) batch by batch; both sources are closed when it returns.
@@ -120,11 +121,11 @@ class Cursor {
 }
 
 async function openCursor(source: ArrowSource): Promise<Cursor> {
-  const reader = await RecordBatchReader.from(source as FileHandle);
+  const reader = await (isStream(source) ? RecordBatchReader.from(source) : RecordBatchReader.from(asFileHandle(source)));
   const release = async () => {
     await reader.cancel();
-    if ("close" in source && typeof source.close === "function") await (source as FileHandle).close();
-    else (source as Readable).destroy();
+    if (isStream(source)) source.destroy();
+    else await source.close();
   };
   try {
     await reader.open();
@@ -160,6 +161,9 @@ async function compare(a: Cursor, b: Cursor, maxRows: number): Promise<ArrowTabl
   };
 }
 
+/** Rows per block when a column range is not byte-equal: blocks that are equal are still skipped undecoded. */
+const BLOCK_ROWS = 4096;
+
 function compareRange(x: RecordBatch, y: RecordBatch, pairs: Pairing, out: { compared: number; differing: number; first: ArrowRowChange[] }, maxRows: number): void {
   const differing = new Map<number, string[]>();
   pairs.names.forEach((name, k) => {
@@ -168,11 +172,15 @@ function compareRange(x: RecordBatch, y: RecordBatch, pairs: Pairing, out: { com
     if (fastEqual(dx, dy)) return;
     const vx = x.getChildAt(pairs.left[k]!)!;
     const vy = y.getChildAt(pairs.right[k]!)!;
-    for (let i = 0; i < x.numRows; i++) {
-      if (sameValue(plainValue(vx.get(i), dx.type), plainValue(vy.get(i), dy.type))) continue;
-      const cols = differing.get(i);
-      if (cols) cols.push(name);
-      else differing.set(i, [name]);
+    for (let start = 0; start < x.numRows; start += BLOCK_ROWS) {
+      const n = Math.min(BLOCK_ROWS, x.numRows - start);
+      if (fastEqual(dx.slice(start, n), dy.slice(start, n))) continue;
+      for (let i = start; i < start + n; i++) {
+        if (sameValue(plainValue(vx.get(i), dx.type), plainValue(vy.get(i), dy.type))) continue;
+        const cols = differing.get(i);
+        if (cols) cols.push(name);
+        else differing.set(i, [name]);
+      }
     }
   });
   const rows = [...differing.keys()].sort((p, q) => p - q);
@@ -236,4 +244,8 @@ function bytesEqual(p: ArrayBufferView | undefined, q: ArrayBufferView | undefin
   if (!p || !q) return p === q;
   if (p.byteLength !== q.byteLength) return false;
   return Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
+}
+
+function isStream(source: RandomAccessFile | Readable): source is Readable {
+  return typeof (source as Readable).pipe === "function";
 }

@@ -1,6 +1,6 @@
 // Metaflow's catch_retry.py: retries see their own attempt, a caught step keeps what it set before
 // it threw, the error goes to the named artifact, and the caught task has no exception.
-import { FlowSpec, step, retry, catchErrors, current } from "tsflow";
+import { FlowSpec, step, retry, catchErrors, timeout, current } from "tsflow";
 
 class ExternalCommandFailed extends Error {
   constructor(message: string, readonly command = "make") {
@@ -17,6 +17,8 @@ export class CatchRetryFlow extends FlowSpec {
   ex?: unknown;
   endEx?: unknown;
   clean?: unknown;
+  check?: boolean;
+  timedOut?: unknown;
 
   @retry({ times: 3 })
   @step start() {
@@ -40,7 +42,16 @@ export class CatchRetryFlow extends FlowSpec {
 
   @catchErrors({ var: "clean" })
   @step calm() {
+    this.next(this.sleepy);
+  }
+
+  // timeout_decorator.py: a timed-out caught step keeps what it set and stores the timeout.
+  @catchErrors({ var: "timedOut", printException: false })
+  @timeout({ seconds: 1 })
+  @step async sleepy() {
+    this.check = true;
     this.next(this.end);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
   }
 
   @catchErrors({ var: "endEx", printException: false })

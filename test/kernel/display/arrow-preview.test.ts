@@ -25,7 +25,7 @@ table("should take the first rows of a table in memory, as plain objects", () =>
   const t = tableFromArrays({ i: Int32Array.from({ length: 25 }, (_, k) => k), s: Array.from({ length: 25 }, (_, k) => `r${k}`) });
   assert.ok(isArrowTable(t));
   const preview = previewOfTable(t, 3);
-  assert.equal(preview, { schema: [{ name: "i", type: "Int32" }, { name: "s", type: "Dictionary<Int32, Utf8>" }], numRows: 25, rows: [{ i: 0, s: "r0" }, { i: 1, s: "r1" }, { i: 2, s: "r2" }] });
+  assert.equal(preview, { schema: [{ name: "i", type: "Int32" }, { name: "s", type: "Dictionary<Int32, Utf8>" }], numRows: 25, rows: [{ i: 0, s: "r0" }, { i: 1, s: "r1" }, { i: 2, s: "r2" }], numBatches: 1, batchesRead: 1 });
   assert.match(arrowPreviewBundle(preview)["text/plain"] as string, /first 3 of 25 rows$/);
 });
 table.run();

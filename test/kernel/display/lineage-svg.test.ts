@@ -16,4 +16,10 @@ svg("should say (none) for a side without runs and escape names", () => {
   assert.ok(out.includes("A&lt;b&gt;/1"));
   assert.not.ok(out.includes("<line "));
 });
+svg("should fit a notebook's width and cut a long label, keeping it whole in a tooltip", () => {
+  const label = "choice, features, model, scores (in user:alice)";
+  const out = lineageSvg({ pathspec: "R/2" }, [{ pathspec: "S/1", label }], []);
+  assert.ok(Number(/width="(\d+)"/.exec(out)?.[1]) <= 900);
+  assert.ok(out.includes(`<title>${label}</title>choice, features, mod…`), out);
+});
 svg.run();

@@ -9,11 +9,11 @@ p("should keep one display updated with tasks done, running, failed and foreach 
   const out: MagicOutput = { print() {}, display: (data, options) => void shown.push({ data, ...(options ? { options } : {}) }), result: async () => {} };
   const progress = new RunProgress(out, "F");
   const base = { flow: "F", runId: "7" };
-  progress.onEvent({ type: "run-started", ...base });
-  progress.onEvent({ type: "task-started", ...base, step: "start", taskId: "1" });
-  progress.onEvent({ type: "task-finished", ...base, step: "start", taskId: "1", success: true, foreachCount: 3 });
-  progress.onEvent({ type: "task-started", ...base, step: "each", taskId: "2" });
-  progress.onEvent({ type: "task-finished", ...base, step: "each", taskId: "2", success: false });
+  progress.onEvent({ type: "run-started", ...base, identity: "user:alice" });
+  progress.onEvent({ type: "task-started", ...base, step: "start", taskId: "1", attempt: 0 });
+  progress.onEvent({ type: "task-finished", ...base, step: "start", taskId: "1", attempt: 0, success: true, foreachCount: 3 });
+  progress.onEvent({ type: "task-started", ...base, step: "each", taskId: "2", attempt: 0 });
+  progress.onEvent({ type: "task-finished", ...base, step: "each", taskId: "2", attempt: 0, success: false });
   progress.onEvent({ type: "run-finished", ...base, success: false, reason: "a step failed" });
   progress.close();
   const last = shown.at(-1);

@@ -59,7 +59,7 @@ queue("should run a dead worker's task again as its next attempt, and finish the
   workers = [doomed];
   const launch = tsflow(["run", fixture("remote-slow.ts"), "--executor", redis.url], { root, env: SHARED });
   // Kill the only worker once it runs the foreach tasks; a second worker takes them over.
-  for (let i = 0; i < 600 && !/each\/\d+: started/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !/each\/\d+ attempt 0: started/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
   await doomed.kill9();
   workers.push(await startWorker(redis.url, { env: { ...cacheOf("rescuer"), SLOW_MS: "100" } }));
   const r = await launch;
@@ -88,7 +88,7 @@ queue("should run the code it was launched with while the file changes on disk",
   writeFileSync(file, source);
   workers = [await startWorker(redis.url, { env: { ...cacheOf("w1"), SLOW_MS: "1500" }, concurrency: 4 })];
   const launch = tsflow(["run", file, "--executor", redis.url], { root, env: SHARED });
-  for (let i = 0; i < 600 && !/each\/\d+: started/.test(workers[0]!.output()); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !/each\/\d+ attempt 0: started/.test(workers[0]!.output()); i++) await new Promise((r) => setTimeout(r, 100));
   writeFileSync(file, source.replace("version 1", "version 2"));
   const r = await launch;
   assert.is(r.code, 0, r.stderr + r.stdout);

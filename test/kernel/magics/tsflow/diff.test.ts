@@ -58,6 +58,17 @@ diff("should bind the RunDiff with -o and compare another step with --step (its 
   const r = await ok("[d.step, d.artifacts.find((x) => x.name === 'table')?.status ?? 'absent', d.artifacts.find((x) => x.name === 'config')?.status, d.counts.changed > 0]");
   assert.is(of(r, "execute_result")[0].data["text/plain"], "[ 'start', 'same', 'changed', true ]");
 });
+diff("should take runs from variables of earlier cells with $name", async () => {
+  await ok(`import { Run } from "tsflow";\nconst first = await Run("DiffFlow/${a}");\nconst second = "DiffFlow/${b}";`);
+  const r = await ok("%diff $first $second");
+  assert.match(of(r, "display_data")[0].data["text/html"], new RegExp(`DiffFlow/${a} → DiffFlow/${b}`));
+});
+diff("should render a RunDiff from diffRuns() in a cell as the same table", async () => {
+  const r = await ok(`import { diffRuns } from "tsflow";\nawait diffRuns("DiffFlow/${a}", "DiffFlow/${b}")`);
+  const data = of(r, "execute_result")[0].data;
+  assert.match(data["text/html"], /<table class="tsflow-table tsflow-diff">/);
+  assert.match(data["text/html"], /row 7: score <del>3\.5<\/del> → <mark>-1<\/mark>/);
+});
 diff("should say same for a run compared with itself", async () => {
   const r = await ok(`%diff DiffFlow/${a} DiffFlow/${a}`);
   const html: string = of(r, "display_data")[0].data["text/html"];
@@ -67,7 +78,9 @@ diff("should say same for a run compared with itself", async () => {
 diff("should refuse a bad pathspec, a missing run and a step in neither run, without a stack trace", async () => {
   const bad = await run(`%diff DiffFlow DiffFlow/${b}`);
   assert.is(bad.reply.ename, "UsageError");
-  assert.match(bad.reply.evalue, /'DiffFlow' is not a run pathspec: write Flow\/RunId/);
+  assert.match(bad.reply.evalue, /'DiffFlow' is not a run pathspec: write Flow\/RunId, or \$variable/);
+  const unknown = await run(`%diff $nope DiffFlow/${b}`);
+  assert.match(unknown.reply.evalue, /no variable named 'nope' is defined/);
   const missing = await run(`%diff DiffFlow/${a} DiffFlow/1`);
   assert.is(missing.reply.status, "error");
   assert.match(missing.reply.traceback.join("\n"), /Run\('DiffFlow\/1'\) does not exist/);

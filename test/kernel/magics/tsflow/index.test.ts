@@ -118,7 +118,7 @@ comp("should complete namespaces, flows, run ids and tags in magics and lookups"
   assert.is(runs.cursor_start, 5);
   assert.ok((await complete(`%show TeamCollabFlow/${runId}/`)).matches.includes(`TeamCollabFlow/${runId}/end`));
   const inspected = (await s.send({ op: "request", type: "inspect", args: { code: "Flow", cursor_pos: 2 } }))["reply"];
-  assert.match(inspected.data["text/plain"], /const Flow: \(\(name: string\) => FlowPromise\)[\s\S]*Reads a flow in the current namespace/);
+  assert.match(inspected.data["text/plain"], /const Flow: FlowFunction[\s\S]*Reads a flow in the current namespace/);
   assert.equal((await complete(`Run("TeamCollabFlow/`)).matches, runs.matches, "a repeated completion gives the same answer");
 });
 comp("should complete %run's flow classes, then their parameters, tags and boolean values", async () => {
@@ -180,6 +180,22 @@ stop("should run a flow split across cells (steps in one, the class in a later o
   await ok("class SplitFlow extends SplitSteps {\n  @step end() { console.log('x is', this.x); }\n}");
   const r = await ok("%run SplitFlow");
   assert.ok(of(r, "stream").some((c) => c.text.includes("[end/2] x is 1")), text(r));
+});
+stop("should keep Metaflow's foreach and join semantics for a cell-compiled flow (legacy decorators)", async () => {
+  await ok(`import { type Inputs } from "tsflow";
+class CellJoinFlow extends FlowSpec {
+  items: string[] = [];
+  tagged?: string;
+  total = 0;
+  @step start() { this.items = ["p", "q"]; this.total = 5; this.next(this.first, { foreach: "items" }); }
+  @step first() { this.next(this.second); }
+  @step second() { this.tagged = this.input + this.index; this.next(this.join); }
+  @step join(inputs: Inputs<CellJoinFlow>) { this.items = inputs.map((i) => i.tagged!); this.next(this.end); }
+  @step end() { console.log("joined", this.items.join(","), "total" in this); console.log(this.total); }
+}`);
+  const r = await run("%run CellJoinFlow");
+  assert.ok(of(r, "stream").some((c) => c.text.includes("joined p0,q1 false")), text(r));
+  assert.match(text(r), /MissingArtifactError: Step \*end\* reads this\.total, but no input of this step carries the artifact 'total'/);
 });
 stop("should stop a %run flow on interrupt, mark the run failed (status failed) and keep the kernel", async () => {
   await ok(`class SlowFlow extends FlowSpec {
