@@ -218,7 +218,7 @@ async function slurmVsBare(): Promise<void> {
   const env = { ...cluster.env };
   const out = join(work, "bare");
   const script = join(work, "bare.sh");
-  writeFileSync(script, `#!/bin/sh\nexec ${process.execPath} -e "require('fs').writeFileSync(process.argv[1], process.env.SLURMD_NODENAME || '')" ${out}/$SLURM_ARRAY_JOB_ID-$SLURM_ARRAY_TASK_ID\n`);
+  writeFileSync(script, `#!/bin/sh\nexec ${process.execPath} -e "require('fs').writeFileSync(process.argv[1], process.env.SLURMD_NODENAME || '')" ${out}/\${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}-\${SLURM_ARRAY_TASK_ID:-0}\n`);
   mkdirSync(out, { recursive: true });
   const bareArray = async () => {
     const job = (await exec(inCtl[0]!, [...inCtl.slice(1), "sbatch", "--parsable", "--requeue", `--array=0-${N - 1}`, "--output=/dev/null", script], { ...baseEnv, ...env })).trim();
@@ -232,7 +232,7 @@ async function slurmVsBare(): Promise<void> {
     const job = (await exec(inCtl[0]!, [...inCtl.slice(1), "sbatch", "--parsable", "--output=/dev/null", script], { ...baseEnv, ...env })).trim();
     while (!readdirSync(out).some((f) => f.startsWith(`${job}-`))) await sleep(50);
   };
-  await tsflowRun(fanFile, "Scale200Flow", ["--executor", "slurm"], env, inCtl); // warms
+  // No warm-up run: every array task is a process of its own (only the nodes' code cache carries over).
   const ours: Trial[] = [];
   const bare: Trial[] = [];
   const single: Trial[] = [];
@@ -248,15 +248,19 @@ async function slurmVsBare(): Promise<void> {
   report("  slurm executor foreach span / bare array", ours, "<= 1.2x", `${median(ours.map((o, i) => o.span!.foreachMs / bare[i]!.ms)).toFixed(2)}x`);
 }
 
+// BENCH_SCALE_ONLY=queue or =slurm runs one part.
+const only = process.env.BENCH_SCALE_ONLY;
 try {
   console.log(`(load average at start: ${loadavg().map((l) => l.toFixed(1)).join(" ")}; ${RUNS} trials each)`);
-  await queueVsLocal();
-  await deadWorker();
-  await Promise.all(workers.map((w) => w.kill9()));
-  workers = [];
-  await redis?.stop();
-  redis = undefined;
-  if (process.env.BENCH_SCALE_SLURM !== "0") await slurmVsBare();
+  if (only !== "slurm") {
+    await queueVsLocal();
+    await deadWorker();
+    await Promise.all(workers.map((w) => w.kill9()));
+    workers = [];
+    await redis?.stop();
+    redis = undefined;
+  }
+  if (only !== "queue") await slurmVsBare();
 } finally {
   await Promise.all(workers.map((w) => w.kill9()));
   await redis?.stop();
