@@ -9,6 +9,7 @@ import type { Datastore } from "./datastore.js";
 import { mapLimit } from "../util/concurrency.js";
 import { isTempName } from "./temp-name.js";
 import { CachedStorage } from "./cached-storage.js";
+import { S3Storage } from "./s3-storage.js";
 import type { CacheTrimReport } from "./object-cache.js";
 
 /** Options for `collectGarbage`. */
@@ -37,6 +38,8 @@ export interface GcReport {
    * A shared root's local artifact cache: the copies evicted to bring it within its size limit
    * (least recently used first) and temporary files of interrupted downloads.
    */
+  /** On an S3 root: keys of unfinished multipart uploads (killed writers) aborted, or that would be. */
+  uploads?: string[];
   cache?: CacheTrimReport & { dir: string; maxBytes: number; keptBytes: number };
 }
 
@@ -61,6 +64,8 @@ export async function collectGarbage(ds: Datastore, options: GcOptions): Promise
   });
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const report: GcReport = { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  const s3 = storage instanceof CachedStorage ? storage.inner : storage;
+  if (s3 instanceof S3Storage) report.uploads = await s3.abortStaleUploads(options.olderThanMs, { dryRun: options.dryRun ?? false, now });
   if (storage instanceof CachedStorage) {
     const cache = storage.objectCache;
     const trimmed = await cache.trim({ olderThanMs: options.olderThanMs, dryRun: options.dryRun ?? false });

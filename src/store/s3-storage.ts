@@ -277,6 +277,35 @@ export class S3Storage implements Storage {
     return all.length;
   }
 
+  /**
+   * Aborts the unfinished multipart uploads under the root started longer ago than `olderThanMs`
+   * (a writer killed mid-upload leaves one: invisible, but it holds space on the server).
+   * @returns the keys whose uploads were (or, in a dry run, would be) aborted.
+   */
+  async abortStaleUploads(olderThanMs: number, options: { dryRun?: boolean; now?: number } = {}): Promise<string[]> {
+    const { client, sdk } = await this.sdk();
+    const now = options.now ?? Date.now();
+    const root = this.prefix ? `${this.prefix}/` : "";
+    const aborted: string[] = [];
+    try {
+      let keyMarker: string | undefined;
+      let idMarker: string | undefined;
+      do {
+        const page = await client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: root, KeyMarker: keyMarker, UploadIdMarker: idMarker }));
+        for (const u of page.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || now - (u.Initiated?.getTime() ?? now) < olderThanMs) continue;
+          if (!options.dryRun) await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }));
+          aborted.push(u.Key.slice(root.length));
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        idMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+      } while (keyMarker);
+    } catch (err) {
+      throw this.wrap(err, "clean up uploads under", "");
+    }
+    return aborted.sort();
+  }
+
   async openReadStream(key: string): Promise<Readable> {
     const body = await this.get(key);
     if (body === undefined) throw enoent(key);

@@ -140,3 +140,24 @@ errors("should say the bucket is missing", async () => {
   await rejects(new S3Storage("s3://no-such-bucket-tsflow/x").checkBucket(), S3BucketMissingError, "aws s3 mb s3://no-such-bucket-tsflow");
 });
 errors.run();
+
+const uploads = suite("S3Storage.abortStaleUploads");
+uploads.before.each(async () => {
+  root = await makeS3Root("uploads");
+  storage = new S3Storage(root);
+});
+uploads.after.each(async () => removeS3Root(root));
+
+uploads("should abort the unfinished multipart uploads a killed writer left, and only old ones", async () => {
+  const staged = await storage.openWriteStream("objects/incoming");
+  staged.stream.write(Buffer.alloc(6 << 20)); // more than one part: the multipart upload starts
+  for (let i = 0; i < 100 && (await storage.abortStaleUploads(Number.MAX_SAFE_INTEGER)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await storage.abortStaleUploads(60_000), [], "a fresh upload is left alone");
+  const dry = await storage.abortStaleUploads(0, { dryRun: true });
+  assert.is(dry.length, 1);
+  assert.match(dry[0]!, /^objects\/incoming\.tmp-\d+-[0-9a-f]+$/);
+  assert.equal(await storage.abortStaleUploads(0), dry);
+  assert.equal(await storage.abortStaleUploads(0), [], "nothing is left to abort");
+  staged.stream.destroy();
+});
+uploads.run();

@@ -21,6 +21,7 @@ export function registerGc(program: Command): void {
       const verb = o.dryRun ? "would remove" : "removed";
       for (const f of report.files) process.stdout.write(`${verb}  ${f.key}  (${f.bytes} bytes)\n`);
       process.stdout.write(`${o.dryRun ? "Would remove" : "Removed"} ${report.files.length} temporary file(s), ${report.bytes} bytes, older than ${o.olderThan} in ${ds.storage.location}\n`);
+      if (report.uploads?.length) process.stdout.write(`${o.dryRun ? "Would abort" : "Aborted"} ${report.uploads.length} unfinished multipart upload(s) of killed writers: ${report.uploads.join(", ")}\n`);
       const c = report.cache;
       if (c) process.stdout.write(`Artifact cache ${c.dir}: ${verb} ${c.files.length} file(s), ${c.bytes} bytes; ${c.keptBytes} bytes kept (limit ${c.maxBytes}, TSFLOW_CACHE_MAX)\n`);
     });
