@@ -43,6 +43,8 @@ AccountingStorageType=accounting_storage/none
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+# Memory is a consumable: without a default, a job that asks none is given the whole node (one job a node).
+DefMemPerCPU=1000
 ReturnToService=2
 SlurmctldTimeout=20
 SlurmdTimeout=10
