@@ -16,7 +16,12 @@ import { FlowSpec, Parameter, closeClient, diffRuns, querySql, runFlow, step, us
 import { openKernelSession } from "../test/_helpers/jupyter-client.js";
 
 const { values: args } = parseArgs({
-  options: { rows: { type: "string", default: "10000000" }, runs: { type: "string", default: "100" }, "run-rows": { type: "string", default: "10000" }, repeat: { type: "string", default: "3" } },
+  options: {
+    rows: { type: "string", default: "10000000" },
+    runs: { type: "string", default: "100" },
+    "run-rows": { type: "string", default: "10000" },
+    repeat: { type: "string", default: "3" },
+  },
 });
 const ROWS = Number(args.rows);
 const RUNS = Number(args.runs);
@@ -81,8 +86,12 @@ try {
   const diffs = [];
   for (let i = 0; i < REPEAT; i++) diffs.push(await measure(() => diffRuns(a, b)));
   const table = diffs[0]!.value.artifacts.find((x) => x.name === "table")!.table!;
-  console.log(`diffRuns, two runs with a ${ROWS.toLocaleString("en")}-row Arrow table (${table.differingRows} differing row, ${table.batchesRead.a} batches each):`);
-  console.log(`  median ${fmt(median(diffs.map((d) => d.ms)))} (${diffs.map((d) => fmt(d.ms)).join(", ")}), peak extra arrayBuffers ${Math.max(...diffs.map((d) => d.peakMb)).toFixed(0)} MB`);
+  console.log(
+    `diffRuns, two runs with a ${ROWS.toLocaleString("en")}-row Arrow table (${table.differingRows} differing row, ${table.batchesRead.a} batches each):`,
+  );
+  console.log(
+    `  median ${fmt(median(diffs.map((d) => d.ms)))} (${diffs.map((d) => fmt(d.ms)).join(", ")}), peak extra arrayBuffers ${Math.max(...diffs.map((d) => d.peakMb)).toFixed(0)} MB`,
+  );
 
   const metricsStart = performance.now();
   for (let i = 0; i < RUNS; i++) await runFlow(MetricsFlow, { params: { rows: RUN_ROWS, seed: i }, ...quiet });
@@ -95,7 +104,9 @@ try {
   for (let i = 0; i < REPEAT; i++) warm.push(await measure(() => querySql(q)));
   const other = await measure(() => querySql("SELECT epoch, min(loss) FROM artifact('MetricsFlow', 'metrics') GROUP BY epoch ORDER BY epoch LIMIT 3"));
   console.log(`artifact() over ${RUNS} runs (${JSON.stringify(cold.value.rows[0])}):`);
-  console.log(`  first query ${fmt(cold.ms)} (reads ${RUNS} files), same query again ${fmt(median(warm.map((w) => w.ms)))}, another query over the same call ${fmt(other.ms)}`);
+  console.log(
+    `  first query ${fmt(cold.ms)} (reads ${RUNS} files), same query again ${fmt(median(warm.map((w) => w.ms)))}, another query over the same call ${fmt(other.ms)}`,
+  );
   await closeClient();
 
   const s = await openKernelSession({ env: { TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: root } });
@@ -107,7 +118,9 @@ try {
       if (r.reply.status !== "ok") throw new Error(JSON.stringify(r.reply));
       times.push(r.ms as number);
     }
-    console.log(`\n%diff of the two ${ROWS.toLocaleString("en")}-row runs through jupyter_client, execute to idle: first ${fmt(times[0]!)}, median ${fmt(median(times))} (${times.map(fmt).join(", ")})`);
+    console.log(
+      `\n%diff of the two ${ROWS.toLocaleString("en")}-row runs through jupyter_client, execute to idle: first ${fmt(times[0]!)}, median ${fmt(median(times))} (${times.map(fmt).join(", ")})`,
+    );
   } finally {
     await s.close();
   }

@@ -27,7 +27,12 @@ const ROWS = Number(args.rows);
 const REPEAT = Number(args.repeat);
 const MB = 1e6;
 
-interface Row { case: string; mb: number; ms: number[]; peakMb: number | undefined }
+interface Row {
+  case: string;
+  mb: number;
+  ms: number[];
+  peakMb: number | undefined;
+}
 const results: Row[] = [];
 
 /** Runs `op` REPEAT times (after `setup` each time); records sizes, times and peak extra array-buffer memory. */
@@ -115,7 +120,10 @@ async function arrowRows(store: ObjectStore, cold: boolean): Promise<ArtifactRef
 // put above wrote, and of a 3-row table (the fixed cost per put).
 async function checkRows(table: Table): Promise<void> {
   const ctx = { artifact: "t", step: "bench" };
-  for (const [name, t] of [[`arrow read-back check, ${ROWS / 1e6}M rows`, table], ["arrow read-back check, 3 rows", tableFromArrays({ x: Int32Array.of(1, 2, 3) })]] as const) {
+  for (const [name, t] of [
+    [`arrow read-back check, ${ROWS / 1e6}M rows`, table],
+    ["arrow read-back check, 3 rows", tableFromArrays({ x: Int32Array.of(1, 2, 3) })],
+  ] as const) {
     const chunks = [...encodeArrowTable(t, ctx)]; // includes one check; the chunks are views of the table
     const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
     await measure(name, bytes, async () => {
@@ -132,7 +140,10 @@ async function checkRows(table: Table): Promise<void> {
 async function jsonRows(store: ObjectStore): Promise<void> {
   const numbers = Array.from({ length: 1_000_000 }, (_, k) => k * 1.5);
   const records = Array.from({ length: 100_000 }, (_, k) => ({ id: k, name: `user-${k}`, at: new Date(k), tags: new Set(["a", "b"]) }));
-  for (const [name, value] of [["json put, 1M numbers", numbers], ["json put, 100k records", records]] as const) {
+  for (const [name, value] of [
+    ["json put, 1M numbers", numbers],
+    ["json put, 100k records", records],
+  ] as const) {
     let ref!: ArtifactRef;
     await measure(name, 0, async () => (ref = await store.put(value, { artifact: "j", step: "bench" })));
     results.at(-1)!.mb = ref.size / MB;
@@ -148,8 +159,12 @@ function median(xs: number[]): number {
 function print(): void {
   const head = ["case", "MB", "ms (median)", "MB/s (median)", "MB/s (best)", "peak extra MB"];
   const rows = results.map((r) => [
-    r.case, r.mb.toFixed(1), median(r.ms).toFixed(0), (r.mb / (median(r.ms) / 1000)).toFixed(0),
-    (r.mb / (Math.min(...r.ms) / 1000)).toFixed(0), r.peakMb === undefined ? "n/a" : r.peakMb.toFixed(0),
+    r.case,
+    r.mb.toFixed(1),
+    median(r.ms).toFixed(0),
+    (r.mb / (median(r.ms) / 1000)).toFixed(0),
+    (r.mb / (Math.min(...r.ms) / 1000)).toFixed(0),
+    r.peakMb === undefined ? "n/a" : r.peakMb.toFixed(0),
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join("  ");

@@ -64,7 +64,9 @@ const baseCpu = median(cpu.get("node read.mjs")!);
 for (const [name] of forms) {
   const m = median(wall.get(name)!);
   const c = median(cpu.get(name)!);
-  console.log(`${name.padEnd(34)} wall ${m.toFixed(0).padStart(5)} ms  ${(m / base).toFixed(2)}x   CPU ${c.toFixed(0).padStart(5)} ms  ${(c / baseCpu).toFixed(2)}x   (of node read.mjs)`);
+  console.log(
+    `${name.padEnd(34)} wall ${m.toFixed(0).padStart(5)} ms  ${(m / base).toFixed(2)}x   CPU ${c.toFixed(0).padStart(5)} ms  ${(c / baseCpu).toFixed(2)}x   (of node read.mjs)`,
+  );
 }
 console.log(`(median of ${RUNS} alternating runs each; target: tsflow exec read.ts within 1.3x)`);
 rmSync(work, { recursive: true, force: true });

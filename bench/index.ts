@@ -49,7 +49,8 @@ function cliList(root: string): number {
   const times = [1, 2, 3, 4, 5].map(() => {
     const t = performance.now();
     execFileSync(process.execPath, [join(here, "../bin/tsflow.js"), "runs", "TeamCollabFlow", "--limit", "20", "--global"], {
-      env: { ...process.env, TSFLOW_DATASTORE_ROOT: root, TSFLOW_USER: "u1" }, encoding: "utf8",
+      env: { ...process.env, TSFLOW_DATASTORE_ROOT: root, TSFLOW_USER: "u1" },
+      encoding: "utf8",
     });
     return performance.now() - t;
   });
@@ -101,7 +102,11 @@ async function kernelMagics(root: string): Promise<[runs: number, complete: numb
     const completes: number[] = [];
     for (let i = 0; i <= 30; i++) runs.push(await client.execute("%runs TeamCollabFlow --limit 20"));
     for (let i = 0; i <= 30; i++) completes.push(await client.time("complete_request", { code, cursor_pos: code.length }));
-    const median = (xs: number[]) => percentile(xs.slice(1).sort((a, b) => a - b), 0.5);
+    const median = (xs: number[]) =>
+      percentile(
+        xs.slice(1).sort((a, b) => a - b),
+        0.5,
+      );
     return [median(runs), median(completes)];
   } finally {
     await client.close();
@@ -137,14 +142,32 @@ async function benchOne(n: number): Promise<string> {
     const lag = await visibility(root, index);
     await index.close();
     const [kernelRuns, kernelComplete] = await kernelMagics(root);
-    const cells = [n, rebuilt.runs, genMs / 1000, rebuildMs / 1000, p50, p95, uncached, cli, cold.wallMs, cold.openMs + cold.listMs, lag, kernelRuns, kernelComplete];
+    const cells = [
+      n,
+      rebuilt.runs,
+      genMs / 1000,
+      rebuildMs / 1000,
+      p50,
+      p95,
+      uncached,
+      cli,
+      cold.wallMs,
+      cold.openMs + cold.listMs,
+      lag,
+      kernelRuns,
+      kernelComplete,
+    ];
     return `| ${cells.map((c, i) => (i < 2 ? String(c) : (c as number).toFixed(i >= 2 && i <= 3 ? 1 : 1))).join(" | ")} |`;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}; node start ${nodeStartMs([]).toFixed(0)} ms, node+tsx start ${nodeStartMs(["--import", "tsx"]).toFixed(0)} ms`);
-console.log("| runs | indexed | generate s | rebuild s | latestSuccessfulRun p50 ms (repeated) | p95 ms | uncached query p50 ms | `tsflow runs F --limit 20` ms (new process) | cold list-20 under tsx ms | of which open+list ms | visibility lag ms (max of 5) | kernel `%runs F --limit 20` ms | kernel run-id completion ms |");
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}; node start ${nodeStartMs([]).toFixed(0)} ms, node+tsx start ${nodeStartMs(["--import", "tsx"]).toFixed(0)} ms`,
+);
+console.log(
+  "| runs | indexed | generate s | rebuild s | latestSuccessfulRun p50 ms (repeated) | p95 ms | uncached query p50 ms | `tsflow runs F --limit 20` ms (new process) | cold list-20 under tsx ms | of which open+list ms | visibility lag ms (max of 5) | kernel `%runs F --limit 20` ms | kernel run-id completion ms |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const n of sizes.length ? sizes : [1_000, 10_000, 100_000]) console.log(await benchOne(n));

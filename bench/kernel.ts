@@ -47,7 +47,7 @@ const CASES: Case[] = [
   ["complete magic name `%ls`", "complete", "%ls"],
   ["magic `%namespace` (show)", "execute", "%namespace"],
   ["magic `%runs BenchFlow --limit 20`", "execute", "%runs BenchFlow --limit 20"],
-  ["complete run ids `Run(\"BenchFlow/`", "complete", 'Run("BenchFlow/'],
+  ['complete run ids `Run("BenchFlow/`', "complete", 'Run("BenchFlow/'],
 ];
 
 /** Starts the kernel `argv` STARTS times through jupyter_client (each time after `then` ran on the previous one); keeps the last. */
@@ -109,7 +109,10 @@ async function viaWire(): Promise<void> {
     await client.close();
     if (!STOCK) return;
     const stock = await WireClient.start(TSLAB_ARGV, options);
-    for (const [label, codeOf] of [["trivial cell `1`", () => "1"], ["new trivial cell each time `1 + i`", (i: number) => `1 + ${i}`]] as const) {
+    for (const [label, codeOf] of [
+      ["trivial cell `1`", () => "1"],
+      ["new trivial cell each time `1 + i`", (i: number) => `1 + ${i}`],
+    ] as const) {
       const times: number[] = [];
       for (let i = 0; i < REPEAT; i++) times.push(await stock.client.execute(codeOf(i)));
       row(`wire: stock tslab 1.0.22: ${label}`, times);

@@ -69,6 +69,8 @@ async function benchOne(n: number): Promise<string> {
 }
 
 console.log("latestSuccessfulRun through the client, p50 / p95 ms (300 calls, first 60 dropped); namespace user:u0 of TeamCollabFlow.");
-console.log("| runs in root | runs in the namespace | unpinned | pinned to the newest | pinned to the oldest | unpinned, no answer cache | pinned newest, no cache | pinned oldest, no cache | newer runs counted |");
+console.log(
+  "| runs in root | runs in the namespace | unpinned | pinned to the newest | pinned to the oldest | unpinned, no answer cache | pinned newest, no cache | pinned oldest, no cache | newer runs counted |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const n of sizes.length ? sizes : [1_000, 100_000]) console.log(await benchOne(n));

@@ -14,12 +14,16 @@ const benches: [string, string[]][] = [
   ["pins", ["bench/pins.ts", ...(process.env.BENCH_PINS_SIZES ?? "1000 100000").split(" ")]],
   ["analysis", ["bench/analysis.ts", "--rows", "10000000", "--runs", "100"]],
   // Needs an S3 server in the environment (AWS_ENDPOINT_URL_S3 and credentials): skipped without one.
-  ...(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL ? [["s3", ["bench/s3.ts"]] as [string, string[]], ["s3-sync", ["bench/s3-sync.ts", "100000"]] as [string, string[]]] : []),
+  ...(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL
+    ? [["s3", ["bench/s3.ts"]] as [string, string[]], ["s3-sync", ["bench/s3-sync.ts", "100000"]] as [string, string[]]]
+    : []),
   // Needs root (network namespaces for Slurm), redis-server, slurm-wlm and munge.
   ["scale-out", ["bench/scale-out.ts"]],
 ];
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`,
+);
 let failed = 0;
 for (const [name, args] of benches) {
   if (only && !only.includes(name)) continue;

@@ -43,7 +43,8 @@ function timeCli(args: string[], runs: number): number[] {
     const root = mkdtempSync(join(tmpdir(), "tsflow-bench-"));
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [join(REPO, "bin/tsflow.js"), ...args], {
-      env: { ...process.env, TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: join(root, ".tsflow") }, encoding: "utf8",
+      env: { ...process.env, TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: join(root, ".tsflow") },
+      encoding: "utf8",
     });
     times.push(performance.now() - t0);
     rmSync(root, { recursive: true, force: true });
@@ -78,8 +79,12 @@ async function inProcessPerTask(): Promise<number> {
   };
   const quiet = { onEvent: () => {} };
   await runFlow(make(2), quiet);
-  const t0 = performance.now(); await runFlow(make(2), quiet); const small = performance.now() - t0;
-  const t1 = performance.now(); await runFlow(make(202), quiet); const big = performance.now() - t1;
+  const t0 = performance.now();
+  await runFlow(make(2), quiet);
+  const small = performance.now() - t0;
+  const t1 = performance.now();
+  await runFlow(make(202), quiet);
+  const big = performance.now() - t1;
   rmSync(root, { recursive: true, force: true });
   return (big - small) / 200;
 }
@@ -94,7 +99,11 @@ const t2 = median(timeCli(["run", l2], 3));
 const t42 = median(timeCli(["run", l42], 3));
 report("per-task overhead, worker processes (linear, 40 tasks)", `${((t42 - t2) / 40).toFixed(1)} ms`, "< 40 ms (Metaflow 400 ms)");
 const fe = write("Foreach1000", foreachFlow("Foreach1000", 1000, ""));
-report("1,000-way foreach of trivial tasks (2 workers)", `${(median(timeCli(["run", fe, "--max-workers", "2"], 1)) / 1000).toFixed(2)} s`, "< 10 s (Metaflow 20-way: 7 s)");
+report(
+  "1,000-way foreach of trivial tasks (2 workers)",
+  `${(median(timeCli(["run", fe, "--max-workers", "2"], 1)) / 1000).toFixed(2)} s`,
+  "< 10 s (Metaflow 20-way: 7 s)",
+);
 const cpu = write("CpuForeach", foreachFlow("CpuForeach", 8, "let x = 0; for (let i = 0; i < 3e8; i++) x = (x + i) % 1000003; (this as any).r = x;"));
 const one = median(timeCli(["run", cpu, "--max-workers", "1"], 1));
 const two = median(timeCli(["run", cpu, "--max-workers", "2"], 1));

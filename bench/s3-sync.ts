@@ -43,7 +43,11 @@ async function publishSynthetic(home: SnapshotHome, n: number): Promise<void> {
 }
 
 async function makeRuns(ds: Datastore, n: number, user: string): Promise<void> {
-  await mapLimit(Array.from({ length: n }, (_, i) => i), 8, () => makeRun(ds, { user }));
+  await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    8,
+    () => makeRun(ds, { user }),
+  );
 }
 
 /** Times `fn` `times` times; returns the median in ms. */
@@ -70,7 +74,11 @@ function watch(url: string, cacheDir: string, user: string): { ready: Promise<vo
     });
     child.on("exit", () => {
       const last = out.trim().split("\n").pop() ?? "";
-      try { resolve((JSON.parse(last) as { seenAt: number }).seenAt); } catch { reject(new Error(`watcher printed ${out}`)); }
+      try {
+        resolve((JSON.parse(last) as { seenAt: number }).seenAt);
+      } catch {
+        reject(new Error(`watcher printed ${out}`));
+      }
     });
   });
   return { ready, seenAt };
@@ -132,7 +140,11 @@ try {
   const headMs = await timed(20, () => probe.version("probe/x.json"));
   const listMs = await timed(20, () => probe.list("probe"));
   t0 = performance.now();
-  await mapLimit(Array.from({ length: 400 }, (_, i) => i), 64, () => probe.readText("probe/x.json"));
+  await mapLimit(
+    Array.from({ length: 400 }, (_, i) => i),
+    64,
+    () => probe.readText("probe/x.json"),
+  );
   const getRate = 400 / (ms(t0) / 1000);
 
   const visible: number[] = [];
@@ -152,8 +164,12 @@ try {
   console.log(`| open the index, empty cache folder (downloads the snapshot) + first query | ${fmt(coldOpen)} ms | — |`);
   console.log(`| open the index, warm cache folder (sync state restored) + listRuns 20 | ${fmt(warmOpen)} ms | — |`);
   console.log(`| latestSuccessfulRun warm, repeated (median of 200): S3 root / local root | ${fmt(latestS3)} / ${fmt(latestLocalMs)} ms | as fast as local |`);
-  console.log(`| the server in this run: one HEAD / one LIST, sequential (median of 20); GETs/s with 64 in flight | ${fmt(headMs)} / ${fmt(listMs)} ms; ${getRate.toFixed(0)}/s | — |`);
-  console.log(`| run finished on one machine, visible to another process (own cache) | ${visible.map(fmt).join(", ")} ms (max ${fmt(Math.max(...visible))}) | < 1000 ms |`);
+  console.log(
+    `| the server in this run: one HEAD / one LIST, sequential (median of 20); GETs/s with 64 in flight | ${fmt(headMs)} / ${fmt(listMs)} ms; ${getRate.toFixed(0)}/s | — |`,
+  );
+  console.log(
+    `| run finished on one machine, visible to another process (own cache) | ${visible.map(fmt).join(", ")} ms (max ${fmt(Math.max(...visible))}) | < 1000 ms |`,
+  );
 } finally {
   await bucket.destroy();
   rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const report = (what: string, value: string, target: string) => console.log(`${what.padEnd(56)} ${value.padStart(14)}   target ${target}`);
 const root = (label: string) => `s3://${BUCKET}/bench-${label}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 
-const client = new S3Client({ forcePathStyle: true, region: process.env.AWS_REGION || "us-east-1", requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+const client = new S3Client({
+  forcePathStyle: true,
+  region: process.env.AWS_REGION || "us-east-1",
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+});
 await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((e: { name?: string }) => {
   if (e.name !== "BucketAlreadyOwnedByYou" && e.name !== "BucketAlreadyExists") throw e;
 });
@@ -43,14 +48,19 @@ async function rawRates(bytes: number): Promise<{ up: number; down: number }> {
   const starts = Array.from({ length: Math.ceil(size / chunk) }, (_, i) => i * chunk);
   t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < starts.length) {
-      const s = starts[next++]!;
-      const r = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, Range: `bytes=${s}-${Math.min(size, s + chunk) - 1}` }));
-      let o = s;
-      for await (const c of r.Body as AsyncIterable<Uint8Array>) { out.set(c, o); o += c.byteLength; }
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < starts.length) {
+        const s = starts[next++]!;
+        const r = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, Range: `bytes=${s}-${Math.min(size, s + chunk) - 1}` }));
+        let o = s;
+        for await (const c of r.Body as AsyncIterable<Uint8Array>) {
+          out.set(c, o);
+          o += c.byteLength;
+        }
+      }
+    }),
+  );
   const down = size / MB / ((performance.now() - t0) / 1000);
   await new S3Storage(`s3://${BUCKET}`).delete(key);
   return { up, down };
@@ -98,7 +108,10 @@ function timeCli(label: string, args: string[]): number[] {
     const r0 = root(label);
     cleanup.push(r0);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(REPO, "bin/tsflow.js"), ...args], { env: { ...process.env, TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: r0 }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(REPO, "bin/tsflow.js"), ...args], {
+      env: { ...process.env, TSFLOW_USER: "bench", TSFLOW_DATASTORE_ROOT: r0 },
+      encoding: "utf8",
+    });
     times.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
   }
@@ -108,7 +121,9 @@ function timeCli(label: string, args: string[]): number[] {
 const GEN = join(REPO, "bench/.generated");
 mkdirSync(GEN, { recursive: true });
 const foreach = join(GEN, "S3Foreach20.ts");
-writeFileSync(foreach, `import { FlowSpec, step, type Inputs } from "tsflow";
+writeFileSync(
+  foreach,
+  `import { FlowSpec, step, type Inputs } from "tsflow";
 export class S3Foreach20 extends FlowSpec {
   items: number[] = [];
   v = 0;
@@ -117,7 +132,8 @@ export class S3Foreach20 extends FlowSpec {
   @step each() { this.v = (this.input as number) * 2; this.next(this.join); }
   @step join(inputs: Inputs<S3Foreach20>) { this.out = inputs.reduce((s, i) => s + i.v, 0); this.next(this.end); }
   @step end() {}
-}\n`);
+}\n`,
+);
 
 console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? "AWS"}, bucket ${BUCKET}, ${RUNS} runs each (median)\n`);
 const team = timeCli("team", ["run", join(REPO, "examples/team-collab.ts")]);

@@ -28,7 +28,9 @@ mkdirSync(GEN, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "tsflow-bench-scale-"));
 
 const fanFile = join(GEN, "Scale200.ts");
-writeFileSync(fanFile, `import { FlowSpec, step, type Inputs } from "tsflow";
+writeFileSync(
+  fanFile,
+  `import { FlowSpec, step, type Inputs } from "tsflow";
 export class Scale200Flow extends FlowSpec {
   items: number[] = [];
   sq = 0;
@@ -38,10 +40,13 @@ export class Scale200Flow extends FlowSpec {
   @step join(inputs: Inputs<Scale200Flow>) { this.total = [...inputs].reduce((a, i) => a + i.sq, 0); this.next(this.end); }
   @step end() {}
 }
-`);
+`,
+);
 const chainSteps = 20;
 const killFile = join(GEN, "Kill4.ts");
-writeFileSync(killFile, `import { FlowSpec, step } from "tsflow";
+writeFileSync(
+  killFile,
+  `import { FlowSpec, step } from "tsflow";
 export class Kill4Flow extends FlowSpec {
   items: number[] = [];
   @step start() { this.items = [0, 1, 2, 3]; this.next(this.each, { foreach: "items" }); }
@@ -49,20 +54,32 @@ export class Kill4Flow extends FlowSpec {
   @step join(inputs: unknown) { this.next(this.end); }
   @step end() {}
 }
-`);
+`,
+);
 const chainFile = join(GEN, "Chain22.ts");
-writeFileSync(chainFile, `import { FlowSpec, step } from "tsflow";
+writeFileSync(
+  chainFile,
+  `import { FlowSpec, step } from "tsflow";
 export class Chain22Flow extends FlowSpec {
   x = 0;
   @step start() { this.next(this.s0); }
 ${Array.from({ length: chainSteps }, (_, i) => `  @step s${i}() { this.x = ${i}; this.next(this.${i === chainSteps - 1 ? "end" : `s${i + 1}`}); }`).join("\n")}
   @step end() {}
 }
-`);
+`,
+);
 
-interface Trial { ms: number; load: number; span?: Span; gapMs?: number }
+interface Trial {
+  ms: number;
+  load: number;
+  span?: Span;
+  gapMs?: number;
+}
 /** From the run's done.json records: start's end to join's start (the foreach as the launcher saw it), and the tasks' own first start to last end. */
-interface Span { foreachMs: number; tasksMs: number }
+interface Span {
+  foreachMs: number;
+  tasksMs: number;
+}
 
 const load = () => loadavg()[0]!;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -91,11 +108,13 @@ async function timed(f: () => Promise<unknown>): Promise<{ ms: number; load: num
 function readSpan(root: string, flow: string): Span {
   const runs = join(root, "flows", flow, "runs");
   const steps = join(runs, readdirSync(runs).find((d) => existsSync(join(runs, d, "steps")))!, "steps");
-  const done = (step: string) => readdirSync(join(steps, step)).flatMap((task) => {
-    const dir = join(steps, step, task);
-    return readdirSync(dir).filter((a) => a.startsWith("attempt-") && existsSync(join(dir, a, "done.json")))
-      .map((a) => JSON.parse(readFileSync(join(dir, a, "done.json"), "utf8")) as { startedAt: number; finishedAt: number });
-  });
+  const done = (step: string) =>
+    readdirSync(join(steps, step)).flatMap((task) => {
+      const dir = join(steps, step, task);
+      return readdirSync(dir)
+        .filter((a) => a.startsWith("attempt-") && existsSync(join(dir, a, "done.json")))
+        .map((a) => JSON.parse(readFileSync(join(dir, a, "done.json"), "utf8")) as { startedAt: number; finishedAt: number });
+    });
   const each = done("each");
   return {
     foreachMs: done("join")[0]!.startedAt - done("start")[0]!.finishedAt,
@@ -118,8 +137,13 @@ function chainGap(root: string): number {
 
 async function tsflowRun(flowFile: string, flow: string, extra: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = [], foreach = true): Promise<Trial> {
   const root = freshRoot();
-  const t = await timed(() => exec(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), BIN, "run", flowFile, ...extra],
-    { ...baseEnv, TSFLOW_DATASTORE_ROOT: root, ...env }));
+  const t = await timed(() =>
+    exec(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), BIN, "run", flowFile, ...extra], {
+      ...baseEnv,
+      TSFLOW_DATASTORE_ROOT: root,
+      ...env,
+    }),
+  );
   const measured = foreach ? { span: readSpan(root, flow) } : { gapMs: chainGap(root) };
   rmSync(root, { recursive: true, force: true });
   return { ...t, ...measured };
@@ -129,7 +153,9 @@ const rows: string[] = [];
 function report(what: string, trials: Trial[], target: string, value = `${(median(trials.map((t) => t.ms)) / 1000).toFixed(2)} s`): void {
   const loads = trials.map((t) => t.load.toFixed(1)).join("/");
   const gaps = trials.every((t) => t.gapMs !== undefined) ? `; task end -> next task start ${median(trials.map((t) => t.gapMs!)).toFixed(0)} ms` : "";
-  const spans = trials.every((t) => t.span) ? `; foreach span ${(median(trials.map((t) => t.span!.foreachMs)) / 1000).toFixed(2)} s, tasks' own ${(median(trials.map((t) => t.span!.tasksMs)) / 1000).toFixed(2)} s` : "";
+  const spans = trials.every((t) => t.span)
+    ? `; foreach span ${(median(trials.map((t) => t.span!.foreachMs)) / 1000).toFixed(2)} s, tasks' own ${(median(trials.map((t) => t.span!.tasksMs)) / 1000).toFixed(2)} s`
+    : "";
   const line = `${what.padEnd(58)} ${value.padStart(10)}  (trials ${trials.map((t) => (t.ms / 1000).toFixed(2)).join("/")} s, load ${loads}${spans}${gaps})  target ${target}`;
   rows.push(line);
   console.log(line);
@@ -138,9 +164,15 @@ function report(what: string, trials: Trial[], target: string, value = `${(media
 let redis: RedisServer | undefined;
 let workers: WorkerProcess[] = [];
 let cluster: SlurmCluster | undefined;
-const startWorkers = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => startWorker(redis!.url, {
-  concurrency: 2, env: { ...baseEnv, TSFLOW_CACHE_DIR: join(work, `cache-w${i}-${Date.now()}`) },
-})));
+const startWorkers = (n: number) =>
+  Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      startWorker(redis!.url, {
+        concurrency: 2,
+        env: { ...baseEnv, TSFLOW_CACHE_DIR: join(work, `cache-w${i}-${Date.now()}`) },
+      }),
+    ),
+  );
 
 async function queueVsLocal(): Promise<void> {
   redis = await startRedis();
@@ -169,10 +201,18 @@ async function queueVsLocal(): Promise<void> {
   }
   report(`chain of ${chainSteps + 2} tasks one after another, local pool`, chainLocal, "baseline");
   report(`chain of ${chainSteps + 2} tasks one after another, BullMQ`, chainQueue, "-");
-  report("  round-trip added a task, (queue - local) / 22 (incl. bundling, connecting)", chainQueue, "-",
-    `${median(chainQueue.map((q, i) => (q.ms - chainLocal[i]!.ms) / (chainSteps + 2))).toFixed(1)} ms`);
-  report("  dispatch round-trip added a task, from done.json gaps", chainQueue, "< 5 ms",
-    `${median(chainQueue.map((q, i) => q.gapMs! - chainLocal[i]!.gapMs!)).toFixed(1)} ms`);
+  report(
+    "  round-trip added a task, (queue - local) / 22 (incl. bundling, connecting)",
+    chainQueue,
+    "-",
+    `${median(chainQueue.map((q, i) => (q.ms - chainLocal[i]!.ms) / (chainSteps + 2))).toFixed(1)} ms`,
+  );
+  report(
+    "  dispatch round-trip added a task, from done.json gaps",
+    chainQueue,
+    "< 5 ms",
+    `${median(chainQueue.map((q, i) => q.gapMs! - chainLocal[i]!.gapMs!)).toFixed(1)} ms`,
+  );
 }
 
 async function deadWorker(): Promise<void> {
@@ -181,10 +221,17 @@ async function deadWorker(): Promise<void> {
     const root = freshRoot();
     const marks = workers.map((w) => w.output().length);
     let failed: Error | undefined;
-    const run = exec(process.execPath, [BIN, "run", killFile, "--executor", redis!.url], { ...baseEnv, TSFLOW_DATASTORE_ROOT: root })
-      .catch((err: Error) => { failed = err; });
+    const run = exec(process.execPath, [BIN, "run", killFile, "--executor", redis!.url], { ...baseEnv, TSFLOW_DATASTORE_ROOT: root }).catch((err: Error) => {
+      failed = err;
+    });
     // Wait until the 4 tasks have started, then kill a worker that runs one of them.
-    const started = (w: WorkerProcess, j: number) => [...w.output().slice(marks[j]).matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery 1\)/g)].map((m) => m[1]!);
+    const started = (w: WorkerProcess, j: number) =>
+      [
+        ...w
+          .output()
+          .slice(marks[j])
+          .matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery 1\)/g),
+      ].map((m) => m[1]!);
     const deadline = Date.now() + 120_000;
     while (workers.reduce((n, w, j) => n + started(w, j).length, 0) < 4) {
       if (failed || Date.now() > deadline) throw failed ?? new Error("the kill trial's tasks did not start");
@@ -198,7 +245,15 @@ async function deadWorker(): Promise<void> {
     const t0 = performance.now();
     const survivors = workers.filter((w) => w !== victim);
     const after = survivors.map((w) => w.output().length);
-    const again = () => survivors.some((w, j) => [...w.output().slice(after[j]).matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery [2-9]\)/g)].some((m) => lost.includes(m[1]!)));
+    const again = () =>
+      survivors.some((w, j) =>
+        [
+          ...w
+            .output()
+            .slice(after[j])
+            .matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery [2-9]\)/g),
+        ].some((m) => lost.includes(m[1]!)),
+      );
     while (!again()) {
       if (performance.now() - t0 > 180_000) throw new Error("the dead worker's task was not delivered again in 180 s");
       await sleep(50);
@@ -218,10 +273,18 @@ async function slurmVsBare(): Promise<void> {
   const env = { ...cluster.env };
   const out = join(work, "bare");
   const script = join(work, "bare.sh");
-  writeFileSync(script, `#!/bin/sh\nexec ${process.execPath} -e "require('fs').writeFileSync(process.argv[1], process.env.SLURMD_NODENAME || '')" ${out}/\${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}-\${SLURM_ARRAY_TASK_ID:-0}\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\nexec ${process.execPath} -e "require('fs').writeFileSync(process.argv[1], process.env.SLURMD_NODENAME || '')" ${out}/\${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}-\${SLURM_ARRAY_TASK_ID:-0}\n`,
+  );
   mkdirSync(out, { recursive: true });
   const bareArray = async () => {
-    const job = (await exec(inCtl[0]!, [...inCtl.slice(1), "sbatch", "--parsable", "--requeue", `--array=0-${N - 1}`, "--output=/dev/null", script], { ...baseEnv, ...env })).trim();
+    const job = (
+      await exec(inCtl[0]!, [...inCtl.slice(1), "sbatch", "--parsable", "--requeue", `--array=0-${N - 1}`, "--output=/dev/null", script], {
+        ...baseEnv,
+        ...env,
+      })
+    ).trim();
     const deadline = Date.now() + 600_000;
     while (readdirSync(out).filter((f) => f.startsWith(`${job}-`)).length < N) {
       if (Date.now() > deadline) throw new Error(`bare array ${job} did not finish`);
@@ -251,7 +314,11 @@ async function slurmVsBare(): Promise<void> {
 // BENCH_SCALE_ONLY=queue or =slurm runs one part.
 const only = process.env.BENCH_SCALE_ONLY;
 try {
-  console.log(`(load average at start: ${loadavg().map((l) => l.toFixed(1)).join(" ")}; ${RUNS} trials each)`);
+  console.log(
+    `(load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}; ${RUNS} trials each)`,
+  );
   if (only !== "slurm") {
     await queueVsLocal();
     await deadWorker();

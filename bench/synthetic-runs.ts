@@ -15,8 +15,18 @@ export function generate(root: string, n: number): void {
     const runId = String((base + i) * 1000);
     const dir = join(root, "flows", flow, "runs", runId);
     const user = `u${i % 10}`;
-    const run = { flow, runId, createdAt: base + i, user, systemTags: [`user:${user}`, "runtime:node"], originRunId: null,
-      startStep: "start", endStep: "end", graph: { flow, steps: [] }, parameters: [] };
+    const run = {
+      flow,
+      runId,
+      createdAt: base + i,
+      user,
+      systemTags: [`user:${user}`, "runtime:node"],
+      originRunId: null,
+      startStep: "start",
+      endStep: "end",
+      graph: { flow, steps: [] },
+      parameters: [],
+    };
     mkdirSync(join(dir, "tags"), { recursive: true });
     mkdirSync(join(dir, "steps", "end", "1", "attempt-0"), { recursive: true });
     writeFileSync(join(dir, "run.json"), JSON.stringify(run));
@@ -25,4 +35,3 @@ export function generate(root: string, n: number): void {
     writeFileSync(join(dir, "steps", "end", "1", "attempt-0", "done.json"), JSON.stringify(done));
   }
 }
-

@@ -35,7 +35,17 @@ export class WireClient {
     const dir = mkdtempSync(join(tmpdir(), "tsflow-wire-"));
     const [shell, iopub, control, stdin, hb] = await Promise.all([0, 1, 2, 3, 4].map(() => freePort()));
     const key = randomUUID();
-    const conn = { transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, control_port: control, stdin_port: stdin, hb_port: hb, key, signature_scheme: "hmac-sha256" };
+    const conn = {
+      transport: "tcp",
+      ip: "127.0.0.1",
+      shell_port: shell,
+      iopub_port: iopub,
+      control_port: control,
+      stdin_port: stdin,
+      hb_port: hb,
+      key,
+      signature_scheme: "hmac-sha256",
+    };
     const file = join(dir, "connection.json");
     writeFileSync(file, JSON.stringify(conn));
     const [cmd, ...args] = argv.map((a) => a.replace("{connection_file}", file));

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   // your own namespace (the default, user:<you>)
   const run = await Flow("TeamCollabFlow").latestSuccessfulRun;
   if (!run) throw new Error("no successful TeamCollabFlow run yet: run examples/team-collab.ts first");
-  const runId = run.id, choice = await run.data.choice;
+  const runId = run.id,
+    choice = await run.data.choice;
   console.log(`[${getNamespace()}] Run with id=${runId} has choice=${choice}`);
 
   // someone who has not switched namespace

@@ -14,7 +14,13 @@ import { log } from "./log.js";
 export type ExtraCompleter = (code: string, cursor: number) => Promise<Completion | undefined>;
 
 /** Completion candidates at `cursor`. */
-export async function completeCell(engine: Engine, registry: MagicRegistry, code: string, cursor: number, extra: readonly ExtraCompleter[] = []): Promise<Completion> {
+export async function completeCell(
+  engine: Engine,
+  registry: MagicRegistry,
+  code: string,
+  cursor: number,
+  extra: readonly ExtraCompleter[] = [],
+): Promise<Completion> {
   const empty = { start: cursor, end: cursor, matches: [] };
   const parsed = parseCell(code);
   const body = await completeCellMagicBody(registry, parsed, code, cursor);

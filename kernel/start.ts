@@ -43,7 +43,15 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const deps: ExecuteDeps = { engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 };
   const execute = new ExecuteHandler(deps);
   const completers: ExtraCompleter[] = [];
-  const routes = createRoutes({ engine, registry, history, execute, completers, info: kernelInfo(engine, kernelVersion()), shutdown: (restart) => stop(restart) });
+  const routes = createRoutes({
+    engine,
+    registry,
+    history,
+    execute,
+    completers,
+    info: kernelInfo(engine, kernelVersion()),
+    shutdown: (restart) => stop(restart),
+  });
   const infoAnswered = answeredOnce(routes, "kernel_info_request");
   const server = (holder.server = new KernelServer(routes));
   installProcessGuards();
@@ -61,7 +69,10 @@ export async function startKernel(connectionFile: string): Promise<void> {
   await Promise.race([infoAnswered, sleep(QUIET_MS * 2)]);
   const exports = library ? await importLibrary() : undefined;
   if (exports) {
-    provideModule("tsflow", cellModule(exports, () => execute.activeCell));
+    provideModule(
+      "tsflow",
+      cellModule(exports, () => execute.activeCell),
+    );
     const api = connectLibrary(exports, registry, completers);
     if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
   }

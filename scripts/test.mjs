@@ -22,9 +22,7 @@ function findTests(dir) {
   return out;
 }
 
-const files = findTests(join(root, "test")).filter(
-  (f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)),
-);
+const files = findTests(join(root, "test")).filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)));
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour escapes, which start with ESC
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
@@ -64,7 +62,13 @@ async function worker() {
     results.push(r);
     const mark = r.failed ? "FAIL" : "ok  ";
     console.log(`${mark} ${r.file}  (${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)}s)`);
-    if (r.failed) console.log(r.text.split("\n").map((l) => `    ${l}`).join("\n"));
+    if (r.failed)
+      console.log(
+        r.text
+          .split("\n")
+          .map((l) => `    ${l}`)
+          .join("\n"),
+      );
   }
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));

@@ -26,8 +26,16 @@ const DOCUMENTED: Record<string, string[]> = {
   "src/client/namespace.ts": ["namespace"],
   "src/runner/run-flow.ts": ["runFlow"],
   "src/util/errors.ts": [
-    "TsflowError", "NotFoundError", "NamespaceMismatchError", "InvalidPathspecError", "InvalidNameError", "TaggingError",
-    "ParameterError", "SqlRefusedError", "SqlError", "RunFailedError",
+    "TsflowError",
+    "NotFoundError",
+    "NamespaceMismatchError",
+    "InvalidPathspecError",
+    "InvalidNameError",
+    "TaggingError",
+    "ParameterError",
+    "SqlRefusedError",
+    "SqlError",
+    "RunFailedError",
   ],
 };
 
@@ -37,7 +45,12 @@ function exampleOf(source: string, name: string): string | undefined {
   const doc = decl.exec(source)?.[1];
   const body = doc?.split(/^\s*\* @example\s*$/m)[1];
   if (body === undefined) return undefined;
-  return body.split(/^\s*\* @\w+/m)[0]!.split("\n").map((l) => l.replace(/^\s*\* ?/, "")).join("\n").trim();
+  return body
+    .split(/^\s*\* @\w+/m)[0]!
+    .split("\n")
+    .map((l) => l.replace(/^\s*\* ?/, ""))
+    .join("\n")
+    .trim();
 }
 
 function readmeExample(readme: string): string {

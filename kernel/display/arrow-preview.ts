@@ -27,7 +27,14 @@ export function isArrowTable(value: unknown): value is ArrowTableLike {
 /** True for what `DataArtifact.preview()` returns. */
 export function isArrowPreview(value: unknown): value is ArrowPreviewLike {
   const p = value as Partial<ArrowPreviewLike> | null;
-  return typeof p === "object" && p !== null && Array.isArray(p.schema) && typeof p.numRows === "number" && Array.isArray(p.rows) && typeof p.batchesRead === "number";
+  return (
+    typeof p === "object" &&
+    p !== null &&
+    Array.isArray(p.schema) &&
+    typeof p.numRows === "number" &&
+    Array.isArray(p.rows) &&
+    typeof p.batchesRead === "number"
+  );
 }
 
 /** The first rows of a table in memory, in the shape of a library preview. */
@@ -38,7 +45,13 @@ export function previewOfTable(table: ArrowTableLike, rows = PREVIEW_ROWS): Arro
     .map((row) => (row as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (row as Record<string, unknown>));
   // Every record batch of a table in memory is already read.
   const batches = table.batches?.length ?? 0;
-  return { schema: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })), numRows: table.numRows, rows: plain, numBatches: batches, batchesRead: batches };
+  return {
+    schema: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
+    numRows: table.numRows,
+    rows: plain,
+    numBatches: batches,
+    batchesRead: batches,
+  };
 }
 
 /**

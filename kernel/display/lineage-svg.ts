@@ -35,7 +35,9 @@ export function lineageSvg(center: LineageNode, upstream: readonly LineageNode[]
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="tsflow-lineage" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<defs><marker id="lineage-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`,
-    heading(x(0), "read by this run"), heading(x(1), "run"), heading(x(2), "runs that read it"),
+    heading(x(0), "read by this run"),
+    heading(x(1), "run"),
+    heading(x(2), "runs that read it"),
     ...upstream.map((n, i) => arrow({ x: x(0) + W, y: y(i, upstream.length) + H / 2 }, { x: mid.x, y: mid.y + H / 2 }, n.label)),
     ...consumers.map((n, i) => arrow({ x: mid.x + W, y: mid.y + H / 2 }, { x: x(2), y: y(i, consumers.length) + H / 2 }, n.label)),
     ...upstream.map((n, i) => runBox(n, x(0), y(i, upstream.length), "#eef4ff")),
@@ -64,6 +66,8 @@ function runBox(n: LineageNode, x: number, y: number, fill: string): string {
 function arrow(from: { x: number; y: number }, to: { x: number; y: number }, label?: string): string {
   // A long label is cut to the gap between the columns; hovering shows it whole.
   const shown = label && label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label;
-  const text = label ? `<text x="${(from.x + to.x) / 2}" y="${(from.y + to.y) / 2 - 5}" text-anchor="middle" font-size="10" fill="#555"><title>${escapeHtml(label)}</title>${escapeHtml(shown!)}</text>` : "";
+  const text = label
+    ? `<text x="${(from.x + to.x) / 2}" y="${(from.y + to.y) / 2 - 5}" text-anchor="middle" font-size="10" fill="#555"><title>${escapeHtml(label)}</title>${escapeHtml(shown!)}</text>`
+    : "";
   return `<line x1="${from.x}" y1="${from.y}" x2="${to.x - 2}" y2="${to.y}" stroke="#555" marker-end="url(#lineage-arrow)"/>${text}`;
 }

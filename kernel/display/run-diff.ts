@@ -25,8 +25,18 @@ interface Row {
 /** True for a `RunDiff` (what `diffRuns` returns, from any copy of the library), judged by its shape. */
 export function isRunDiff(value: unknown): value is RunDiffLike {
   const d = value as Partial<RunDiffLike> | null;
-  return typeof d === "object" && d !== null && typeof d.a === "string" && typeof d.b === "string" && typeof d.step === "string" &&
-    Array.isArray(d.parameters) && Array.isArray(d.tags) && Array.isArray(d.artifacts) && typeof d.counts === "object" && typeof d.graph === "object";
+  return (
+    typeof d === "object" &&
+    d !== null &&
+    typeof d.a === "string" &&
+    typeof d.b === "string" &&
+    typeof d.step === "string" &&
+    Array.isArray(d.parameters) &&
+    Array.isArray(d.tags) &&
+    Array.isArray(d.artifacts) &&
+    typeof d.counts === "object" &&
+    typeof d.graph === "object"
+  );
 }
 
 /** The text/html and text/plain bundle of a run diff. */
@@ -35,16 +45,30 @@ export function runDiffBundle(diff: RunDiffLike): { "text/html": string; "text/p
   const { added, removed, changed, same } = diff.counts;
   const caption = `${diff.a} → ${diff.b}: ${changed} changed, ${added} added, ${removed} removed, ${same} same (artifacts of step ${diff.step})`;
   const head = ["", "name", "status", "a", "b", "detail"].map((c) => `<th ${TD}>${escapeHtml(c)}</th>`).join("");
-  const body = rows.map((r) =>
-    `<tr class="tsflow-diff-${r.status}" style="background:${COLOURS[r.status]}"><td ${TD}>${escapeHtml(r.section)}</td><td ${TD}><code>${escapeHtml(r.name)}</code></td>` +
-    `<td ${TD}>${r.status === "same" ? "same" : `<b>${r.status}</b>`}</td><td ${TD}>${escapeHtml(r.a)}</td><td ${TD}>${escapeHtml(r.b)}</td><td ${TD}>${r.html}</td></tr>`).join("");
+  const body = rows
+    .map(
+      (r) =>
+        `<tr class="tsflow-diff-${r.status}" style="background:${COLOURS[r.status]}"><td ${TD}>${escapeHtml(r.section)}</td><td ${TD}><code>${escapeHtml(r.name)}</code></td>` +
+        `<td ${TD}>${r.status === "same" ? "same" : `<b>${r.status}</b>`}</td><td ${TD}>${escapeHtml(r.a)}</td><td ${TD}>${escapeHtml(r.b)}</td><td ${TD}>${r.html}</td></tr>`,
+    )
+    .join("");
   const html = `<div class="tsflow-caption"><b>${escapeHtml(caption)}</b></div><table class="tsflow-table tsflow-diff"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
   return { "text/html": html, "text/plain": plain(caption, rows) };
 }
 
 function diffRows(diff: RunDiffLike): Row[] {
   const rows: Row[] = [];
-  for (const p of diff.parameters) rows.push(row("parameter", p.name, p.status, show(p.a), show(p.b), p.status === "changed" && p.changes?.some((c) => c.path !== "$") ? p.changes.map(changeLine) : []));
+  for (const p of diff.parameters)
+    rows.push(
+      row(
+        "parameter",
+        p.name,
+        p.status,
+        show(p.a),
+        show(p.b),
+        p.status === "changed" && p.changes?.some((c) => c.path !== "$") ? p.changes.map(changeLine) : [],
+      ),
+    );
   for (const t of diff.tags) rows.push(row("user tag", t.tag, t.status, t.status === "added" ? "" : "✓", t.status === "removed" ? "" : "✓", []));
   for (const s of diff.graph.steps) rows.push(row("step", s.name, s.status, s.a ?? "", s.b ?? "", []));
   for (const x of diff.artifacts) rows.push(artifactRow(x));
@@ -73,8 +97,10 @@ function tableDetail(t: NonNullable<ArtifactDiffLike["table"]>, r: Row): void {
     `rows ${t.rows.a} → ${t.rows.b}; ${t.differingRows} of the first ${t.comparedRows} differ`,
   ];
   r.detail = [...lines, ...t.firstDifferences.map((d) => `row ${d.row}: ${d.columns.map((c) => `${c} ${show(d.a[c])} → ${show(d.b[c])}`).join(", ")}`)];
-  const marked = t.firstDifferences.map((d) =>
-    `row ${d.row}: ${d.columns.map((c) => `${escapeHtml(c)} <del>${escapeHtml(show(d.a[c]))}</del> → <mark>${escapeHtml(show(d.b[c]))}</mark>`).join(", ")}`);
+  const marked = t.firstDifferences.map(
+    (d) =>
+      `row ${d.row}: ${d.columns.map((c) => `${escapeHtml(c)} <del>${escapeHtml(show(d.a[c]))}</del> → <mark>${escapeHtml(show(d.b[c]))}</mark>`).join(", ")}`,
+  );
   r.html = [...lines.map(escapeHtml), ...marked].join("<br>");
 }
 
@@ -94,7 +120,9 @@ function show(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   let text: string;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : v)) ?? String(value);
+    text =
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : v)) ??
+      String(value);
   } catch {
     text = String(value);
   }
@@ -106,7 +134,12 @@ function plain(caption: string, rows: Row[]): string {
   const widths = [0, 1, 2, 3, 4].map((i) => Math.min(40, Math.max(...cells.map((c) => c[i]!.length), 1)));
   const lines = [caption];
   cells.forEach((c, k) => {
-    lines.push(c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd());
+    lines.push(
+      c
+        .map((x, i) => x.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
     for (const d of rows[k]!.detail) lines.push(`    ${d}`);
   });
   return lines.join("\n");

@@ -36,7 +36,11 @@ export function renderTable(spec: TableSpec): { "text/html": string; "text/plain
 /** A value as it reads in a table cell. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().replace(/\.\d{3}Z$/, "Z").replace("T", " ");
+  if (value instanceof Date)
+    return value
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z")
+      .replace("T", " ");
   if (typeof value === "boolean") return value ? "✓" : "✗";
   if (Array.isArray(value)) return value.map(cellText).join(", ");
   if (typeof value === "object") return String(value) === "[object Object]" ? JSON.stringify(value) : String(value);
@@ -45,6 +49,10 @@ export function cellText(value: unknown): string {
 
 function plainTable(caption: string | undefined, columns: string[], rows: string[][], footer: string): string {
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...rows.map((r) => (r[i] ?? "").length))));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [caption, line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), footer || undefined].filter((l) => l !== undefined).join("\n");
 }

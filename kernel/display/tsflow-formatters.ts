@@ -15,17 +15,19 @@ import { isRunDiff, runDiffBundle } from "./run-diff.js";
 const HIDDEN_FIELDS = new Set(["kind", "pathspec", "id", "namespace", "userTags", "systemTags"]);
 
 /** The formatter for tsflow values (given the library); undefined for anything else. */
-export const tsflowFormatter = (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">): Formatter => (value) => {
-  if (isFlowClass(api, value)) return flowClassBundle(api, value as Function);
-  if (isArrowArtifact(value)) return arrowArtifactBundle(value);
-  if (isClientObject(value)) return objectBundle(value);
-  if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
-  if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
-  if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
-  if (isArrowPreview(value)) return arrowPreviewBundle(value);
-  if (isRunDiff(value)) return runDiffBundle(value);
-  return undefined;
-};
+export const tsflowFormatter =
+  (api: Pick<TsflowApi, "FlowSpec" | "flowGraph">): Formatter =>
+  (value) => {
+    if (isFlowClass(api, value)) return flowClassBundle(api, value as Function);
+    if (isArrowArtifact(value)) return arrowArtifactBundle(value);
+    if (isClientObject(value)) return objectBundle(value);
+    if (Array.isArray(value) && value.length > 0 && value.every(isClientObject)) return listingBundle(value);
+    if (isSqlResult(value)) return renderTable({ columns: value.columns, rows: value.rows, footer: `${value.rows.length} rows` });
+    if (isArrowTable(value)) return arrowPreviewBundle(previewOfTable(value));
+    if (isArrowPreview(value)) return arrowPreviewBundle(value);
+    if (isRunDiff(value)) return runDiffBundle(value);
+    return undefined;
+  };
 
 /** True for a `DataArtifact` stored as an Arrow table. */
 export function isArrowArtifact(value: unknown): value is DataArtifactLike {
@@ -65,7 +67,11 @@ export function objectBundle(obj: ClientObjectLike): MimeBundle {
   const fields = Object.keys(json).filter((k) => !HIDDEN_FIELDS.has(k) && k !== "tags" && !isEmpty(json[k]));
   const rows = [...fields.map((k) => [k, readable(json[k])]), ["user tags", readable(json.userTags)], ["system tags", readable(json.systemTags)]];
   const pinned = pinNote(obj);
-  return renderTable({ columns: ["field", "value"], rows, caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}${pinned ? ` · ${pinned}` : ""}` });
+  return renderTable({
+    columns: ["field", "value"],
+    rows,
+    caption: `${obj} · read in namespace ${describeNamespace(obj.namespace)}${pinned ? ` · ${pinned}` : ""}`,
+  });
 }
 
 const PIN_STATUS = Symbol.for("tsflow.pin.status");
@@ -87,8 +93,7 @@ export function listingBundle(objects: ClientObjectLike[], caption?: string, foo
   const first = objects[0] as ClientObjectLike;
   const jsons = objects.map((o) => o.toJSON());
   const hidden = "status" in jsons[0]! ? LISTING_HIDDEN : HIDDEN_FIELDS;
-  const fields = [...Object.keys(jsons[0]!).filter((k) => !hidden.has(k)), "userTags"]
-    .filter((f) => jsons.some((j) => !isEmpty(j[f])));
+  const fields = [...Object.keys(jsons[0]!).filter((k) => !hidden.has(k)), "userTags"].filter((f) => jsons.some((j) => !isEmpty(j[f])));
   const rows = jsons.map((json) => [json.id, ...fields.map((f) => readable(json[f]))]);
   const title = caption ?? `${objects.length} ${first.kind}${objects.length === 1 ? "" : "s"} · read in namespace ${describeNamespace(first.namespace)}`;
   const columns = [first.kind, ...fields.map((f) => (f === "userTags" ? "user tags" : f))];

@@ -113,7 +113,9 @@ export function cellLocation(name: string, line: number, column: number): CellLo
   if (!script.map) return { label: script.label, line: undefined, wrapper: false };
   const source = originalPosition(script.map, line, column - 1)?.line;
   const cellLine = source === undefined ? undefined : source - (script.linesBefore ?? 0);
-  return cellLine === undefined || cellLine < 1 ? { label: script.label, line: undefined, wrapper: true } : { label: script.label, line: cellLine, wrapper: false };
+  return cellLine === undefined || cellLine < 1
+    ? { label: script.label, line: undefined, wrapper: true }
+    : { label: script.label, line: cellLine, wrapper: false };
 }
 
 function decode(base64: string): TraceMap {

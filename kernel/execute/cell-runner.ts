@@ -61,7 +61,15 @@ async function describe(deps: CellRunnerDeps, err: unknown, source: string): Pro
   return more.length ? { ...content, traceback: [...content.traceback, ...more] } : content;
 }
 
-async function runMagic(registry: MagicRegistry, kind: "line" | "cell", name: string, raw: string, body: string, code: string, ctx: MagicContext): Promise<void> {
+async function runMagic(
+  registry: MagicRegistry,
+  kind: "line" | "cell",
+  name: string,
+  raw: string,
+  body: string,
+  code: string,
+  ctx: MagicContext,
+): Promise<void> {
   const magic = registry.require(kind, name);
   const args = parseArgs(tokenize(raw), magic.args, magic.usage);
   await magic.run({ raw, args, body, code }, ctx);

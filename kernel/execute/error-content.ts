@@ -27,7 +27,8 @@ export function diagnosticsError(diagnostics: readonly CellDiagnostic[]): ErrorC
 
 /** Content for a value a cell threw. */
 export function thrownError(error: unknown): ErrorContent {
-  if (isInterrupt(error)) return { ename: "KeyboardInterrupt", evalue: "execution was interrupted", traceback: ["KeyboardInterrupt: execution was interrupted"] };
+  if (isInterrupt(error))
+    return { ename: "KeyboardInterrupt", evalue: "execution was interrupted", traceback: ["KeyboardInterrupt: execution was interrupted"] };
   if (!(error instanceof Error) && !isErrorLike(error)) {
     const evalue = plainText(error);
     return { ename: "Error", evalue, traceback: [`Uncaught ${evalue}`] };

@@ -11,7 +11,12 @@ const NAME_AT_CURSOR = /^(\s*)(%%?)([\w-]*)$/;
 const ARGS_AT_CURSOR = /^\s*(%%?)([\w-]+)\s+(.*)$/s;
 
 /** Completes the magic name or argument at `cursor`, if the cursor is on a magic line. */
-export async function completeMagic(source: string, cursor: number, registry: MagicLookup, locals: Readonly<Record<string, unknown>> = {}): Promise<Completion | undefined> {
+export async function completeMagic(
+  source: string,
+  cursor: number,
+  registry: MagicLookup,
+  locals: Readonly<Record<string, unknown>> = {},
+): Promise<Completion | undefined> {
   const { line, text, start } = lineAt(source, cursor);
   const before = text.slice(0, cursor - start);
   const name = NAME_AT_CURSOR.exec(before);

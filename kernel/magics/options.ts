@@ -74,7 +74,11 @@ export function parseArgs(words: readonly string[], spec: ArgsSpec, usage?: stri
   return out;
 }
 
-function optionOf(word: string, spec: ArgsSpec, fail: (msg: string) => never): { name: string; def: OptionSpec | undefined; inline: string | undefined } | undefined {
+function optionOf(
+  word: string,
+  spec: ArgsSpec,
+  fail: (msg: string) => never,
+): { name: string; def: OptionSpec | undefined; inline: string | undefined } | undefined {
   const long = /^--([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(word);
   if (long) return { name: long[1] as string, def: spec.options?.[long[1] as string], inline: long[2] };
   const short = /^-([A-Za-z])$/.exec(word);

@@ -50,7 +50,13 @@ export function parseCell(source: string): ParsedCell {
     const match = inHeader ? MAGIC_LINE.exec(text) : null;
     if (match && match[2] === "%%" && result.lineMagics.length === 0 && isBlankBefore(lines, index)) {
       const bodyOffset = start + text.length + eol.length;
-      result.cellMagic = { name: match[3] ?? "", args: (match[4] ?? "").trim(), body: source.slice(bodyOffset), bodyOffset, offset: start + (match[1]?.length ?? 0) };
+      result.cellMagic = {
+        name: match[3] ?? "",
+        args: (match[4] ?? "").trim(),
+        body: source.slice(bodyOffset),
+        bodyOffset,
+        offset: start + (match[1]?.length ?? 0),
+      };
       result.code = blanked + blank(text) + source.slice(start + text.length);
       return result;
     }

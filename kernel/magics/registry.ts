@@ -31,7 +31,15 @@ export class MagicRegistry implements MagicLookup {
     const label = kind === "line" ? "Line" : "Cell";
     if (name === "") throw new UsageError(`${prefix} must be followed by a magic name. Use %lsmagic to list them.`);
     const other = this.find(kind === "line" ? "cell" : "line", name);
-    const hint = other ? ` Did you mean ${kind === "line" ? "%%" : "%"}${name}?` : suggest(name, this.list().filter((m) => m.kind === kind).map((m) => m.name), prefix);
+    const hint = other
+      ? ` Did you mean ${kind === "line" ? "%%" : "%"}${name}?`
+      : suggest(
+          name,
+          this.list()
+            .filter((m) => m.kind === kind)
+            .map((m) => m.name),
+          prefix,
+        );
     throw new UsageError(`${label} magic function ${prefix}${name} not found.${hint} Use %lsmagic to list magics.`);
   }
 }

@@ -45,9 +45,30 @@ export type GraphStep = Pick<Tsflow.GraphStepInfo, "name" | "next" | "foreach">;
 
 /** The library's exports the kernel calls; `asTsflowApi` refuses a module that lacks one. */
 const REQUIRED = [
-  "namespace", "getNamespace", "defaultNamespace", "Flow", "Run", "Step", "Task", "DataArtifact", "listFlows", "listRuns",
-  "listNamespaces", "querySql", "runFlow", "FlowSpec", "flowGraph", "listNamespacesOf", "flowParameters", "usePins",
-  "getPinFile", "listPins", "pin", "unpin", "pinStatus", "diffRuns",
+  "namespace",
+  "getNamespace",
+  "defaultNamespace",
+  "Flow",
+  "Run",
+  "Step",
+  "Task",
+  "DataArtifact",
+  "listFlows",
+  "listRuns",
+  "listNamespaces",
+  "querySql",
+  "runFlow",
+  "FlowSpec",
+  "flowGraph",
+  "listNamespacesOf",
+  "flowParameters",
+  "usePins",
+  "getPinFile",
+  "listPins",
+  "pin",
+  "unpin",
+  "pinStatus",
+  "diffRuns",
 ] as const satisfies readonly (keyof typeof Tsflow)[];
 
 /** The functions of "tsflow" the kernel calls, with the library's own signatures. */

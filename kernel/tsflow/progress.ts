@@ -27,7 +27,10 @@ export class RunProgress {
   private timer: NodeJS.Timeout | undefined;
   private readonly displayId = `tsflow-progress-${Math.random().toString(36).slice(2)}`;
 
-  constructor(private readonly out: MagicOutput, private readonly flow: string) {}
+  constructor(
+    private readonly out: MagicOutput,
+    private readonly flow: string,
+  ) {}
 
   /** Handles one run event. */
   onEvent(e: RunEventLike): void {
@@ -88,7 +91,10 @@ export class RunProgress {
 
   private render(): void {
     this.lastRender = Date.now();
-    const totals = [...this.steps.values()].reduce((t, s) => ({ done: t.done + s.done, failed: t.failed + s.failed, running: t.running + s.started - s.done - s.failed }), { done: 0, failed: 0, running: 0 });
+    const totals = [...this.steps.values()].reduce(
+      (t, s) => ({ done: t.done + s.done, failed: t.failed + s.failed, running: t.running + s.started - s.done - s.failed }),
+      { done: 0, failed: 0, running: 0 },
+    );
     const head = `${this.pathspec || this.flow} ${this.state}${this.reason ? ` (${this.reason})` : ""} · ${totals.done} tasks done, ${totals.running} running, ${totals.failed} failed`;
     const steps = [...this.steps].map(([name, s]) => `${name} ${s.failed ? "✗" : s.started > s.done ? "…" : "✓"} ${s.done}/${s.expected ?? s.started}`);
     const html = `<div class="tsflow-progress"><b>${escapeHtml(head)}</b><br><code>${steps.map(escapeHtml).join(" → ")}</code></div>`;

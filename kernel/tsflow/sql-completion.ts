@@ -14,7 +14,21 @@ export type SqlSchema = Readonly<Record<string, readonly string[]>>;
  * with the real views.
  */
 export const SQL_SCHEMA: SqlSchema = {
-  runs: ["flow", "run_id", "created_at", "user", "system_tags", "user_tags", "tags", "successful", "finished", "finished_at", "status", "origin_run_id", "end_step"],
+  runs: [
+    "flow",
+    "run_id",
+    "created_at",
+    "user",
+    "system_tags",
+    "user_tags",
+    "tags",
+    "successful",
+    "finished",
+    "finished_at",
+    "status",
+    "origin_run_id",
+    "end_step",
+  ],
   steps: ["flow", "run_id", "step", "tasks", "successful", "started_at", "finished_at"],
   tasks: ["flow", "run_id", "step", "task_id", "index", "attempts", "successful", "started_at", "finished_at"],
   tags: ["flow", "run_id", "tag", "kind"],
@@ -24,17 +38,76 @@ export const SQL_SCHEMA: SqlSchema = {
 
 /** The keywords offered, in the order people reach for them. */
 export const SQL_KEYWORDS: readonly string[] = [
-  "SELECT", "DISTINCT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "HAVING", "LIMIT", "OFFSET", "AS", "AND",
-  "OR", "NOT", "IN", "IS", "NULL", "LIKE", "ILIKE", "BETWEEN", "JOIN", "LEFT JOIN", "INNER JOIN", "ON",
-  "USING", "UNION ALL", "WITH", "CASE", "WHEN", "THEN", "ELSE", "END", "ASC", "DESC", "TRUE", "FALSE",
-  "COUNT", "SUM", "AVG", "MIN", "MAX", "DESCRIBE", "SUMMARIZE", "VALUES",
+  "SELECT",
+  "DISTINCT",
+  "FROM",
+  "WHERE",
+  "GROUP BY",
+  "ORDER BY",
+  "HAVING",
+  "LIMIT",
+  "OFFSET",
+  "AS",
+  "AND",
+  "OR",
+  "NOT",
+  "IN",
+  "IS",
+  "NULL",
+  "LIKE",
+  "ILIKE",
+  "BETWEEN",
+  "JOIN",
+  "LEFT JOIN",
+  "INNER JOIN",
+  "ON",
+  "USING",
+  "UNION ALL",
+  "WITH",
+  "CASE",
+  "WHEN",
+  "THEN",
+  "ELSE",
+  "END",
+  "ASC",
+  "DESC",
+  "TRUE",
+  "FALSE",
+  "COUNT",
+  "SUM",
+  "AVG",
+  "MIN",
+  "MAX",
+  "DESCRIBE",
+  "SUMMARIZE",
+  "VALUES",
 ];
 
 const WORD_AT_END = /[A-Za-z_]\w*$|$/;
 const QUALIFIED_AT_END = /([A-Za-z_]\w*)\.(\w*)$/;
 const VIEW_POSITION = /\b(from|join)\s*$/i;
 /** Words that follow a view without being its alias (`FROM runs WHERE ...`, `FROM runs JOIN ...`). */
-const CLAUSES = ["where", "join", "left", "right", "inner", "outer", "full", "cross", "natural", "on", "using", "group", "order", "having", "limit", "offset", "union", "qualify", "window"];
+const CLAUSES = [
+  "where",
+  "join",
+  "left",
+  "right",
+  "inner",
+  "outer",
+  "full",
+  "cross",
+  "natural",
+  "on",
+  "using",
+  "group",
+  "order",
+  "having",
+  "limit",
+  "offset",
+  "union",
+  "qualify",
+  "window",
+];
 const VIEW_REFERENCE = new RegExp(`\\b(?:from|join)\\s+([A-Za-z_]\\w*)(?:\\s+(?:as\\s+)?(?!(?:${CLAUSES.join("|")})\\b)([A-Za-z_]\\w*))?`, "gi");
 
 /**

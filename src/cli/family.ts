@@ -17,8 +17,13 @@ export interface CommandFamily {
 
 /** Mounts `family` on `program` as a command that loads it and hands it the rest of the line. */
 export function mountFamily(program: Command, family: CommandFamily): void {
-  program.command(family.name).description(family.description)
-    .allowUnknownOption().allowExcessArguments().helpOption(false).argument("[args...]")
+  program
+    .command(family.name)
+    .description(family.description)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .argument("[args...]")
     .action(async (args: string[] = []) => {
       const register = await family.load();
       const sub = new Command("tsflow");

@@ -18,7 +18,10 @@ export const FILE_COMMANDS: ReadonlySet<string> = new Set(["run", "resume", "sho
 export async function preloadFlow(located: Located): Promise<LoadedFlow | undefined> {
   const { command } = located;
   if (!command || !FILE_COMMANDS.has(command)) return undefined;
-  return firstLoaded(located.candidates.filter((c) => FLOW_FILE.test(c)), (file) => loadFlowFile(file, located.flow));
+  return firstLoaded(
+    located.candidates.filter((c) => FLOW_FILE.test(c)),
+    (file) => loadFlowFile(file, located.flow),
+  );
 }
 
 /**
@@ -67,7 +70,11 @@ export function addParameterOptions(cmd: Command, loaded: LoadedFlow | undefined
     cmd.addOption(new Option(spec.type === "boolean" ? `--${spec.name} [boolean]` : `--${spec.name} <${spec.type}>`, help));
     if (spec.type === "boolean") cmd.addOption(new Option(`--no-${spec.name}`, `set ${spec.name} to false`));
   }
-  bareBooleanFlags(cmd, params.filter((p) => p.spec.type === "boolean").map((p) => `--${p.spec.name}`), loaded);
+  bareBooleanFlags(
+    cmd,
+    params.filter((p) => p.spec.type === "boolean").map((p) => `--${p.spec.name}`),
+    loaded,
+  );
   return params;
 }
 

@@ -58,7 +58,10 @@ export function locate(program: Command, args: string[]): Located {
 // and prints nothing. `unknown` is what commander could not place: the arguments from the first
 // unknown option on (`cmd.args` is the operands, then those).
 function quiet(cmd: Command, record: (cmd: Command, unknown: number) => void): void {
-  cmd.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} }).helpOption(false);
+  cmd
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .helpOption(false);
   cmd.addOption(new Option("-h, --help"));
   cmd.allowUnknownOption().allowExcessArguments();
   let unknown = 0;

@@ -7,7 +7,11 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2 } as const;
 /** Prints rows as an aligned text table. */
 export function printTable(headers: string[], rows: string[][], out: (s: string) => void = (s) => process.stdout.write(s)): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   out(`${line(headers)}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
   for (const r of rows) out(`${line(r)}\n`);
 }

@@ -12,8 +12,21 @@ import { clientState } from "./state.js";
 /** The part of the run index the client uses (every listing and lookup of runs goes through it). */
 export type RunIndexPort = Pick<
   RunIndex,
-  | "listFlows" | "flowExists" | "listRuns" | "getRun" | "countRuns" | "listNamespaces" | "querySql" | "close"
-  | "whereElse" | "rebuild" | "status" | "listTags" | "listRunIds" | "listConsumers" | "countNewerSuccessful"
+  | "listFlows"
+  | "flowExists"
+  | "listRuns"
+  | "getRun"
+  | "countRuns"
+  | "listNamespaces"
+  | "querySql"
+  | "close"
+  | "whereElse"
+  | "rebuild"
+  | "status"
+  | "listTags"
+  | "listRunIds"
+  | "listConsumers"
+  | "countNewerSuccessful"
 >;
 
 export type { RunRow, RunState, ListRunsQuery, SqlResult } from "../run-index/run-index.js";

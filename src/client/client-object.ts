@@ -161,8 +161,14 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
   /** A plain summary for JSON and tools. */
   toJSON(): ClientObjectJSON {
     return {
-      kind: this.kind, pathspec: this.pathspec, id: this.id, createdAt: this.createdAt.toISOString(),
-      namespace: this.namespace, tags: this.tags, userTags: this.userTags, systemTags: this.systemTags,
+      kind: this.kind,
+      pathspec: this.pathspec,
+      id: this.id,
+      createdAt: this.createdAt.toISOString(),
+      namespace: this.namespace,
+      tags: this.tags,
+      userTags: this.userTags,
+      systemTags: this.systemTags,
       ...this.summary(),
     };
   }
@@ -179,8 +185,19 @@ export abstract class ClientObject<Child extends ClientObject<any> = ClientObjec
 
 /** The members every client object has, which every lazy handle answers too. */
 export const CLIENT_OBJECT_MEMBERS = [
-  "kind", "pathspec", "id", "createdAt", "namespace", "tags", "userTags", "systemTags", "parent", "isInNamespace",
-  "get", "child", "has",
+  "kind",
+  "pathspec",
+  "id",
+  "createdAt",
+  "namespace",
+  "tags",
+  "userTags",
+  "systemTags",
+  "parent",
+  "isInNamespace",
+  "get",
+  "child",
+  "has",
 ] as const;
 
 /** Returns true when `value` is a client object of `kind`, from any copy of the library. */

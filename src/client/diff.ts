@@ -136,7 +136,7 @@ export async function diffRuns(a: RunObject | string, b: RunObject | string, opt
   const [parameters, artifacts] = await Promise.all([diffParameters(ra, rb, options), diffStep(ra, rb, step, options)]);
   const tags = diffTags(ra.userTags, rb.userTags);
   const steps = diffGraph(recA?.graph.steps ?? [], recB?.graph.steps ?? []);
-  const graph = { status: steps.every((s) => s.status === "same") ? "same" as const : "changed" as const, steps };
+  const graph = { status: steps.every((s) => s.status === "same") ? ("same" as const) : ("changed" as const), steps };
   const counts: Record<DiffStatus, number> = { added: 0, removed: 0, changed: 0, same: 0 };
   for (const e of [...parameters, ...tags, ...steps, ...artifacts]) counts[e.status]++;
   return { a: ra.pathspec, b: rb.pathspec, step, parameters, tags, graph, artifacts, counts, same: counts.added + counts.removed + counts.changed === 0 };
@@ -177,7 +177,9 @@ function valueEntry(name: string, inA: boolean, a: unknown, inB: boolean, b: unk
 }
 
 function diffTags(a: readonly string[], b: readonly string[]): TagDiff[] {
-  return union(a, b).sort().map((tag) => ({ tag, status: !a.includes(tag) ? "added" : !b.includes(tag) ? "removed" : "same" }));
+  return union(a, b)
+    .sort()
+    .map((tag) => ({ tag, status: !a.includes(tag) ? "added" : !b.includes(tag) ? "removed" : "same" }));
 }
 
 function diffGraph(a: readonly GraphStepInfo[], b: readonly GraphStepInfo[]): StepDiff[] {
@@ -239,7 +241,12 @@ async function diffTasks(ta: TaskObject | undefined, tb: TaskObject | undefined,
   return Promise.all(names.map((n) => diffArtifact(`${n}${suffix}`, xa[n], xb[n], options)));
 }
 
-async function diffArtifact(name: string, a: DataArtifactObject | undefined, b: DataArtifactObject | undefined, options: DiffRunsOptions): Promise<ArtifactDiff> {
+async function diffArtifact(
+  name: string,
+  a: DataArtifactObject | undefined,
+  b: DataArtifactObject | undefined,
+  options: DiffRunsOptions,
+): Promise<ArtifactDiff> {
   if (!a) return { name, status: "added", b: info(b!) };
   if (!b) return { name, status: "removed", a: info(a) };
   const base = { name, a: info(a), b: info(b) };

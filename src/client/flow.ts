@@ -153,8 +153,7 @@ class FlowPromise<F extends FlowClass = FlowClass> extends ObjectPromise<FlowObj
 }
 
 // The members the class above defines itself are left out: the merged declarations must agree.
-interface FlowPromise<F extends FlowClass = FlowClass>
-  extends Omit<HandleMembers<FlowObject<F>>, "latestRun" | "latestSuccessfulRun" | "runs"> {}
+interface FlowPromise<F extends FlowClass = FlowClass> extends Omit<HandleMembers<FlowObject<F>>, "latestRun" | "latestSuccessfulRun" | "runs"> {}
 
 installMembers(FlowPromise, { objectClass: FlowObject, members: FLOW_MEMBERS, dataView: false });
 
@@ -180,7 +179,9 @@ registerLoader("Flow", loadFlow);
 function flowName(arg: unknown): string {
   if (typeof arg !== "function") return parsePathspec("Flow", arg)[0]!;
   if (!((arg as { prototype?: unknown }).prototype instanceof FlowSpec)) {
-    throw new InvalidPathspecError(`Expects Flow('FlowName') or Flow(FlowClass), a class that extends FlowSpec; got ${arg.name ? `the function ${arg.name}` : "a function"}`);
+    throw new InvalidPathspecError(
+      `Expects Flow('FlowName') or Flow(FlowClass), a class that extends FlowSpec; got ${arg.name ? `the function ${arg.name}` : "a function"}`,
+    );
   }
   return arg.name;
 }
@@ -214,19 +215,16 @@ export interface FlowFunction {
  * const choice: number | undefined = await run?.data.choice;
  * for await (const r of Flow("TeamCollabFlow")) console.log(r.id, r.successful);
  */
-export const Flow = branded<FlowObject, FlowFunction>(
-  "Flow",
-  function Flow(flow: unknown, options?: { attempt?: unknown }): FlowPromise {
-    try {
-      checkAttempt("Flow", options?.attempt);
-      const name = flowName(flow);
-      const ctx = currentContext();
-      return FlowPromise.create(name, ctx, () => loadFlow(ctx, { parts: [name] }));
-    } catch (err) {
-      return FlowPromise.create(typeof flow === "function" ? flow.name : String(flow), undefined, () => Promise.reject(err));
-    }
-  } as FlowFunction,
-);
+export const Flow = branded<FlowObject, FlowFunction>("Flow", function Flow(flow: unknown, options?: { attempt?: unknown }): FlowPromise {
+  try {
+    checkAttempt("Flow", options?.attempt);
+    const name = flowName(flow);
+    const ctx = currentContext();
+    return FlowPromise.create(name, ctx, () => loadFlow(ctx, { parts: [name] }));
+  } catch (err) {
+    return FlowPromise.create(typeof flow === "function" ? flow.name : String(flow), undefined, () => Promise.reject(err));
+  }
+} as FlowFunction);
 
 /** A `Flow` object (the type of `await Flow(name)`). */
 export type Flow<F extends FlowClass = FlowClass> = FlowObject<F>;

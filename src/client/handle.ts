@@ -26,7 +26,9 @@ export type HandleKey<T> = Exclude<keyof T, symbol | number | "toString" | "toJS
 export type HandleMember<K, V> = V extends (...args: infer A) => infer R
   ? (...args: A) => R extends AsyncIterable<unknown> ? R : Promise<Awaited<R>>
   : K extends "data"
-    ? V extends PromiseLike<unknown> ? V : Promise<V> & V
+    ? V extends PromiseLike<unknown>
+      ? V
+      : Promise<V> & V
     : Promise<Awaited<V>>;
 
 /** Every member of `T` as its handle answers it. */

@@ -55,5 +55,9 @@ export type { LineageReadInfo } from "./lineage.js";
 export type { UpstreamRun } from "./run.js";
 export type { ListRunsOptions, NamespaceCount, NamespaceOptions } from "./listing.js";
 export {
-  NotFoundError, NamespaceMismatchError, InvalidPathspecError, TaggingError, UnknownUserError,
+  NotFoundError,
+  NamespaceMismatchError,
+  InvalidPathspecError,
+  TaggingError,
+  UnknownUserError,
 } from "../util/errors.js";

@@ -62,7 +62,9 @@ export async function listFlows(options: NamespaceOptions = {}): Promise<FlowObj
 export async function listRuns(flow: string, options: ListRunsOptions = {}): Promise<RunObject[]> {
   const ctx = contextFor(options);
   const rows = await (await ctx.backend.index()).listRuns(flow, {
-    namespace: ctx.namespace, tags: options.tags ?? [], successfulOnly: options.successfulOnly ?? false,
+    namespace: ctx.namespace,
+    tags: options.tags ?? [],
+    successfulOnly: options.successfulOnly ?? false,
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.offset === undefined ? {} : { offset: options.offset }),
   });

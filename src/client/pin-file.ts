@@ -76,9 +76,10 @@ export function parsePinFile(file: string, text: string): Pin[] {
     throw new PinFileError(file, `is not JSON (${(err as Error).message})`, { cause: err });
   }
   const top = doc as { tsflow?: unknown; pins?: unknown } | null;
-  if (typeof top !== "object" || top === null || Array.isArray(top)) throw new PinFileError(file, "is not a pin file (expected an object with \"tsflow\" and \"pins\")");
+  if (typeof top !== "object" || top === null || Array.isArray(top))
+    throw new PinFileError(file, 'is not a pin file (expected an object with "tsflow" and "pins")');
   if (top.tsflow !== PIN_FILE_FORMAT) throw new PinFileError(file, `has format ${JSON.stringify(top.tsflow)}, expected "${PIN_FILE_FORMAT}"`);
-  if (!Array.isArray(top.pins)) throw new PinFileError(file, "has no \"pins\" list");
+  if (!Array.isArray(top.pins)) throw new PinFileError(file, 'has no "pins" list');
   const pins = top.pins.map((entry, i) => parseEntry(file, entry, i));
   const keys = new Set<string>();
   for (const p of pins) {
@@ -100,7 +101,8 @@ function parseEntry(file: string, entry: unknown, i: number): Pin {
   if (e.namespace !== null && (typeof e.namespace !== "string" || e.namespace === "")) bad(`has no valid "namespace" (a namespace, or null for global)`);
   const pinnedAt = new Date(typeof e.pinnedAt === "string" ? e.pinnedAt : Number.NaN);
   if (Number.isNaN(pinnedAt.getTime())) bad(`has no valid "pinnedAt" (an ISO date)`);
-  const flow = e.flow as string, runId = e.runId as string;
+  const flow = e.flow as string,
+    runId = e.runId as string;
   return { flow, namespace: e.namespace as string | null, runId, pathspec: `${flow}/${runId}`, pinnedAt };
 }
 

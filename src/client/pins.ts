@@ -126,7 +126,10 @@ export async function unpin(flow: string | { name: string }): Promise<Pin> {
     const hint = elsewhere.length ? `; it is pinned in ${elsewhere.join(", ")}: switch there to unpin it` : "";
     throw new PinError(`${name} is not pinned in namespace ${ns ?? "global"}${hint}.`);
   }
-  await writePinFile(file, pins.filter((p) => p !== found));
+  await writePinFile(
+    file,
+    pins.filter((p) => p !== found),
+  );
   delete pinState().cache;
   return found;
 }
@@ -161,9 +164,13 @@ export async function pinnedRun(ctx: ReadContext, flow: string): Promise<RunObje
 
 function stalePin(err: unknown, p: Pin, file: string): unknown {
   const fix = `unpin it with unpin("${p.flow}") (%unpin ${p.flow} in a notebook) or pin it again`;
-  if (err instanceof NotFoundError) return new PinError(`${p.flow} is pinned to run ${p.pathspec} (in ${file}), which does not exist in this datastore: ${fix}.`, { cause: err });
+  if (err instanceof NotFoundError)
+    return new PinError(`${p.flow} is pinned to run ${p.pathspec} (in ${file}), which does not exist in this datastore: ${fix}.`, { cause: err });
   if (err instanceof NamespaceMismatchError) {
-    return new NamespaceMismatchError(err.namespace, `${p.flow} is pinned to run ${p.pathspec} (in ${file}), which is no longer in namespace '${err.namespace}': ${fix}.`);
+    return new NamespaceMismatchError(
+      err.namespace,
+      `${p.flow} is pinned to run ${p.pathspec} (in ${file}), which is no longer in namespace '${err.namespace}': ${fix}.`,
+    );
   }
   return err;
 }
@@ -184,13 +191,15 @@ async function latestOf(ctx: ReadContext, name: string): Promise<RunObject> {
   // Typed structurally: importing flow.ts here would close an import cycle (flow.ts calls pinnedRun).
   const flow = await load<{ latestSuccessfulRun: Promise<RunObject | null> }>("Flow", ctx, { parts: [name] });
   const run = await unpinned.run(true, () => flow.latestSuccessfulRun);
-  if (!run) throw new PinError(`${name} has no successful run in namespace ${ctx.namespace ?? "global"}: nothing to pin. Run it first, or pin a run by pathspec.`);
+  if (!run)
+    throw new PinError(`${name} has no successful run in namespace ${ctx.namespace ?? "global"}: nothing to pin. Run it first, or pin a run by pathspec.`);
   return run;
 }
 
 async function pinnableRun(ctx: ReadContext, pathspec: string): Promise<RunObject> {
   const parts = parsePathspec("Run", pathspec);
   const run = await load<RunObject>("Run", ctx, { parts });
-  if (!run.successful) throw new PinError(`Run ${pathspec} is ${run.status}, not successful: latestSuccessfulRun only gives successful runs, so pin a successful one.`);
+  if (!run.successful)
+    throw new PinError(`Run ${pathspec} is ${run.status}, not successful: latestSuccessfulRun only gives successful runs, so pin a successful one.`);
   return run;
 }

@@ -152,7 +152,10 @@ export class RunObject<F extends FlowClass = FlowClass> extends ClientObject<Ste
   /** The end task's data, kept once found (so each value loads once); looked up again while absent. */
   private endData(): Promise<TaskData | null> {
     const found = (this.#endData ??= this.findEndTask().then((task) => task?.data ?? null));
-    found.then((data) => data ?? (this.#endData = undefined), () => (this.#endData = undefined));
+    found.then(
+      (data) => data ?? (this.#endData = undefined),
+      () => (this.#endData = undefined),
+    );
     return found;
   }
 
@@ -197,8 +200,24 @@ async function loadRun(ctx: ReadContext, request: LoadRequest): Promise<RunObjec
 registerLoader("Run", loadRun);
 
 const RUN_MEMBERS = memberList<RunObject>()([
-  ...CLIENT_OBJECT_MEMBERS, "successful", "finished", "finishedAt", "user", "status", "originPathspec", "endTask", "data",
-  "parameters", "addTag", "addTags", "removeTag", "removeTags", "replaceTag", "replaceTags", "lineage", "consumers",
+  ...CLIENT_OBJECT_MEMBERS,
+  "successful",
+  "finished",
+  "finishedAt",
+  "user",
+  "status",
+  "originPathspec",
+  "endTask",
+  "data",
+  "parameters",
+  "addTag",
+  "addTags",
+  "removeTag",
+  "removeTags",
+  "replaceTag",
+  "replaceTags",
+  "lineage",
+  "consumers",
 ]);
 
 /**
@@ -243,12 +262,9 @@ export type RunFunction = <F extends FlowClass = FlowClass>(pathspec: string) =>
  * console.log(run.successful, await run.data.choice); // true 3
  * for await (const step of Run(`TeamCollabFlow/${id}`)) console.log(step.id); // end, start
  */
-export const Run = branded<RunObject, RunFunction>(
-  "Run",
-  function Run(pathspec: string, options?: { attempt?: unknown }): RunPromise {
-    return lookupHandle(RunPromise, "Run", pathspec, options?.attempt, loadRun);
-  } as RunFunction,
-);
+export const Run = branded<RunObject, RunFunction>("Run", function Run(pathspec: string, options?: { attempt?: unknown }): RunPromise {
+  return lookupHandle(RunPromise, "Run", pathspec, options?.attempt, loadRun);
+} as RunFunction);
 
 /** A run that `run.lineage()` found this run read, with what was read from it. */
 export type UpstreamRun = UpstreamRunOf<RunObject>;

@@ -94,12 +94,9 @@ export type StepFunction = <F extends FlowClass = FlowClass>(pathspec: string) =
  * const run = (await Flow("TeamCollabFlow").latestSuccessfulRun)!;
  * for await (const task of Step(`TeamCollabFlow/${run.id}/end`)) console.log(String(task), task.successful);
  */
-export const Step = branded<StepObject, StepFunction>(
-  "Step",
-  function Step(pathspec: string, options?: { attempt?: unknown }): StepPromise {
-    return lookupHandle(StepPromise, "Step", pathspec, options?.attempt, (ctx, request) => load<StepObject>("Step", ctx, request));
-  } as StepFunction,
-);
+export const Step = branded<StepObject, StepFunction>("Step", function Step(pathspec: string, options?: { attempt?: unknown }): StepPromise {
+  return lookupHandle(StepPromise, "Step", pathspec, options?.attempt, (ctx, request) => load<StepObject>("Step", ctx, request));
+} as StepFunction);
 
 /** A `Step` object (the type of `await Step(pathspec)`). */
 export type Step<F extends FlowClass = FlowClass> = StepObject<F>;

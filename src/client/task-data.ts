@@ -55,9 +55,7 @@ export function createTaskData(source: TaskDataSource): TaskData {
     has: (_t, prop) => typeof prop === "string" && visible.includes(prop),
     ownKeys: () => [...visible],
     getOwnPropertyDescriptor: (_t, prop) =>
-      typeof prop === "string" && visible.includes(prop)
-        ? { configurable: true, enumerable: true, writable: false, value: undefined }
-        : undefined,
+      typeof prop === "string" && visible.includes(prop) ? { configurable: true, enumerable: true, writable: false, value: undefined } : undefined,
     set: () => false,
     defineProperty: () => false,
     deleteProperty: () => false,
@@ -86,9 +84,7 @@ export function createRunData(owner: string, end: () => Promise<TaskData | null>
     },
     has(_target, prop) {
       // Answering would need I/O (the end task's artifact list): a silent `false` would mislead.
-      throw new UsageError(
-        `${owner}.data cannot answer \`${String(prop)} in\` without reading the run: use \`"${String(prop)}" in (await run.data)\``,
-      );
+      throw new UsageError(`${owner}.data cannot answer \`${String(prop)} in\` without reading the run: use \`"${String(prop)}" in (await run.data)\``);
     },
   }) as unknown as RunData;
 }

@@ -88,7 +88,9 @@ export class TaskObject<F extends FlowClass = FlowClass> extends ClientObject<Da
 
   /** The task's visible artifacts as `DataArtifact` objects, by name (no values are loaded). */
   get artifacts(): Readonly<Record<string, DataArtifactObject>> {
-    const names = Object.keys(this.#snap.artifacts).filter((n) => !isHidden(n)).sort();
+    const names = Object.keys(this.#snap.artifacts)
+      .filter((n) => !isHidden(n))
+      .sort();
     return Object.fromEntries(names.map((n) => [n, this.artifactObject(n)]));
   }
 
@@ -106,9 +108,7 @@ export class TaskObject<F extends FlowClass = FlowClass> extends ClientObject<Da
   get parentTasks(): Promise<TaskObject<F>[]> {
     const ctx: ReadContext = { ...this.ctx, check: false };
     const [flow, runId] = this.parts as [string, string];
-    return Promise.all(
-      this.#snap.record.parents.map((p) => load<TaskObject<F>>("Task", ctx, { parts: [flow, runId, ...p.split("/")], run: this.runState })),
-    );
+    return Promise.all(this.#snap.record.parents.map((p) => load<TaskObject<F>>("Task", ctx, { parts: [flow, runId, ...p.split("/")], run: this.runState })));
   }
 
   /** The tasks that ran after this one; not namespace-checked. */
@@ -178,8 +178,20 @@ async function loadTask(ctx: ReadContext, request: LoadRequest): Promise<TaskObj
 registerLoader("Task", loadTask);
 
 const TASK_MEMBERS = memberList<TaskObject>()([
-  ...CLIENT_OBJECT_MEMBERS, "currentAttempt", "successful", "finished", "finishedAt", "exception", "index",
-  "originPathspec", "data", "artifacts", "stdout", "stderr", "parentTasks", "childTasks",
+  ...CLIENT_OBJECT_MEMBERS,
+  "currentAttempt",
+  "successful",
+  "finished",
+  "finishedAt",
+  "exception",
+  "index",
+  "originPathspec",
+  "data",
+  "artifacts",
+  "stdout",
+  "stderr",
+  "parentTasks",
+  "childTasks",
 ]);
 
 /**
@@ -210,12 +222,9 @@ export type TaskFunction = <F extends FlowClass = FlowClass>(pathspec: string, o
  * const first = await Task(end.pathspec, { attempt: 0 });
  * console.log(first.successful, await first.stdout); // true Random choice was 3
  */
-export const Task = branded<TaskObject, TaskFunction>(
-  "Task",
-  function Task(pathspec: string, options: TaskLookupOptions = {}): TaskPromise {
-    return lookupHandle(TaskPromise, "Task", pathspec, options?.attempt, loadTask);
-  } as TaskFunction,
-);
+export const Task = branded<TaskObject, TaskFunction>("Task", function Task(pathspec: string, options: TaskLookupOptions = {}): TaskPromise {
+  return lookupHandle(TaskPromise, "Task", pathspec, options?.attempt, loadTask);
+} as TaskFunction);
 
 /** A `Task` object (the type of `await Task(pathspec)`). */
 export type Task<F extends FlowClass = FlowClass> = TaskObject<F>;

@@ -68,20 +68,44 @@ export interface Current {
  * @step start() { console.log(`current.username: ${current.username}`); this.next(this.end); }
  */
 export const current: Current = Object.freeze({
-  get flowName() { return currentTask()?.flowName; },
-  get runId() { return currentTask()?.runId; },
-  get stepName() { return currentTask()?.stepName; },
-  get taskId() { return currentTask()?.taskId; },
+  get flowName() {
+    return currentTask()?.flowName;
+  },
+  get runId() {
+    return currentTask()?.runId;
+  },
+  get stepName() {
+    return currentTask()?.stepName;
+  },
+  get taskId() {
+    return currentTask()?.taskId;
+  },
   get pathspec() {
     const t = currentTask();
     return t && `${t.flowName}/${t.runId}/${t.stepName}/${t.taskId}`;
   },
-  get username() { return currentTask()?.username; },
-  get namespace() { return currentTask()?.namespace; },
-  get tags() { return currentTask()?.tags; },
-  get retryCount() { return currentTask()?.retryCount; },
-  get originRunId() { return currentTask()?.originRunId; },
-  get parameterNames() { return currentTask()?.parameterNames; },
-  get isProduction() { return currentTask()?.isProduction ?? false; },
-  get isRunningFlow() { return currentTask() !== undefined; },
+  get username() {
+    return currentTask()?.username;
+  },
+  get namespace() {
+    return currentTask()?.namespace;
+  },
+  get tags() {
+    return currentTask()?.tags;
+  },
+  get retryCount() {
+    return currentTask()?.retryCount;
+  },
+  get originRunId() {
+    return currentTask()?.originRunId;
+  },
+  get parameterNames() {
+    return currentTask()?.parameterNames;
+  },
+  get isProduction() {
+    return currentTask()?.isProduction ?? false;
+  },
+  get isRunningFlow() {
+    return currentTask() !== undefined;
+  },
 });

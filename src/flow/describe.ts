@@ -45,7 +45,11 @@ export function flowGraph(flowClass: FlowClass): GraphInfo {
  */
 export function flowParameters(flowClass: FlowClass): ParameterInfo[] {
   return listParameters(flowClass).map(({ field, spec }) => ({
-    name: spec.name, field, type: spec.type, help: spec.help, required: spec.required,
+    name: spec.name,
+    field,
+    type: spec.type,
+    help: spec.help,
+    required: spec.required,
     ...(spec.default === undefined || typeof spec.default === "function" ? {} : { default: spec.default }),
   }));
 }

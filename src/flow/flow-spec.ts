@@ -165,6 +165,4 @@ export function isFlowSpecPrototype(proto: unknown): boolean {
 }
 
 /** Names of the members of `FlowSpec` itself, which artifacts may not use. */
-export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
-  ...Object.getOwnPropertyNames(FlowSpec.prototype), "name", "taskState", "stepNameOf",
-]);
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(FlowSpec.prototype), "name", "taskState", "stepNameOf"]);

@@ -12,8 +12,7 @@ type InstanceOf<F> = F extends abstract new (...args: never[]) => infer I ? I : 
 
 /** The artifact names a flow instance declares: data fields, not methods, not `FlowSpec`'s members, not `_` ones. */
 type ArtifactKeys<I> = {
-  [K in keyof I]-?: K extends keyof FlowSpec | `_${string}` | symbol | number ? never
-    : I[K] extends (...args: never[]) => unknown ? never : K;
+  [K in keyof I]-?: K extends keyof FlowSpec | `_${string}` | symbol | number ? never : I[K] extends (...args: never[]) => unknown ? never : K;
 }[keyof I];
 
 /** The declared type of a field, without the mark that makes a `Parameter()` field a parameter. */
@@ -32,9 +31,8 @@ type IsTyped<F> = [ArtifactKeys<InstanceOf<F>>] extends [never] ? false : true;
  * @example
  * type D = ArtifactsOf<typeof TeamCollabFlow>; // { choice: number | undefined }
  */
-export type ArtifactsOf<F extends FlowClass = FlowClass> = IsTyped<F> extends true
-  ? { [K in ArtifactKeys<InstanceOf<F>>]: Unmarked<InstanceOf<F>[K]> }
-  : Record<string, unknown>;
+export type ArtifactsOf<F extends FlowClass = FlowClass> =
+  IsTyped<F> extends true ? { [K in ArtifactKeys<InstanceOf<F>>]: Unmarked<InstanceOf<F>[K]> } : Record<string, unknown>;
 
 /**
  * The parameters of a flow class, by field name, with their value types: the fields declared with
@@ -42,6 +40,7 @@ export type ArtifactsOf<F extends FlowClass = FlowClass> = IsTyped<F> extends tr
  * @example
  * type P = ParametersOf<typeof AccessOtherNamespace>; // { otherFlowName: string; otherNamespace: string }
  */
-export type ParametersOf<F extends FlowClass = FlowClass> = IsTyped<F> extends true
-  ? { [K in ArtifactKeys<InstanceOf<F>> as InstanceOf<F>[K] extends ParameterMark<unknown> ? K : never]: Unmarked<InstanceOf<F>[K]> }
-  : Record<string, unknown>;
+export type ParametersOf<F extends FlowClass = FlowClass> =
+  IsTyped<F> extends true
+    ? { [K in ArtifactKeys<InstanceOf<F>> as InstanceOf<F>[K] extends ParameterMark<unknown> ? K : never]: Unmarked<InstanceOf<F>[K]> }
+    : Record<string, unknown>;

@@ -77,8 +77,15 @@ function makeNode(name: string, method: Function, options: StepOptions, doc?: st
   }
   const call = calls[0];
   return {
-    name, next: call?.steps ?? [], foreach: call?.foreach, isJoin: method.length >= 1, inEdges: [],
-    splitStack: [], options, doc, type: "linear",
+    name,
+    next: call?.steps ?? [],
+    foreach: call?.foreach,
+    isJoin: method.length >= 1,
+    inEdges: [],
+    splitStack: [],
+    options,
+    doc,
+    type: "linear",
   };
 }
 
@@ -131,7 +138,10 @@ function checkTransition(node: GraphNode, steps: Map<string, GraphNode>): void {
   }
   node.type = node.foreach !== undefined ? "foreach" : next.length > 1 ? "split" : name === "start" ? "start" : "linear";
   if (node.type === "foreach" && node.options.catch) {
-    throw new GraphError(`Step *${name}* has @catchErrors, but @catchErrors is not supported on a step that starts a foreach: move the risky code to a step before it, or catch errors inside the step.`, name);
+    throw new GraphError(
+      `Step *${name}* has @catchErrors, but @catchErrors is not supported on a step that starts a foreach: move the risky code to a step before it, or catch errors inside the step.`,
+      name,
+    );
   }
 }
 
@@ -142,7 +152,10 @@ function linkEdges(steps: Map<string, GraphNode>): void {
       throw new GraphError(`Step *${node.name}* is not reachable from *start*: call this.next(this.${node.name}) from another step, or remove it.`, node.name);
     }
     if (node.inEdges.length > 1 && !node.isJoin) {
-      throw new GraphError(`Step *${node.name}* has ${node.inEdges.length} incoming edges (from ${node.inEdges.map((s) => `*${s}*`).join(", ")}), so it must be a join: declare it as ${node.name}(inputs) { ... }.`, node.name);
+      throw new GraphError(
+        `Step *${node.name}* has ${node.inEdges.length} incoming edges (from ${node.inEdges.map((s) => `*${s}*`).join(", ")}), so it must be a join: declare it as ${node.name}(inputs) { ... }.`,
+        node.name,
+      );
     }
     if (node.isJoin && node.type !== "end") node.type = node.type === "foreach" || node.type === "split" ? node.type : "join";
     if (node.isJoin && node.name === "end") node.type = "end";
@@ -185,7 +198,10 @@ function closeSplit(node: GraphNode, stack: string[], steps: Map<string, GraphNo
   const opener = steps.get(split)!;
   const expected = opener.type === "foreach" ? 1 : opener.next.length;
   if (node.inEdges.length !== expected) {
-    throw new GraphError(`Step *${node.name}* joins the ${opener.type === "foreach" ? "foreach" : "branch"} at *${split}* but has ${node.inEdges.length} inputs where ${expected} are expected: every branch of *${split}* must end in *${node.name}*.`, node.name);
+    throw new GraphError(
+      `Step *${node.name}* joins the ${opener.type === "foreach" ? "foreach" : "branch"} at *${split}* but has ${node.inEdges.length} inputs where ${expected} are expected: every branch of *${split}* must end in *${node.name}*.`,
+      node.name,
+    );
   }
   node.matchingSplit = split;
   return stack.slice(0, -1);
@@ -198,7 +214,12 @@ export function graphInfo(graph: FlowGraph): GraphInfo {
     steps: graph.order.map((name) => {
       const n = graph.steps.get(name)!;
       return {
-        name, type: n.type, next: n.next, foreach: n.foreach, matchingSplit: n.matchingSplit, doc: n.doc,
+        name,
+        type: n.type,
+        next: n.next,
+        foreach: n.foreach,
+        matchingSplit: n.matchingSplit,
+        doc: n.doc,
         decorators: n.options.decorators,
       };
     }),

@@ -55,9 +55,28 @@ type Widen<T> = T extends string ? string : T extends number ? number : T extend
 type Marked<T> = T & ParameterMark<T>;
 
 const RESERVED = new Set([
-  "params", "with", "tag", "tags", "namespace", "obj", "decospecs", "run-id-file", "max-num-splits",
-  "max-workers", "max-log-size", "user-namespace", "run-id", "task-id", "runner-attribute-file",
-  "datastore-root", "origin-run-id", "help", "json", "quiet", "flow", "version",
+  "params",
+  "with",
+  "tag",
+  "tags",
+  "namespace",
+  "obj",
+  "decospecs",
+  "run-id-file",
+  "max-num-splits",
+  "max-workers",
+  "max-log-size",
+  "user-namespace",
+  "run-id",
+  "task-id",
+  "runner-attribute-file",
+  "datastore-root",
+  "origin-run-id",
+  "help",
+  "json",
+  "quiet",
+  "flow",
+  "version",
 ]);
 
 /**
@@ -102,10 +121,14 @@ function checkParameterName(name: string): void {
 
 function inferType(value: unknown): ParameterType {
   switch (typeof value) {
-    case "number": return "number";
-    case "boolean": return "boolean";
-    case "object": return value === null ? "string" : "json";
-    default: return "string";
+    case "number":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "object":
+      return value === null ? "string" : "json";
+    default:
+      return "string";
   }
 }
 
@@ -116,10 +139,10 @@ export function isParameterSpec(value: unknown): value is ParameterSpec {
 
 /** Converts a command-line string to a parameter's type. @throws ParameterError naming the option. */
 export function parseParameterValue(spec: ParameterSpec, raw: string): unknown {
-  const bad = (what: string) =>
-    new ParameterError(`Invalid value for '--${spec.name}': ${JSON.stringify(raw)} is not ${what}.`);
+  const bad = (what: string) => new ParameterError(`Invalid value for '--${spec.name}': ${JSON.stringify(raw)} is not ${what}.`);
   switch (spec.type) {
-    case "string": return raw;
+    case "string":
+      return raw;
     case "number": {
       const n = Number(raw);
       if (raw.trim() === "" || Number.isNaN(n)) throw bad("a valid number");
@@ -147,11 +170,11 @@ export function parseParameterValue(spec: ParameterSpec, raw: string): unknown {
 /** Checks that a value (given in code, or returned by a default function) has the parameter's type. */
 export function checkParameterValue(spec: ParameterSpec, value: unknown): unknown {
   // NaN is refused in code as on the command line, where "NaN" is not a valid number.
-  const ok =
-    spec.type === "json" ||
-    (spec.type === "integer" ? Number.isSafeInteger(value) : typeof value === spec.type && !Number.isNaN(value));
+  const ok = spec.type === "json" || (spec.type === "integer" ? Number.isSafeInteger(value) : typeof value === spec.type && !Number.isNaN(value));
   if (!ok) {
-    throw new ParameterError(`The value for parameter '${spec.name}' has a wrong type: expected ${spec.type === "integer" ? "an integer" : `a ${spec.type}`}, got ${JSON.stringify(value)}.`);
+    throw new ParameterError(
+      `The value for parameter '${spec.name}' has a wrong type: expected ${spec.type === "integer" ? "an integer" : `a ${spec.type}`}, got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }

@@ -134,11 +134,16 @@ export function catchErrors(options: CatchOptions = {}): MethodDecorator {
 export function resources(options: ResourcesOptions): MethodDecorator {
   for (const [name, value] of Object.entries(options)) {
     if (!["cpu", "memory", "gpu"].includes(name)) throw new StepError(`@resources does not know '${name}': use cpu, memory (MB) and gpu.`);
-    if (!Number.isInteger(value) || (value as number) < 0) throw new StepError(`@resources({ ${name}: ${String(value)} }) is not valid: ${name} must be a whole number, 0 or more.`);
+    if (!Number.isInteger(value) || (value as number) < 0)
+      throw new StepError(`@resources({ ${name}: ${String(value)} }) is not valid: ${name} must be a whole number, 0 or more.`);
   }
   return makeDecorator("resources", (o) => {
     o.resources = { ...options };
-    o.decorators.push(`resources(${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(",")})`);
+    o.decorators.push(
+      `resources(${Object.entries(options)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",")})`,
+    );
   });
 }
 

@@ -43,8 +43,10 @@ export async function loadJsonValues(db: Database, objects: ObjectStore): Promis
   const { rows } = await db.query(`SELECT DISTINCT a.sha, max(a.size) FROM artifacts a WHERE a.format = 'json' AND ${IN_SCOPE}
     AND a.sha NOT IN (SELECT sha FROM json_values) GROUP BY a.sha`);
   if (rows.length === 0) return 0;
-  const values = await mapLimit(rows, 16, async ([sha, size]) =>
-    [sha as string, (size as number) > MAX_JSON_BYTES ? null : toJsonText(await objects.get({ sha: sha as string, format: "json" }))]);
+  const values = await mapLimit(rows, 16, async ([sha, size]) => [
+    sha as string,
+    (size as number) > MAX_JSON_BYTES ? null : toJsonText(await objects.get({ sha: sha as string, format: "json" })),
+  ]);
   await db.append("json_values", values);
   return rows.length;
 }
@@ -92,7 +94,11 @@ async function exportCall(main: Database, objects: ObjectStore, call: ArtifactCa
     await writeOwners(main, suffix, [...bySha.values()]);
     const columns = unionColumns(scans);
     await main.createTable("out", `__artifact_${suffix}`, [CONTENT, ...columns]);
-    const appender = await main.openColumnAppender("out", `__artifact_${suffix}`, [CONTENT, ...columns].map((c) => c.type));
+    const appender = await main.openColumnAppender(
+      "out",
+      `__artifact_${suffix}`,
+      [CONTENT, ...columns].map((c) => c.type),
+    );
     try {
       for (const [content, scan] of scans.entries()) await appendScan(appender, scan, columns, content);
     } finally {
@@ -105,17 +111,28 @@ async function exportCall(main: Database, objects: ObjectStore, call: ArtifactCa
 
 async function writeOwners(main: Database, suffix: string, owners: readonly Owner[][]): Promise<void> {
   await main.createTable("out", `__owners_${suffix}`, [CONTENT, ...ADDED]);
-  const appender = await main.openColumnAppender("out", `__owners_${suffix}`, [CONTENT, ...ADDED].map((c) => c.type));
+  const appender = await main.openColumnAppender(
+    "out",
+    `__owners_${suffix}`,
+    [CONTENT, ...ADDED].map((c) => c.type),
+  );
   try {
     const rows = owners.flatMap((list, content) => list.map((o) => [content, o.runId, o.step, o.taskId]));
-    appender.append(rows.length, [0, 1, 2, 3].map((j) => rows.map((r) => r[j])));
+    appender.append(
+      rows.length,
+      [0, 1, 2, 3].map((j) => rows.map((r) => r[j])),
+    );
   } finally {
     appender.close();
   }
 }
 
 const CONTENT: SqlColumnSpec = { name: "__content", type: "INTEGER" };
-const ADDED: SqlColumnSpec[] = [{ name: "run_id", type: "VARCHAR" }, { name: "step", type: "VARCHAR" }, { name: "task_id", type: "VARCHAR" }];
+const ADDED: SqlColumnSpec[] = [
+  { name: "run_id", type: "VARCHAR" },
+  { name: "step", type: "VARCHAR" },
+  { name: "task_id", type: "VARCHAR" },
+];
 
 interface UnionColumn extends SqlColumnSpec {
   /** The column's name in the stored tables. */
@@ -160,10 +177,13 @@ async function noSuchArtifact(main: Database, call: ArtifactCall, namespace: str
   const where = namespace === null ? "any namespace" : `namespace ${namespace}`;
   const { rows } = await main.query(`SELECT DISTINCT a.name, a.format FROM artifacts a WHERE a.flow = $1 AND ${IN_SCOPE} ORDER BY 1`, [call.flow]);
   if (rows.some(([name, format]) => name === call.name && format === "json")) {
-    return new SqlError(`'${call.name}' of ${call.flow} is stored as JSON, not as an Arrow table: query it in artifact_values (WHERE flow = '${call.flow}' AND name = '${call.name}').`);
+    return new SqlError(
+      `'${call.name}' of ${call.flow} is stored as JSON, not as an Arrow table: query it in artifact_values (WHERE flow = '${call.flow}' AND name = '${call.name}').`,
+    );
   }
   const arrow = rows.filter(([, format]) => format === "arrow").map(([name]) => name as string);
-  if (rows.length === 0) return new SqlError(`No run of ${call.flow} in ${where} has artifacts: check the flow's name, or switch namespace (%namespace, or --global).`);
+  if (rows.length === 0)
+    return new SqlError(`No run of ${call.flow} in ${where} has artifacts: check the flow's name, or switch namespace (%namespace, or --global).`);
   const known = arrow.length ? `its Arrow artifacts are ${arrow.join(", ")}` : "it has no Arrow artifact";
   return new SqlError(`No run of ${call.flow} in ${where} has an Arrow artifact '${call.name}': ${known}.`);
 }

@@ -26,7 +26,10 @@ export async function loadMissingDetails(db: Database, ds: Datastore): Promise<n
   const details = await readDetails(ds, runs);
   await db.append("tasks", details.tasks);
   await db.append("artifacts", details.artifacts);
-  await db.append("details_loaded", runs.map((r) => [r.flow, r.runId]));
+  await db.append(
+    "details_loaded",
+    runs.map((r) => [r.flow, r.runId]),
+  );
   return runs.length;
 }
 
@@ -46,15 +49,19 @@ interface TaskKey extends RunKey {
 
 async function readTask(ds: Datastore, t: TaskKey, out: RunDetails): Promise<void> {
   if (t.step.startsWith("_")) return;
-  const [record, attempts] = await Promise.all([
-    ds.readTask(t.flow, t.runId, t.step, t.taskId),
-    ds.listAttempts(t.flow, t.runId, t.step, t.taskId),
-  ]);
+  const [record, attempts] = await Promise.all([ds.readTask(t.flow, t.runId, t.step, t.taskId), ds.listAttempts(t.flow, t.runId, t.step, t.taskId)]);
   const attempt = attempts[attempts.length - 1];
   const done = attempt === undefined ? undefined : await ds.readDone(t.flow, t.runId, t.step, t.taskId, attempt);
   out.tasks.push([
-    t.flow, t.runId, t.step, t.taskId, record?.index ?? null, attempts.length, done ? done.success : null,
-    done?.startedAt ?? record?.createdAt ?? null, done?.finishedAt ?? null,
+    t.flow,
+    t.runId,
+    t.step,
+    t.taskId,
+    record?.index ?? null,
+    attempts.length,
+    done ? done.success : null,
+    done?.startedAt ?? record?.createdAt ?? null,
+    done?.finishedAt ?? null,
   ]);
   if (attempt === undefined) return;
   pushArtifacts(t, await ds.readArtifacts(t.flow, t.runId, t.step, t.taskId, attempt), out);

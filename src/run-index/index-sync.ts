@@ -19,9 +19,7 @@
  */
 import { DatastoreError } from "../util/errors.js";
 import type { Datastore } from "../store/datastore.js";
-import {
-  type JournalEvent, deleteJournalEvents, journalEventRun, journalEventTime, journalNameAt, listJournal, readJournalEvent,
-} from "../store/journal.js";
+import { type JournalEvent, deleteJournalEvents, journalEventRun, journalEventTime, journalNameAt, listJournal, readJournalEvent } from "../store/journal.js";
 import type { Database } from "./duckdb.js";
 import { ATTACH_EMPTY_BASE, BASE_FROM_STAGED, CLEAR_TABLES, DROP_STAGED_DETAILS, MERGE_STAGED } from "./schema.js";
 import { SnapshotUnreadable, loadSnapshot } from "./snapshot.js";
@@ -156,7 +154,10 @@ export class IndexSync {
       // The compactor deletes what it folds, so it needs every event's name: list all of them.
       const all = new Set(await listJournal(this.ds.storage));
       if (await this.applyEvents([...all], undefined)) await this.refresh();
-      return this.publish([...this.applied].filter((n) => all.has(n)), this.identity);
+      return this.publish(
+        [...this.applied].filter((n) => all.has(n)),
+        this.identity,
+      );
     });
   }
 
@@ -164,9 +165,14 @@ export class IndexSync {
   async rebuild(): Promise<{ runs: number; ms: number }> {
     const lock = this.home ? await this.home.waitLock(RECOVER_WAIT_MS).catch(() => undefined) : undefined;
     if (!lock) return this.rebuildInMemory();
-    return this.withLock(lock, () => this.rebuildAndPublish().catch((err) => {
-      throw new DatastoreError(`Could not write the run index (${firstLine(err)}). Free space or fix the permissions of ${this.home!.stateDir}; reading runs still works without it.`, { cause: err });
-    }));
+    return this.withLock(lock, () =>
+      this.rebuildAndPublish().catch((err) => {
+        throw new DatastoreError(
+          `Could not write the run index (${firstLine(err)}). Free space or fix the permissions of ${this.home!.stateDir}; reading runs still works without it.`,
+          { cause: err },
+        );
+      }),
+    );
   }
 
   /** Follows the snapshot to version `id`; returns true when the base changed. */
@@ -250,8 +256,12 @@ export class IndexSync {
     if (this.identity === undefined || this.identity === "(not loaded)") return;
     this.dirty = false;
     await saveSyncState(this.home!.stateDir, {
-      snapshot: this.identity, cursorMs: this.cursorMs, applied: [...this.applied], pending: [...this.pending],
-      sinceSnapshot: this.sinceSnapshot, delta: [...this.delta.entries()],
+      snapshot: this.identity,
+      cursorMs: this.cursorMs,
+      applied: [...this.applied],
+      pending: [...this.pending],
+      sinceSnapshot: this.sinceSnapshot,
+      delta: [...this.delta.entries()],
     });
   }
 
@@ -269,7 +279,12 @@ export class IndexSync {
     }
     await this.withLock(lock, async () => {
       const id = await home.identity();
-      const ok = id !== undefined && (await this.load(id).then(() => true, () => false));
+      const ok =
+        id !== undefined &&
+        (await this.load(id).then(
+          () => true,
+          () => false,
+        ));
       if (ok && what) this.notice(`tsflow: the run index ${what}; another process rebuilt it.`);
       else this.announce(what, await this.rebuildKeepingInMemory());
     });
@@ -349,7 +364,11 @@ export class IndexSync {
     for (const name of this.pending) if (!present.has(name)) this.pending.delete(name);
     const fresh = names.filter((n) => !this.applied.has(n));
     if (fresh.length === 0) return false;
-    const events = await mapLimit<string, JournalEvent | undefined | null>(fresh, 32, async (n) => journalEventRun(n) ?? readJournalEvent(this.ds.storage, n).catch(() => null));
+    const events = await mapLimit<string, JournalEvent | undefined | null>(
+      fresh,
+      32,
+      async (n) => journalEventRun(n) ?? readJournalEvent(this.ds.storage, n).catch(() => null),
+    );
     const found = await this.reread(uniqueRuns(events));
     fresh.forEach((name, i) => {
       const e = events[i];
@@ -408,7 +427,6 @@ export class IndexSync {
       await lock.release();
     }
   }
-
 }
 
 /** The key of a run in the delta and in `reread`'s answer. */
@@ -431,5 +449,7 @@ function lookbackFromEnv(): number {
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split("\n")[0]!.slice(0, 200);
+  return String((err as Error)?.message ?? err)
+    .split("\n")[0]!
+    .slice(0, 200);
 }

@@ -345,7 +345,14 @@ export class RunIndex {
    * delta's runs of the flow that pass `matches`, merged. Rows start `flow, run_id, created_at`. At
    * most `deltaRuns` snapshot rows are stale, so `limit + offset + deltaRuns` of them are enough.
    */
-  private async newest(snapshotSql: string, filter: SqlValue[], matches: (f: RunFacts) => boolean, project: (f: RunFacts) => unknown[], limit: number | null, offset: number): Promise<unknown[][]> {
+  private async newest(
+    snapshotSql: string,
+    filter: SqlValue[],
+    matches: (f: RunFacts) => boolean,
+    project: (f: RunFacts) => unknown[],
+    limit: number | null,
+    offset: number,
+  ): Promise<unknown[][]> {
     return this.cached(`${snapshotSql}\u0000${JSON.stringify([...filter, limit, offset])}`, async () => {
       const stale = this.sync.deltaRuns;
       if (stale === 0) return (await this.db.query(snapshotSql, [...filter, limit, offset])).rows;

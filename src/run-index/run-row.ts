@@ -61,18 +61,24 @@ export interface RunFacts {
 export async function readRunFacts(ds: Datastore, flow: string, runId: string): Promise<RunFacts | undefined> {
   const run = await ds.readRun(flow, runId);
   if (!run) return undefined;
-  const [tags, end, lineage] = await Promise.all([
-    ds.readTags(flow, runId), readEndAttempt(ds, flow, runId, run.endStep), ds.readRunLineage(flow, runId),
-  ]);
+  const [tags, end, lineage] = await Promise.all([ds.readTags(flow, runId), readEndAttempt(ds, flow, runId, run.endStep), ds.readRunLineage(flow, runId)]);
   // status.json only matters while the end task has no outcome: skip the read otherwise (rebuild speed)
   const status = end === undefined ? await ds.readStatus(flow, runId) : undefined;
   const successful = end?.success === true;
   return {
-    flow, runId, createdAt: run.createdAt, user: run.user, systemTags: run.systemTags,
-    userTags: tags.userTags, successful, finished: end !== undefined,
+    flow,
+    runId,
+    createdAt: run.createdAt,
+    user: run.user,
+    systemTags: run.systemTags,
+    userTags: tags.userTags,
+    successful,
+    finished: end !== undefined,
     finishedAt: end?.finishedAt ?? null,
     status: successful ? "successful" : end !== undefined || status?.state === "failed" ? "failed" : "running",
-    originRunId: run.originRunId ?? null, endStep: run.endStep, upstream: upstreamRuns(lineage),
+    originRunId: run.originRunId ?? null,
+    endStep: run.endStep,
+    upstream: upstreamRuns(lineage),
   };
 }
 
@@ -97,34 +103,63 @@ export function unionTags(systemTags: readonly string[], userTags: readonly stri
 }
 
 /** The columns of the index's `runs` table, in order, as `RUN_COLUMNS` selects them. */
-export const RUN_COLUMNS =
-  "flow, run_id, created_at, user, system_tags, user_tags, tags, successful, finished, finished_at, status, origin_run_id, end_step";
+export const RUN_COLUMNS = "flow, run_id, created_at, user, system_tags, user_tags, tags, successful, finished, finished_at, status, origin_run_id, end_step";
 
 /** Converts one row selected with `RUN_COLUMNS` into a `RunRow`. */
 export function toRunRow(row: readonly unknown[]): RunRow {
   const [flow, runId, createdAt, user, systemTags, userTags, tags, successful, finished, finishedAt, status, origin, endStep] = row;
   return {
-    flow: flow as string, runId: runId as string, createdAt: new Date(createdAt as number), user: user as string,
-    systemTags: systemTags as string[], userTags: userTags as string[], tags: tags as string[],
-    successful: successful as boolean, finished: finished as boolean,
+    flow: flow as string,
+    runId: runId as string,
+    createdAt: new Date(createdAt as number),
+    user: user as string,
+    systemTags: systemTags as string[],
+    userTags: userTags as string[],
+    tags: tags as string[],
+    successful: successful as boolean,
+    finished: finished as boolean,
     finishedAt: finishedAt === null ? null : new Date(finishedAt as number),
-    status: status as RunState, originRunId: origin as string | null, endStep: endStep as string,
+    status: status as RunState,
+    originRunId: origin as string | null,
+    endStep: endStep as string,
   };
 }
 
 /** The row DuckDB returns for these facts with `RUN_COLUMNS` (what `toRunRow` reads). */
 export function toRunColumns(f: RunFacts): unknown[] {
   return [
-    f.flow, f.runId, f.createdAt, f.user, f.systemTags, f.userTags, unionTags(f.systemTags, f.userTags), f.successful,
-    f.finished, f.finishedAt, f.status, f.originRunId, f.endStep,
+    f.flow,
+    f.runId,
+    f.createdAt,
+    f.user,
+    f.systemTags,
+    f.userTags,
+    unionTags(f.systemTags, f.userTags),
+    f.successful,
+    f.finished,
+    f.finishedAt,
+    f.status,
+    f.originRunId,
+    f.endStep,
   ];
 }
 
 /** Converts facts into the flat row of the `stage_runs` table (tags joined by newlines). */
 export function toStageRow(f: RunFacts): (string | number | boolean | null)[] {
   return [
-    f.flow, f.runId, f.createdAt, f.user, f.systemTags.join("\n"), f.userTags.join("\n"),
-    unionTags(f.systemTags, f.userTags).join("\n"), f.successful, f.finished, f.finishedAt, f.status,
-    f.originRunId, f.endStep, f.upstream.join("\n"),
+    f.flow,
+    f.runId,
+    f.createdAt,
+    f.user,
+    f.systemTags.join("\n"),
+    f.userTags.join("\n"),
+    unionTags(f.systemTags, f.userTags).join("\n"),
+    f.successful,
+    f.finished,
+    f.finishedAt,
+    f.status,
+    f.originRunId,
+    f.endStep,
+    f.upstream.join("\n"),
   ];
 }

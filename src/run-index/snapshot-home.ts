@@ -107,7 +107,10 @@ export class SharedSnapshotHome implements SnapshotHome {
   readonly shared = true;
   readonly location: string;
 
-  constructor(private readonly storage: Storage, readonly stateDir: string) {
+  constructor(
+    private readonly storage: Storage,
+    readonly stateDir: string,
+  ) {
     this.location = `${storage.location}/${keys.indexFile()}`;
   }
 
@@ -178,7 +181,10 @@ export class SharedSnapshotHome implements SnapshotHome {
   private async dropOldCopies(current: string): Promise<void> {
     const names = (await fs.readdir(this.stateDir)).filter((n) => /^snapshot-.*\.duckdb$/.test(n));
     const dated = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(this.stateDir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
-    const old = dated.filter((d) => path.join(this.stateDir, d.n) !== current).sort((a, b) => b.t - a.t).slice(KEEP_COPIES - 1);
+    const old = dated
+      .filter((d) => path.join(this.stateDir, d.n) !== current)
+      .sort((a, b) => b.t - a.t)
+      .slice(KEEP_COPIES - 1);
     await Promise.all(old.map((d) => fs.rm(path.join(this.stateDir, d.n), { force: true })));
   }
 }

@@ -86,5 +86,7 @@ export async function writeSnapshot(db: Database, file: string): Promise<void> {
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split("\n")[0]!.slice(0, 200);
+  return String((err as Error)?.message ?? err)
+    .split("\n")[0]!
+    .slice(0, 200);
 }

@@ -97,13 +97,14 @@ function checkTableFunction(node: Record<string, unknown>, calls: Map<string, Ar
   const name = String(fn?.function_name ?? "").toLowerCase();
   if (PURE_TABLE_FUNCTIONS.has(name)) return;
   if (name === ARTIFACT_FUNCTION) return void addArtifactCall(fn!, calls);
-  throw new SqlRefusedError(`The table function ${name}() is refused: reading files or other databases is not ` +
-    `allowed over the run index. ${SQL_ALLOWED}`);
+  throw new SqlRefusedError(`The table function ${name}() is refused: reading files or other databases is not ` + `allowed over the run index. ${SQL_ALLOWED}`);
 }
 
 // Only two string constants: the call names what is loaded before the query runs.
 function addArtifactCall(fn: SerializedFunction, calls: Map<string, ArtifactCall>): void {
-  const args = (fn.children ?? []).map((c) => (c.class === "CONSTANT" && c.value?.type?.id === "VARCHAR" && !c.value.is_null ? String(c.value.value) : undefined));
+  const args = (fn.children ?? []).map((c) =>
+    c.class === "CONSTANT" && c.value?.type?.id === "VARCHAR" && !c.value.is_null ? String(c.value.value) : undefined,
+  );
   if (args.length !== 2 || args.some((a) => a === undefined)) {
     throw new SqlRefusedError(`artifact() takes two string literals, the flow and the artifact: artifact('TeamCollabFlow', 'features'). ${SQL_ALLOWED}`);
   }

@@ -33,16 +33,27 @@ export interface RunFlowFileOptions {
 export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Promise<RunResult> {
   if (o.executor && o.executor.kind !== "local") return runRemote(loaded, o, o.executor);
   const pool = new WorkerPoolExecutor({
-    flowFile: loaded.file, className: loaded.flowClass.name, datastore: o.datastore,
-    ...(o.maxWorkers ? { size: o.maxWorkers } : {}), ...(o.productionToken ? { productionToken: o.productionToken } : {}),
+    flowFile: loaded.file,
+    className: loaded.flowClass.name,
+    datastore: o.datastore,
+    ...(o.maxWorkers ? { size: o.maxWorkers } : {}),
+    ...(o.productionToken ? { productionToken: o.productionToken } : {}),
   });
   buildGraph(loaded.flowClass, loaded.docs);
   pool.warm();
   return launchRun({
-    flowClass: loaded.flowClass, datastore: o.datastore, store: createArtifactStore(o.datastore),
-    params: o.params ?? {}, tags: o.tags ?? [], maxWorkers: pool.capacity, createExecutor: () => pool,
-    flowFile: loaded.file, docs: loaded.docs, onEvent: o.onEvent ?? printEvents(),
-    ...(o.productionToken ? { productionToken: o.productionToken } : {}), ...(o.resume ? { resume: o.resume } : {}),
+    flowClass: loaded.flowClass,
+    datastore: o.datastore,
+    store: createArtifactStore(o.datastore),
+    params: o.params ?? {},
+    tags: o.tags ?? [],
+    maxWorkers: pool.capacity,
+    createExecutor: () => pool,
+    flowFile: loaded.file,
+    docs: loaded.docs,
+    onEvent: o.onEvent ?? printEvents(),
+    ...(o.productionToken ? { productionToken: o.productionToken } : {}),
+    ...(o.resume ? { resume: o.resume } : {}),
   }).catch(async (err) => {
     await pool.close();
     throw err;
@@ -54,17 +65,29 @@ export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Pr
 async function runRemote(loaded: LoadedFlow, o: RunFlowFileOptions, choice: Exclude<ExecutorChoice, { kind: "local" }>): Promise<RunResult> {
   buildGraph(loaded.flowClass, loaded.docs);
   const executor = await createRemoteExecutor(choice, {
-    datastore: o.datastore, flowFile: loaded.file, className: loaded.flowClass.name, notice: (m) => writeUncaptured("stderr", `${m}\n`),
+    datastore: o.datastore,
+    flowFile: loaded.file,
+    className: loaded.flowClass.name,
+    notice: (m) => writeUncaptured("stderr", `${m}\n`),
   });
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once("SIGINT", onSigint);
   try {
     return await launchRun({
-      flowClass: loaded.flowClass, datastore: o.datastore, store: createArtifactStore(o.datastore),
-      params: o.params ?? {}, tags: o.tags ?? [], ...(o.maxWorkers ? { maxWorkers: o.maxWorkers } : {}), createExecutor: () => executor,
-      flowFile: loaded.file, docs: loaded.docs, onEvent: o.onEvent ?? printEvents(), signal: interrupt.signal,
-      ...(o.productionToken ? { productionToken: o.productionToken } : {}), ...(o.resume ? { resume: o.resume } : {}),
+      flowClass: loaded.flowClass,
+      datastore: o.datastore,
+      store: createArtifactStore(o.datastore),
+      params: o.params ?? {},
+      tags: o.tags ?? [],
+      ...(o.maxWorkers ? { maxWorkers: o.maxWorkers } : {}),
+      createExecutor: () => executor,
+      flowFile: loaded.file,
+      docs: loaded.docs,
+      onEvent: o.onEvent ?? printEvents(),
+      signal: interrupt.signal,
+      ...(o.productionToken ? { productionToken: o.productionToken } : {}),
+      ...(o.resume ? { resume: o.resume } : {}),
     });
   } finally {
     process.off("SIGINT", onSigint);

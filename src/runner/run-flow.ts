@@ -47,13 +47,22 @@ export interface RunFlowOptions {
 export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlowOptions = {}): Promise<Run<F>> {
   const datastore = openDatastore(getDatastoreRoot(), { create: true });
   const result = await launchRun({
-    flowClass, datastore, store: createArtifactStore(datastore), params: options.params ?? {}, tags: options.tags ?? [],
-    maxWorkers: options.maxWorkers ?? 4, onEvent: options.onEvent ?? printOutput(),
-    ...(options.signal ? { signal: options.signal } : {}), ...(options.resume ? { resume: options.resume } : {}),
+    flowClass,
+    datastore,
+    store: createArtifactStore(datastore),
+    params: options.params ?? {},
+    tags: options.tags ?? [],
+    maxWorkers: options.maxWorkers ?? 4,
+    onEvent: options.onEvent ?? printOutput(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resume ? { resume: options.resume } : {}),
   });
   const pathspec = `${result.flow}/${result.runId}`;
   if (!result.success && options.throwOnFailure !== false) {
-    throw new RunFailedError(pathspec, `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`);
+    throw new RunFailedError(
+      pathspec,
+      `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`,
+    );
   }
   return readRunUnchecked<F>(pathspec);
 }

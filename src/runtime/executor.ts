@@ -34,7 +34,10 @@ export interface TaskExecutor {
 export class InProcessExecutor implements TaskExecutor {
   readonly kind = "in-process";
 
-  constructor(private readonly context: Omit<TaskContext, "onOutput">, readonly capacity = 1) {}
+  constructor(
+    private readonly context: Omit<TaskContext, "onOutput">,
+    readonly capacity = 1,
+  ) {}
 
   run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
     return runTask(spec, { ...this.context, onOutput: (_s, stream, text) => hooks.onOutput(stream, text, process.pid) });

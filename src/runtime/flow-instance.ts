@@ -27,7 +27,11 @@ export class FlowInstance {
   // Values class field initializers gave: defaults, not something the step set.
   private readonly initial: ReadonlyMap<string, unknown>;
 
-  constructor(flow: FlowSpec, private readonly store: ArtifactStore, private readonly step: string) {
+  constructor(
+    flow: FlowSpec,
+    private readonly store: ArtifactStore,
+    private readonly step: string,
+  ) {
     this.flow = flow;
     this.initial = new Map(Object.entries(flow));
   }
@@ -41,9 +45,13 @@ export class FlowInstance {
       this.parameterNames.add(key);
       const load = lazy(() => (ref ? this.store.loadSync(ref) : undefined));
       Object.defineProperty(this.flow, key, {
-        get: load, enumerable: false, configurable: false,
+        get: load,
+        enumerable: false,
+        configurable: false,
         set: () => {
-          throw new StepError(`Flow level attributes and Parameters are not modifiable: '${key}' is a parameter of the flow; copy it to another name to change it.`);
+          throw new StepError(
+            `Flow level attributes and Parameters are not modifiable: '${key}' is a parameter of the flow; copy it to another name to change it.`,
+          );
         },
       });
     }
@@ -100,7 +108,8 @@ export class FlowInstance {
   private defineSlot(name: string, slot: Slot): void {
     this.slots.set(name, slot);
     Object.defineProperty(this.flow, name, {
-      enumerable: true, configurable: true,
+      enumerable: true,
+      configurable: true,
       get: () => {
         if (!slot.loaded) {
           slot.value = this.store.loadSync(slot.ref!);

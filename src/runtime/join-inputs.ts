@@ -46,12 +46,11 @@ function makeView(step: string, refs: ArtifactsRecord, store: ArtifactStore): ob
  * @throws StepError when both `include` and `exclude` are given, MergeConflictError for conflicts,
  * MergeMissingError for an included name that no input carries.
  */
-export function mergeInputs(
-  target: FlowInstance, step: string, inputs: Inputs, parameters: ReadonlySet<string>, options: MergeOptions,
-): void {
+export function mergeInputs(target: FlowInstance, step: string, inputs: Inputs, parameters: ReadonlySet<string>, options: MergeOptions): void {
   const include = options.include ?? [];
   const exclude = new Set(options.exclude ?? []);
-  if (include.length && exclude.size) throw new StepError(`Step *${step}* passes both include and exclude to mergeArtifacts: they are mutually exclusive, give one.`);
+  if (include.length && exclude.size)
+    throw new StepError(`Step *${step}* passes both include and exclude to mergeArtifacts: they are mutually exclusive, give one.`);
   const byName = collect(inputs, parameters);
   const merged = new Map<string, ArtifactRef>();
   const conflicts: string[] = [];

@@ -50,13 +50,24 @@ export async function launchRun(o: LaunchOptions): Promise<RunResult> {
   const parameters = resolveParameters(listParameters(o.flowClass), o.params ?? {}, { flowName: graph.flow, userName: username });
   const userTags = checkTags(o.tags ?? []);
   const resume = o.resume && (await ResumePlan.create(o.datastore, graph, o.resume.originRunId, o.resume.step));
-  const executor = o.createExecutor?.(graph) ?? new InProcessExecutor({ datastore: o.datastore, store: o.store, flowClass: o.flowClass, graph }, o.maxWorkers ?? 1);
+  const executor =
+    o.createExecutor?.(graph) ?? new InProcessExecutor({ datastore: o.datastore, store: o.store, flowClass: o.flowClass, graph }, o.maxWorkers ?? 1);
   try {
     return await executeRun({
-      datastore: o.datastore, store: o.store, graph, executor, parameters, userTags, username, identity,
+      datastore: o.datastore,
+      store: o.store,
+      graph,
+      executor,
+      parameters,
+      userTags,
+      username,
+      identity,
       systemTags: [identity, "runtime:node", `node_version:${process.versions.node}`, `tsflow_version:${VERSION}`],
-      maxWorkers: o.maxWorkers ?? executor.capacity, ...(resume ? { resume } : {}),
-      ...(o.flowFile ? { flowFile: o.flowFile } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.signal ? { signal: o.signal } : {}),
+      maxWorkers: o.maxWorkers ?? executor.capacity,
+      ...(resume ? { resume } : {}),
+      ...(o.flowFile ? { flowFile: o.flowFile } : {}),
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
   } finally {
     await executor.close();

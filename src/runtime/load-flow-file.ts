@@ -76,7 +76,11 @@ function loadError(abs: string, err: unknown): FlowFileError {
   const missing = /^Cannot find (?:module|package) '([^']+)'/.exec(e.message);
   if (missing && (e.code === "MODULE_NOT_FOUND" || e.code === "ERR_MODULE_NOT_FOUND")) return missingImport(abs, missing[1]!, e);
   // Node's "Require stack" lists tsflow's own files (the bundle that loaded the flow): not the user's business.
-  const detail = e.message.split("\n").filter((l) => !/^Require stack:|^- /.test(l)).slice(0, 6).join("\n");
+  const detail = e.message
+    .split("\n")
+    .filter((l) => !/^Require stack:|^- /.test(l))
+    .slice(0, 6)
+    .join("\n");
   return new FlowFileError(`Cannot load flow file ${path.basename(abs)}: ${detail}`, { cause: err });
 }
 
@@ -97,9 +101,7 @@ function packageName(specifier: string): string {
 }
 
 function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: string): FlowClass {
-  const flows = Object.values(mod).filter(
-    (v): v is FlowClass => typeof v === "function" && (v as FlowClass).prototype instanceof FlowSpec,
-  );
+  const flows = Object.values(mod).filter((v): v is FlowClass => typeof v === "function" && (v as FlowClass).prototype instanceof FlowSpec);
   const unique = [...new Set(flows)];
   if (className) {
     const found = unique.find((f) => f.name === className);
@@ -108,7 +110,9 @@ function pickFlowClass(mod: Record<string, unknown>, abs: string, className?: st
   }
   if (unique.length === 1) return unique[0]!;
   if (unique.length === 0) {
-    throw new FlowFileError(`${path.basename(abs)} exports no flow: export a class that extends FlowSpec, e.g. \`export class MyFlow extends FlowSpec { ... }\`.`);
+    throw new FlowFileError(
+      `${path.basename(abs)} exports no flow: export a class that extends FlowSpec, e.g. \`export class MyFlow extends FlowSpec { ... }\`.`,
+    );
   }
   throw new FlowFileError(`${path.basename(abs)} exports ${unique.length} flows (${unique.map((f) => f.name).join(", ")}): choose one with --flow <Name>.`);
 }
@@ -127,5 +131,9 @@ function classDoc(source: string, name: string): { doc?: string } {
 }
 
 function cleanDoc(raw: string): string {
-  return raw.split("\n").map((l) => l.replace(/^\s*\*\s?/, "").trim()).filter(Boolean).join(" ");
+  return raw
+    .split("\n")
+    .map((l) => l.replace(/^\s*\*\s?/, "").trim())
+    .filter(Boolean)
+    .join(" ");
 }

@@ -7,8 +7,10 @@ import type { RunEvent, TaskEvent } from "./run-events.js";
 /** Local time as `YYYY-MM-DD HH:MM:SS.mmm`. */
 export function timestamp(date = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ` +
-    `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}.${p(date.getMilliseconds(), 3)}`;
+  return (
+    `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ` +
+    `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}.${p(date.getMilliseconds(), 3)}`
+  );
 }
 
 /** Turns run events into log lines; keeps partial lines of each task until their newline. */
@@ -18,11 +20,16 @@ export class RunLogFormatter {
   /** The complete lines an event produces (without trailing newlines). */
   lines(event: RunEvent): { stream: "stdout" | "stderr"; line: string }[] {
     switch (event.type) {
-      case "run-started": return [out(`${timestamp()} Workflow starting (run-id ${event.runId}):`)];
-      case "task-started": return [out(this.prefixed(event, event.pid, event.attempt ? `Task is starting (retry ${event.attempt}).` : "Task is starting."))];
-      case "task-output": return this.output(event);
-      case "task-finished": return [this.finished(event)];
-      case "run-finished": return [event.success ? out(`${timestamp()} Done!`) : { stream: "stderr", line: `${timestamp()} Workflow failed: ${event.reason}` }];
+      case "run-started":
+        return [out(`${timestamp()} Workflow starting (run-id ${event.runId}):`)];
+      case "task-started":
+        return [out(this.prefixed(event, event.pid, event.attempt ? `Task is starting (retry ${event.attempt}).` : "Task is starting."))];
+      case "task-output":
+        return this.output(event);
+      case "task-finished":
+        return [this.finished(event)];
+      case "run-finished":
+        return [event.success ? out(`${timestamp()} Done!`) : { stream: "stderr", line: `${timestamp()} Workflow failed: ${event.reason}` }];
     }
   }
 
@@ -37,7 +44,8 @@ export class RunLogFormatter {
   private finished(e: TaskEvent): { stream: "stdout" | "stderr"; line: string } {
     if (e.cloned) return out(`${timestamp()} Cloning previously run task ${e.message}`);
     const on = e.host ? ` on ${e.host}${e.attempt ? ` (attempt ${e.attempt})` : ""}` : "";
-    if (e.success) return out(this.prefixed(e, e.pid, e.foreachCount ? `Foreach yields ${e.foreachCount} child steps${on}.` : `Task finished successfully${on}.`));
+    if (e.success)
+      return out(this.prefixed(e, e.pid, e.foreachCount ? `Foreach yields ${e.foreachCount} child steps${on}.` : `Task finished successfully${on}.`));
     return { stream: "stderr", line: this.prefixed(e, e.pid, `Task failed${on}: ${e.message ?? "unknown error"}`) };
   }
 

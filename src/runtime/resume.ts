@@ -11,7 +11,11 @@ import { NotFoundError, UsageError } from "../util/errors.js";
 import type { RunEvent } from "./run-events.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 
-interface OriginTask { taskId: string; attempt: number; done: AttemptRecord }
+interface OriginTask {
+  taskId: string;
+  attempt: number;
+  done: AttemptRecord;
+}
 
 const keyOf = (step: string, stack: ForeachFrame[]) => `${step}|${stack.map((f) => f.index).join("/")}`;
 
@@ -33,13 +37,15 @@ export class ResumePlan {
    */
   static async create(ds: Datastore, graph: FlowGraph, originRunId: string, step?: string): Promise<ResumePlan> {
     const flow = graph.flow;
-    if (!(await ds.readRun(flow, originRunId))) throw new NotFoundError(`Run('${flow}/${originRunId}') does not exist: pass an existing run with --origin-run-id.`);
+    if (!(await ds.readRun(flow, originRunId)))
+      throw new NotFoundError(`Run('${flow}/${originRunId}') does not exist: pass an existing run with --origin-run-id.`);
     // A runtime killed mid-run may not have told the run index how far the origin got.
     await ds.notifyRunChanged(flow, originRunId);
     const origin = await readOrigin(ds, flow, originRunId);
     const resumeStep = step ?? firstUnfinished(graph, origin);
     if (!resumeStep) throw new UsageError(`Run ${flow}/${originRunId} was successful: name the step to re-run from, e.g. tsflow resume <file> end.`);
-    if (!graph.steps.has(resumeStep)) throw new UsageError(`Step '${resumeStep}' is not a step of ${flow}: choose one of ${[...graph.steps.keys()].join(", ")}.`);
+    if (!graph.steps.has(resumeStep))
+      throw new UsageError(`Step '${resumeStep}' is not a step of ${flow}: choose one of ${[...graph.steps.keys()].join(", ")}.`);
     const parameters = await ds.readArtifacts(flow, originRunId, PARAMETERS_STEP, PARAMETERS_TASK, 0);
     return new ResumePlan(originRunId, resumeStep, parameters, descendants(graph, resumeStep), origin.tasks, flow);
   }
@@ -52,15 +58,31 @@ export class ResumePlan {
     const refs = await ds.readArtifacts(this.flow, this.originRunId, spec.step, from.taskId, from.attempt);
     const now = Date.now();
     await ds.writeTask({
-      flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, createdAt: now,
-      index: spec.foreachStack.at(-1)?.index ?? null, foreachStack: spec.foreachStack,
-      parents: spec.parents.map((p) => `${p.step}/${p.taskId}`), originRunId: this.originRunId,
+      flow: spec.flow,
+      runId: spec.runId,
+      step: spec.step,
+      taskId: spec.taskId,
+      createdAt: now,
+      index: spec.foreachStack.at(-1)?.index ?? null,
+      foreachStack: spec.foreachStack,
+      parents: spec.parents.map((p) => `${p.step}/${p.taskId}`),
+      originRunId: this.originRunId,
       originTaskId: `${spec.step}/${from.taskId}`,
     });
     await ds.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, 0, refs);
     await cloneLineage(ds, this.flow, this.originRunId, spec, from.taskId);
     await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { ...from.done, attempt: 0, startedAt: now, finishedAt: Date.now(), pid: process.pid });
-    emit({ type: "task-finished", flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, attempt: 0, success: true, cloned: true, message: `${this.flow}/${this.originRunId}/${spec.step}/${from.taskId}` });
+    emit({
+      type: "task-finished",
+      flow: spec.flow,
+      runId: spec.runId,
+      step: spec.step,
+      taskId: spec.taskId,
+      attempt: 0,
+      success: true,
+      cloned: true,
+      message: `${this.flow}/${this.originRunId}/${spec.step}/${from.taskId}`,
+    });
     const artifacts = Object.keys(refs).filter((name) => !(name in spec.parameters));
     return { success: true, next: from.done.next, artifacts, ...(from.done.foreachCount ? { foreachCount: from.done.foreachCount } : {}) };
   }
@@ -74,7 +96,10 @@ async function cloneLineage(ds: Datastore, flow: string, originRunId: string, sp
   await ds.writeLineage(spec.flow, spec.runId, spec.step, spec.taskId, { ...record, task: `${spec.step}/${spec.taskId}`, attempt: 0, clonedFrom });
 }
 
-interface Origin { tasks: Map<string, OriginTask>; failedSteps: Set<string> }
+interface Origin {
+  tasks: Map<string, OriginTask>;
+  failedSteps: Set<string>;
+}
 
 async function readOrigin(ds: Datastore, flow: string, runId: string): Promise<Origin> {
   const found = new Map<string, OriginTask>();

@@ -42,9 +42,19 @@ export interface RunResult {
 }
 
 /** Where a task sits in the run: its foreach frames, where their values come from, and the lineage's artifact names. */
-interface Lineage { stack: ForeachFrame[]; sources: ForeachSource[]; seen: ReadonlySet<string>; carried: ReadonlySet<string> }
+interface Lineage {
+  stack: ForeachFrame[];
+  sources: ForeachSource[];
+  seen: ReadonlySet<string>;
+  carried: ReadonlySet<string>;
+}
 
-interface Waiting { expected: number; parents: { address: TaskAddress; order: number; seen: ReadonlySet<string> }[]; stack: ForeachFrame[]; sources: ForeachSource[] }
+interface Waiting {
+  expected: number;
+  parents: { address: TaskAddress; order: number; seen: ReadonlySet<string> }[];
+  stack: ForeachFrame[];
+  sources: ForeachSource[];
+}
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -55,11 +65,20 @@ export async function executeRun(options: ScheduleOptions): Promise<RunResult> {
 }
 
 async function createRun(o: ScheduleOptions): Promise<RunRecord> {
-  return o.datastore.createRun({
-    flow: o.graph.flow, user: o.username, systemTags: o.systemTags, originRunId: o.resume?.originRunId ?? null,
-    startStep: "start", endStep: "end", graph: graphInfo(o.graph), parameters: Object.keys(o.parameters),
-    ...(o.flowFile ? { flowFile: o.flowFile } : {}),
-  }, o.userTags);
+  return o.datastore.createRun(
+    {
+      flow: o.graph.flow,
+      user: o.username,
+      systemTags: o.systemTags,
+      originRunId: o.resume?.originRunId ?? null,
+      startStep: "start",
+      endStep: "end",
+      graph: graphInfo(o.graph),
+      parameters: Object.keys(o.parameters),
+      ...(o.flowFile ? { flowFile: o.flowFile } : {}),
+    },
+    o.userTags,
+  );
 }
 
 class Scheduler {
@@ -74,9 +93,14 @@ class Scheduler {
   private parameterRefs: ArtifactsRecord = {};
   private finish!: () => void;
 
-  constructor(private readonly o: ScheduleOptions, private readonly run: RunRecord) {}
+  constructor(
+    private readonly o: ScheduleOptions,
+    private readonly run: RunRecord,
+  ) {}
 
-  private get flow() { return this.run.flow; }
+  private get flow() {
+    return this.run.flow;
+  }
 
   async execute(): Promise<RunResult> {
     const { flow, runId } = this.run;
@@ -112,9 +136,26 @@ class Scheduler {
       this.parameterRefs[name] = origin?.[name] ?? (await this.o.store.put(value, { artifact: name, step: PARAMETERS_STEP }));
     }
     const now = Date.now();
-    await ds.writeTask({ flow, runId, step: PARAMETERS_STEP, taskId: PARAMETERS_TASK, createdAt: now, index: null, foreachStack: [], parents: [], originRunId: this.run.originRunId });
+    await ds.writeTask({
+      flow,
+      runId,
+      step: PARAMETERS_STEP,
+      taskId: PARAMETERS_TASK,
+      createdAt: now,
+      index: null,
+      foreachStack: [],
+      parents: [],
+      originRunId: this.run.originRunId,
+    });
     await ds.writeArtifacts(flow, runId, PARAMETERS_STEP, PARAMETERS_TASK, 0, this.parameterRefs);
-    await ds.writeDone(flow, runId, PARAMETERS_STEP, PARAMETERS_TASK, { attempt: 0, success: true, startedAt: now, finishedAt: Date.now(), pid: process.pid, next: ["start"] });
+    await ds.writeDone(flow, runId, PARAMETERS_STEP, PARAMETERS_TASK, {
+      attempt: 0,
+      success: true,
+      startedAt: now,
+      finishedAt: Date.now(),
+      pid: process.pid,
+      next: ["start"],
+    });
   }
 
   private spec(step: string, parents: TaskAddress[], at: Lineage): TaskSpec {
@@ -122,11 +163,21 @@ class Scheduler {
     const taskId = String(this.nextTaskId++);
     this.upstream.set(taskId, at.seen);
     return {
-      flow: this.flow, runId: this.run.runId, step, taskId, attempt: 0,
-      lastAttempt: !node.options.retry?.times, parents, foreachStack: at.stack, foreachSources: at.sources,
+      flow: this.flow,
+      runId: this.run.runId,
+      step,
+      taskId,
+      attempt: 0,
+      lastAttempt: !node.options.retry?.times,
+      parents,
+      foreachStack: at.stack,
+      foreachSources: at.sources,
       lost: [...at.seen].filter((name) => !at.carried.has(name)),
-      parameters: this.parameterRefs, username: this.o.username, identity: this.o.identity,
-      userTags: this.o.userTags, originRunId: this.run.originRunId,
+      parameters: this.parameterRefs,
+      username: this.o.username,
+      identity: this.o.identity,
+      userTags: this.o.userTags,
+      originRunId: this.run.originRunId,
     };
   }
 
@@ -162,13 +213,18 @@ class Scheduler {
     this.emit({ type: "task-started", ...base, attempt: spec.attempt });
     const { timeoutMs, resources } = this.node(spec.step).options;
     const outcome = await this.o.executor.run(spec, {
-      timeoutMs, ...(resources ? { resources } : {}),
+      timeoutMs,
+      ...(resources ? { resources } : {}),
       onOutput: (stream, text, pid) => this.emit({ type: "task-output", ...base, pid, stream, text }),
     });
     this.emit({
-      type: "task-finished", ...base, attempt: outcome.attempt ?? spec.attempt, success: outcome.success,
+      type: "task-finished",
+      ...base,
+      attempt: outcome.attempt ?? spec.attempt,
+      success: outcome.success,
       ...(outcome.host ? { host: outcome.host } : {}),
-      message: outcome.exception && `${outcome.exception.type}: ${outcome.exception.message}`, foreachCount: outcome.foreachCount,
+      message: outcome.exception && `${outcome.exception.type}: ${outcome.exception.message}`,
+      foreachCount: outcome.foreachCount,
     });
     return outcome;
   }
@@ -189,7 +245,11 @@ class Scheduler {
       const next = { ...spec, attempt: attempt + 1, lastAttempt: attempt + 1 >= retry.times };
       const delay = retry.secondsBetweenRetries * 1000;
       this.running++;
-      setTimeout(() => { this.running--; this.enqueue(next); this.pump(); }, delay);
+      setTimeout(() => {
+        this.running--;
+        this.enqueue(next);
+        this.pump();
+      }, delay);
       return;
     }
     const what = outcome.exception ? `${outcome.exception.type}: ${outcome.exception.message}` : "failed";
@@ -235,7 +295,13 @@ class Scheduler {
     this.joins.delete(key);
     const sorted = waiting.parents.sort((a, b) => a.order - b.order);
     const union = new Set(sorted.flatMap((p) => [...p.seen]));
-    this.enqueue(this.spec(step, sorted.map((p) => p.address), { stack: waiting.stack, sources: waiting.sources, seen: union, carried: NO_NAMES }));
+    this.enqueue(
+      this.spec(
+        step,
+        sorted.map((p) => p.address),
+        { stack: waiting.stack, sources: waiting.sources, seen: union, carried: NO_NAMES },
+      ),
+    );
   }
 
   private async record(): Promise<RunResult> {

@@ -18,7 +18,10 @@ export interface ScriptHooksData {
   cacheDir: string;
 }
 
-interface ResolveContext { parentURL?: string; conditions: string[] }
+interface ResolveContext {
+  parentURL?: string;
+  conditions: string[];
+}
 type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
 type Loaded = { format: string; source?: string | ArrayBuffer | Uint8Array; shortCircuit?: boolean };
 
@@ -52,14 +55,20 @@ export async function load(url: string, context: object, next: (u: string, c: ob
 
 async function compiled(file: string): Promise<string> {
   const [source, tsconfig] = await Promise.all([readFile(file, "utf8"), nearestTsconfig(path.dirname(file))]);
-  const key = createHash("sha256").update(`${COMPILER_VERSION}\0${file}\0${tsconfig ?? ""}\0${source}`).digest("hex");
+  const key = createHash("sha256")
+    .update(`${COMPILER_VERSION}\0${file}\0${tsconfig ?? ""}\0${source}`)
+    .digest("hex");
   const cached = path.join(data.cacheDir, `${key}.mjs`);
   const hit = await readFile(cached, "utf8").catch(() => undefined);
   if (hit !== undefined) return hit;
   const { transform } = await import("esbuild");
   const { code } = await transform(source, {
-    loader: file.endsWith("x") ? "tsx" : "ts", format: "esm", target: `node${process.versions.node.split(".")[0]}`,
-    sourcefile: file, sourcemap: "inline", ...(tsconfig ? { tsconfigRaw: tsconfig } : {}),
+    loader: file.endsWith("x") ? "tsx" : "ts",
+    format: "esm",
+    target: `node${process.versions.node.split(".")[0]}`,
+    sourcefile: file,
+    sourcemap: "inline",
+    ...(tsconfig ? { tsconfigRaw: tsconfig } : {}),
   });
   await store(cached, code);
   return code;

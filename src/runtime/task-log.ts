@@ -31,7 +31,10 @@ export class TaskLog {
     if (this.pending[stream].length >= FLUSH_BYTES) this.writes = this.writes.then(() => this.store(stream));
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.writes = this.writes.then(() => this.store("stdout")).then(() => this.store("stderr")).catch(() => undefined);
+      this.writes = this.writes
+        .then(() => this.store("stdout"))
+        .then(() => this.store("stderr"))
+        .catch(() => undefined);
     }, FLUSH_INTERVAL_MS).unref();
   }
 

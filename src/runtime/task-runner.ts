@@ -76,17 +76,31 @@ function missingArtifact(step: string, name: string, inInputs: boolean): Missing
 
 function taskRecord(spec: TaskSpec, createdAt: number) {
   return {
-    flow: spec.flow, runId: spec.runId, step: spec.step, taskId: spec.taskId, createdAt,
-    index: spec.foreachStack.at(-1)?.index ?? null, foreachStack: spec.foreachStack,
-    parents: spec.parents.map((p) => `${p.step}/${p.taskId}`), originRunId: spec.originRunId,
+    flow: spec.flow,
+    runId: spec.runId,
+    step: spec.step,
+    taskId: spec.taskId,
+    createdAt,
+    index: spec.foreachStack.at(-1)?.index ?? null,
+    foreachStack: spec.foreachStack,
+    parents: spec.parents.map((p) => `${p.step}/${p.taskId}`),
+    originRunId: spec.originRunId,
   };
 }
 
 function taskInfo(spec: TaskSpec): TaskInfo {
   return {
-    flowName: spec.flow, runId: spec.runId, stepName: spec.step, taskId: spec.taskId, username: spec.username,
-    namespace: spec.identity, tags: spec.userTags, retryCount: spec.attempt, originRunId: spec.originRunId,
-    isProduction: spec.identity.startsWith("production:"), parameterNames: Object.keys(spec.parameters),
+    flowName: spec.flow,
+    runId: spec.runId,
+    stepName: spec.step,
+    taskId: spec.taskId,
+    username: spec.username,
+    namespace: spec.identity,
+    tags: spec.userTags,
+    retryCount: spec.attempt,
+    originRunId: spec.originRunId,
+    isProduction: spec.identity.startsWith("production:"),
+    parameterNames: Object.keys(spec.parameters),
   };
 }
 
@@ -119,11 +133,11 @@ async function readParents(spec: TaskSpec, ctx: TaskContext): Promise<{ step: st
   return Promise.all(spec.parents.map(async (p) => ({ step: p.step, refs: await readAddress(ctx, spec, p) })));
 }
 
-function attachState(
-  instance: FlowInstance, spec: TaskSpec, node: GraphNode, ctx: TaskContext, lists: (ArtifactRef | undefined)[],
-): TaskState {
+function attachState(instance: FlowInstance, spec: TaskSpec, node: GraphNode, ctx: TaskContext, lists: (ArtifactRef | undefined)[]): TaskState {
   const state: TaskState = {
-    step: spec.step, foreachStack: spec.foreachStack, isJoin: node.isJoin,
+    step: spec.step,
+    foreachStack: spec.foreachStack,
+    isJoin: node.isJoin,
     foreachValue: foreachValues(spec, lists, ctx),
     merge: (inputs, options) => mergeInputs(instance, spec.step, inputs, instance.parameterNames, options),
   };
@@ -151,7 +165,10 @@ async function runStep(flow: FlowSpec, args: unknown[], node: GraphNode, spec: T
   if (!ms) return void (await run);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepTimeoutError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)), ms);
+    timer = setTimeout(
+      () => reject(new StepTimeoutError(`Step *${spec.step}* timed out after ${ms / 1000} s (@timeout): make it faster or raise the timeout.`)),
+      ms,
+    );
   });
   try {
     await Promise.race([run, expired]);
@@ -160,9 +177,7 @@ async function runStep(flow: FlowSpec, args: unknown[], node: GraphNode, spec: T
   }
 }
 
-async function finish(
-  instance: FlowInstance, state: TaskState, spec: TaskSpec, node: GraphNode, ctx: TaskContext, startedAt: number,
-): Promise<TaskOutcome> {
+async function finish(instance: FlowInstance, state: TaskState, spec: TaskSpec, node: GraphNode, ctx: TaskContext, startedAt: number): Promise<TaskOutcome> {
   const next = checkTransition(state, node);
   const foreachCount = node.foreach === undefined ? undefined : countForeach(instance.flow, node);
   // As in Metaflow, a caught step that did not fail stores its error artifact as null.
@@ -184,7 +199,9 @@ function checkTransition(state: TaskState, node: GraphNode): string[] {
   if (!t) throw new StepError(`Step *${node.name}* did not call this.next(): end the step with this.next(${node.next.map((s) => `this.${s}`).join(", ")}).`);
   const same = t.steps.length === node.next.length && t.steps.every((s, i) => s === node.next[i]) && t.foreach === node.foreach;
   if (!same) {
-    throw new StepError(`Step *${node.name}* called this.next(${t.steps.map((s) => `this.${s}`).join(", ")}) but its code says this.next(${node.next.map((s) => `this.${s}`).join(", ")}): the transition must not depend on conditions.`);
+    throw new StepError(
+      `Step *${node.name}* called this.next(${t.steps.map((s) => `this.${s}`).join(", ")}) but its code says this.next(${node.next.map((s) => `this.${s}`).join(", ")}): the transition must not depend on conditions.`,
+    );
   }
   return t.steps;
 }
@@ -192,7 +209,9 @@ function checkTransition(state: TaskState, node: GraphNode): string[] {
 function countForeach(flow: FlowSpec, node: GraphNode): number {
   const list = (flow as unknown as Record<string, unknown>)[node.foreach!];
   if (!Array.isArray(list)) {
-    throw new StepError(`Step *${node.name}* starts a foreach over this.${node.foreach}, which is ${list === undefined ? "not set" : `a ${typeof list}`}: set it to an array first.`);
+    throw new StepError(
+      `Step *${node.name}* starts a foreach over this.${node.foreach}, which is ${list === undefined ? "not set" : `a ${typeof list}`}: set it to an array first.`,
+    );
   }
   if (list.length === 0) {
     throw new StepError(`Step *${node.name}* starts a foreach over this.${node.foreach}, which is empty: a foreach needs at least one element.`);
@@ -232,8 +251,9 @@ async function fail(err: unknown, f: Failure): Promise<TaskOutcome> {
   if (refs) await ctx.datastore.writeArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt, refs).catch(() => undefined);
   // A failure that cannot even be recorded (disk full) is still this attempt's outcome: no done.json
   // reads as "not successful", so report it instead of crashing the process that runs the task.
-  await writeDone(ctx.datastore, spec, { success: false, startedAt: f.startedAt, next: [], exception })
-    .catch((err: Error) => (exception.message += ` (and the failure could not be recorded: ${err.message})`));
+  await writeDone(ctx.datastore, spec, { success: false, startedAt: f.startedAt, next: [], exception }).catch(
+    (err: Error) => (exception.message += ` (and the failure could not be recorded: ${err.message})`),
+  );
   return { success: false, next: [], exception };
 }
 
@@ -280,7 +300,7 @@ async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "
 /** Turns anything thrown into the stored exception record. */
 export function toExceptionInfo(err: unknown): ExceptionInfo {
   if (err instanceof Error) {
-    const type = (err as { code?: string }).code && err.name !== "Error" ? err.name : err.constructor?.name ?? err.name;
+    const type = (err as { code?: string }).code && err.name !== "Error" ? err.name : (err.constructor?.name ?? err.name);
     return { type: type || "Error", message: err.message, stack: err.stack ?? `${type}: ${err.message}` };
   }
   return { type: typeof err, message: String(err), stack: `thrown value: ${String(err)}` };

@@ -91,14 +91,21 @@ export class WorkerPoolExecutor implements TaskExecutor {
         if (m.type === "done") settle(m.outcome);
       };
       const onExit = (code: number | null, signal: string | null) => {
-        const why = signal === "SIGKILL" && timer === undefined ? `it was killed after its @timeout`
-          : signal === "SIGABRT" || code === 134 ? `${signal ?? code}: most likely out of memory; raise ${HEAP_ENV}`
-          : `code ${code ?? signal}`;
+        const why =
+          signal === "SIGKILL" && timer === undefined
+            ? `it was killed after its @timeout`
+            : signal === "SIGABRT" || code === 134
+              ? `${signal ?? code}: most likely out of memory; raise ${HEAP_ENV}`
+              : `code ${code ?? signal}`;
         void this.recordLoss(spec, `the worker process running the task exited (${why}): a crash, process.exit() or running out of memory`).then(settle);
       };
       child.on("message", onMessage);
       child.once("exit", onExit);
-      if (hooks.timeoutMs) timer = setTimeout(() => { timer = undefined; child.kill("SIGKILL"); }, hooks.timeoutMs + TIMEOUT_GRACE_MS);
+      if (hooks.timeoutMs)
+        timer = setTimeout(() => {
+          timer = undefined;
+          child.kill("SIGKILL");
+        }, hooks.timeoutMs + TIMEOUT_GRACE_MS);
       child.send({ type: "run", spec });
     });
   }
@@ -114,7 +121,16 @@ export class WorkerPoolExecutor implements TaskExecutor {
     if (!this.closed && dead >= 0) this.workers.splice(dead, 1);
     // If even this record cannot be written (disk full), the attempt still has no outcome file,
     // which reads as "not successful": report the failure rather than hang the run.
-    await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, success: false, startedAt: now, finishedAt: now, pid: process.pid, next: [], exception })
+    await ds
+      .writeDone(spec.flow, spec.runId, spec.step, spec.taskId, {
+        attempt: spec.attempt,
+        success: false,
+        startedAt: now,
+        finishedAt: now,
+        pid: process.pid,
+        next: [],
+        exception,
+      })
       .catch((err: Error) => (exception.message += ` (and its failure could not be recorded: ${err.message})`));
     return { success: false, next: [], exception };
   }
@@ -131,7 +147,9 @@ function heapLimit(): string[] {
 function startWorker(config: WorkerConfig): Worker {
   const child = fork(workerEntry(), [], {
     env: {
-      ...process.env, TSFLOW_DATASTORE_ROOT: config.datastoreRoot, [WORKER_CONFIG_ENV]: JSON.stringify(config),
+      ...process.env,
+      TSFLOW_DATASTORE_ROOT: config.datastoreRoot,
+      [WORKER_CONFIG_ENV]: JSON.stringify(config),
       ...(config.productionToken ? { TSFLOW_PRODUCTION_TOKEN: config.productionToken } : {}),
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

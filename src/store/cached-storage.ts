@@ -25,7 +25,10 @@ export class CachedStorage implements Storage {
    * @param inner the root's storage (without local paths).
    * @param objectCache the cache of this root's objects.
    */
-  constructor(readonly inner: Storage, readonly objectCache: ObjectCache) {
+  constructor(
+    readonly inner: Storage,
+    readonly objectCache: ObjectCache,
+  ) {
     this.location = inner.location;
     if (inner.version) this.version = (key) => inner.version!(key);
     if (inner.append) this.append = (key, text) => inner.append!(key, text);

@@ -62,7 +62,11 @@ export async function checkDatastore(ds: Datastore): Promise<CheckReport> {
   await run("conditional put", async () => {
     if (!(await storage.write(key, body, { ifAbsent: true }))) throw new Error(`the probe key ${key} exists already`);
     if (await storage.write(key, "second", { ifAbsent: true })) {
-      throw s3 ? new S3ConditionalWritesError({ endpoint: s3.endpoint, bucket: s3.bucket }, "a second If-None-Match: * PUT replaced the value instead of failing with 412")
+      throw s3
+        ? new S3ConditionalWritesError(
+            { endpoint: s3.endpoint, bucket: s3.bucket },
+            "a second If-None-Match: * PUT replaced the value instead of failing with 412",
+          )
         : new Error("a second create-only write replaced the value");
     }
   });

@@ -5,9 +5,7 @@
  */
 import type { Storage } from "./storage.js";
 import { keys } from "./layout.js";
-import type {
-  ArtifactsRecord, AttemptRecord, DeploymentRecord, LineageRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord,
-} from "./records.js";
+import type { ArtifactsRecord, AttemptRecord, DeploymentRecord, LineageRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord } from "./records.js";
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
 import { TaggingError } from "../util/errors.js";
@@ -92,7 +90,10 @@ export class Datastore {
 
   private async tagRevisions(flow: string, runId: string): Promise<number[]> {
     const names = await this.storage.list(keys.tagsDir(flow, runId));
-    return names.filter((n) => /^\d+\.json$/.test(n)).map((n) => Number(n.slice(0, -5))).sort((a, b) => a - b);
+    return names
+      .filter((n) => /^\d+\.json$/.test(n))
+      .map((n) => Number(n.slice(0, -5)))
+      .sort((a, b) => a - b);
   }
 
   /** Records how a run ended (display only: success is decided by the end task's attempt record). */
@@ -203,10 +204,12 @@ export class Datastore {
   /** Reads every lineage record of a run (one listing; none for a run that read nothing). */
   async readRunLineage(flow: string, runId: string): Promise<LineageRecord[]> {
     const names = (await this.storage.list(keys.lineageDir(flow, runId))).filter((n) => /^[A-Za-z_]\w*\.[0-9]+\.json$/.test(n));
-    const records = await Promise.all(names.map((n) => {
-      const [step, taskId] = n.split(".") as [string, string];
-      return this.readLineage(flow, runId, step, taskId);
-    }));
+    const records = await Promise.all(
+      names.map((n) => {
+        const [step, taskId] = n.split(".") as [string, string];
+        return this.readLineage(flow, runId, step, taskId);
+      }),
+    );
     return records.filter((r): r is LineageRecord => r !== undefined);
   }
 

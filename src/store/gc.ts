@@ -53,7 +53,9 @@ export async function collectGarbage(ds: Datastore, options: GcOptions): Promise
   const now = options.now ?? Date.now();
   const folders = ["objects", "index", "index/journal", "deployments"];
   const objectShards = (await storage.list("objects")).filter((name) => /^[0-9a-f]{2}$/.test(name)).map((name) => `objects/${name}`);
-  const candidates = (await mapLimit([...folders, ...objectShards], 16, async (dir) => (await storage.list(dir)).filter(isTempName).map((n) => `${dir}/${n}`))).flat();
+  const candidates = (
+    await mapLimit([...folders, ...objectShards], 16, async (dir) => (await storage.list(dir)).filter(isTempName).map((n) => `${dir}/${n}`))
+  ).flat();
   const files: GcReport["files"] = [];
   await mapLimit(candidates, 16, async (key) => {
     const modified = await storage.modifiedAt(key);

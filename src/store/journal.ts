@@ -71,5 +71,5 @@ export async function deleteJournalEvents(storage: Storage, names: readonly stri
 }
 
 function nowMicros(): string {
-  return String(BigInt(Date.now()) * 1000n + (process.hrtime.bigint() / 1000n) % 1000n).padStart(17, "0");
+  return String(BigInt(Date.now()) * 1000n + ((process.hrtime.bigint() / 1000n) % 1000n)).padStart(17, "0");
 }

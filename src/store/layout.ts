@@ -5,10 +5,8 @@
 import { assertFlowName, assertRunId, assertStepName, assertTaskId } from "../util/validate.js";
 
 const run = (flow: string, runId: string) => `flows/${assertFlowName(flow)}/runs/${assertRunId(runId)}`;
-const task = (flow: string, runId: string, step: string, taskId: string) =>
-  `${run(flow, runId)}/steps/${assertStepName(step)}/${assertTaskId(taskId)}`;
-const attempt = (flow: string, runId: string, step: string, taskId: string, n: number) =>
-  `${task(flow, runId, step, taskId)}/attempt-${n}`;
+const task = (flow: string, runId: string, step: string, taskId: string) => `${run(flow, runId)}/steps/${assertStepName(step)}/${assertTaskId(taskId)}`;
+const attempt = (flow: string, runId: string, step: string, taskId: string, n: number) => `${task(flow, runId, step, taskId)}/attempt-${n}`;
 
 /** Keys of every file kind in a datastore root. */
 export const keys = {
@@ -18,16 +16,14 @@ export const keys = {
   run: (flow: string, runId: string) => `${run(flow, runId)}/run.json`,
   /** Tag revisions are immutable, create-only files: the newest revision is the run's user tags. */
   tagsDir: (flow: string, runId: string) => `${run(flow, runId)}/tags`,
-  tagsRevision: (flow: string, runId: string, rev: number) =>
-    `${run(flow, runId)}/tags/${String(rev).padStart(10, "0")}.json`,
+  tagsRevision: (flow: string, runId: string, rev: number) => `${run(flow, runId)}/tags/${String(rev).padStart(10, "0")}.json`,
   status: (flow: string, runId: string) => `${run(flow, runId)}/status.json`,
   stepsDir: (flow: string, runId: string) => `${run(flow, runId)}/steps`,
   tasksDir: (flow: string, runId: string, step: string) => `${run(flow, runId)}/steps/${assertStepName(step)}`,
   taskDir: task,
   task: (flow: string, runId: string, step: string, taskId: string) => `${task(flow, runId, step, taskId)}/task.json`,
   attemptDir: attempt,
-  artifacts: (flow: string, runId: string, step: string, taskId: string, n: number) =>
-    `${attempt(flow, runId, step, taskId, n)}/artifacts.json`,
+  artifacts: (flow: string, runId: string, step: string, taskId: string, n: number) => `${attempt(flow, runId, step, taskId, n)}/artifacts.json`,
   log: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr") =>
     `${attempt(flow, runId, step, taskId, n)}/${stream}.log`,
   /** On storage without append (S3): the folder of a log's numbered immutable chunks, and one chunk. */
@@ -35,12 +31,10 @@ export const keys = {
     `${attempt(flow, runId, step, taskId, n)}/${stream}`,
   logChunk: (flow: string, runId: string, step: string, taskId: string, n: number, stream: "stdout" | "stderr", seq: number) =>
     `${attempt(flow, runId, step, taskId, n)}/${stream}/${String(seq).padStart(6, "0")}.log`,
-  done: (flow: string, runId: string, step: string, taskId: string, n: number) =>
-    `${attempt(flow, runId, step, taskId, n)}/done.json`,
+  done: (flow: string, runId: string, step: string, taskId: string, n: number) => `${attempt(flow, runId, step, taskId, n)}/done.json`,
   /** Lineage records of a run's tasks, one file per task (`<step>.<taskId>.json`). */
   lineageDir: (flow: string, runId: string) => `${run(flow, runId)}/lineage`,
-  lineage: (flow: string, runId: string, step: string, taskId: string) =>
-    `${run(flow, runId)}/lineage/${assertStepName(step)}.${assertTaskId(taskId)}.json`,
+  lineage: (flow: string, runId: string, step: string, taskId: string) => `${run(flow, runId)}/lineage/${assertStepName(step)}.${assertTaskId(taskId)}.json`,
   object: (sha: string) => {
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`invalid object id '${sha}'`);
     return `objects/${sha.slice(0, 2)}/${sha}`;
@@ -57,8 +51,7 @@ export const keys = {
     return `${run(flow, runId)}/remote/${name}.json`;
   },
   /** Created once by the worker that takes an attempt: a second delivery of the task takes the next number. */
-  claim: (flow: string, runId: string, step: string, taskId: string, n: number) =>
-    `${attempt(flow, runId, step, taskId, n)}/claim.json`,
+  claim: (flow: string, runId: string, step: string, taskId: string, n: number) => `${attempt(flow, runId, step, taskId, n)}/claim.json`,
   indexDir: () => "index",
   indexFile: () => "index/index.duckdb",
   journalDir: () => "index/journal",

@@ -48,7 +48,10 @@ export class ObjectCache {
   private entries: Map<string, Entry> | undefined;
   private total = 0;
 
-  constructor(readonly dir: string, options: { maxBytes?: number } = {}) {
+  constructor(
+    readonly dir: string,
+    options: { maxBytes?: number } = {},
+  ) {
     this.maxBytes = options.maxBytes ?? cacheMaxFromEnv();
   }
 
@@ -87,7 +90,10 @@ export class ObjectCache {
       });
       await pipeline(await open(), hashing, createWriteStream(tmp, { highWaterMark: 1 << 20 }));
       const got = hash.digest("hex");
-      if (got !== sha) throw new DatastoreError(`Object ${sha} read from the datastore hashes to ${got}: it is damaged in the datastore or was cut off on the way. Try again; if it persists, the object must be restored.`);
+      if (got !== sha)
+        throw new DatastoreError(
+          `Object ${sha} read from the datastore hashes to ${got}: it is damaged in the datastore or was cut off on the way. Try again; if it persists, the object must be restored.`,
+        );
       await fs.rename(tmp, file);
       await this.added(sha, file, bytes);
       return file;

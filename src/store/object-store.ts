@@ -9,8 +9,16 @@ import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { DatastoreError, UsageError, isTsflowError } from "../util/errors.js";
 import {
-  artifactFormat, decodeJson, describeType, encodeJson, loadArrowCodec, type ArrowPreview, type ArtifactContext,
-  type ArrowTableDiff, type DiffArrowOptions, type ArrowColumnScan,
+  artifactFormat,
+  decodeJson,
+  describeType,
+  encodeJson,
+  loadArrowCodec,
+  type ArrowPreview,
+  type ArtifactContext,
+  type ArrowTableDiff,
+  type DiffArrowOptions,
+  type ArrowColumnScan,
 } from "./codec/index.js";
 import { keys } from "./layout.js";
 import { isMissing } from "./local-storage.js";

@@ -50,7 +50,10 @@ export function openDatastore(root?: string, options: { create?: boolean } = {})
     try {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new DatastoreError(`Could not create the datastore root ${dir} (${(err as NodeJS.ErrnoException).code}). Choose a --datastore-root you can write to, or create it with the right permissions.`, { cause: err });
+      throw new DatastoreError(
+        `Could not create the datastore root ${dir} (${(err as NodeJS.ErrnoException).code}). Choose a --datastore-root you can write to, or create it with the right permissions.`,
+        { cause: err },
+      );
     }
     announce(`Creating local datastore in ${dir}`);
   }

@@ -65,7 +65,9 @@ export class S3AccessDeniedError extends DatastoreError {
   static override readonly headline = "S3 access denied";
 
   constructor(target: S3Target, operation: string, key: string) {
-    super(`Access denied to ${operation} '${key}' in bucket '${target.bucket}' at ${target.endpoint}. Ask for a bucket policy that allows it, or use another --datastore-root.`);
+    super(
+      `Access denied to ${operation} '${key}' in bucket '${target.bucket}' at ${target.endpoint}. Ask for a bucket policy that allows it, or use another --datastore-root.`,
+    );
   }
 }
 

@@ -19,9 +19,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { ListOptions, RandomAccessFile, StagedWrite, Storage, WriteOptions } from "./storage.js";
 import { tempName } from "./temp-name.js";
 import { DatastoreError } from "../util/errors.js";
-import {
-  S3AccessDeniedError, S3BucketMissingError, S3ConditionalWritesError, S3CredentialsError, S3UnreachableError, type S3Target,
-} from "./s3-errors.js";
+import { S3AccessDeniedError, S3BucketMissingError, S3ConditionalWritesError, S3CredentialsError, S3UnreachableError, type S3Target } from "./s3-errors.js";
 
 /**
  * Multipart part size: S3's minimum, 5 MiB. With 16 in flight at most 80 MiB are buffered, less than
@@ -53,7 +51,9 @@ export function parseS3Url(url: string): S3Url {
   const m = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
   const bucket = m?.[1] ?? "";
   if (!/^[a-z0-9][a-z0-9.\-_]{1,62}$/.test(bucket)) {
-    throw new DatastoreError(`'${url}' is not an S3 datastore root: write it as s3://<bucket>/<prefix>, with a bucket name of 3-63 lowercase letters, digits, '.', '-'.`);
+    throw new DatastoreError(
+      `'${url}' is not an S3 datastore root: write it as s3://<bucket>/<prefix>, with a bucket name of 3-63 lowercase letters, digits, '.', '-'.`,
+    );
   }
   const prefix = (m?.[2] ?? "").replace(/^\/+|\/+$/g, "").replace(/\/{2,}/g, "/");
   return { bucket, prefix };
@@ -190,7 +190,9 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     try {
       do {
-        const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: dir, Delimiter: "/", ContinuationToken: token, StartAfter: startAfter }));
+        const out = await client.send(
+          new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: dir, Delimiter: "/", ContinuationToken: token, StartAfter: startAfter }),
+        );
         for (const p of out.CommonPrefixes ?? []) if (p.Prefix) names.add(p.Prefix.slice(dir.length, -1));
         for (const o of out.Contents ?? []) if (o.Key && o.Key.length > dir.length) names.add(o.Key.slice(dir.length));
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
@@ -213,7 +215,9 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     try {
       do {
-        const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base && !base.endsWith("/") ? `${base}/` : base, ContinuationToken: token }));
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base && !base.endsWith("/") ? `${base}/` : base, ContinuationToken: token }),
+        );
         for (const o of page.Contents ?? []) {
           if (o.Key) out.push({ key: o.Key.slice(root.length), size: o.Size ?? 0, modifiedAt: o.LastModified?.getTime() ?? 0 });
         }
@@ -291,7 +295,9 @@ export class S3Storage implements Storage {
       let keyMarker: string | undefined;
       let idMarker: string | undefined;
       do {
-        const page = await client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: root, KeyMarker: keyMarker, UploadIdMarker: idMarker }));
+        const page = await client.send(
+          new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: root, KeyMarker: keyMarker, UploadIdMarker: idMarker }),
+        );
         for (const u of page.Uploads ?? []) {
           if (!u.Key || !u.UploadId || now - (u.Initiated?.getTime() ?? now) < olderThanMs) continue;
           if (!options.dryRun) await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }));
@@ -337,7 +343,10 @@ export class S3Storage implements Storage {
     const staging = tempName(key);
     const stream = new PassThrough({ highWaterMark: 1 << 20 });
     const upload = new Upload({
-      client, queueSize: PARTS_IN_FLIGHT, partSize: PART_SIZE, leavePartsOnError: false,
+      client,
+      queueSize: PARTS_IN_FLIGHT,
+      partSize: PART_SIZE,
+      leavePartsOnError: false,
       params: { Bucket: this.bucket, Key: this.key(staging), Body: stream },
     });
     const uploaded = upload.done();
@@ -417,7 +426,9 @@ export class S3Storage implements Storage {
     if (isConnectionError(e) || (status !== undefined && status >= 500)) {
       return new S3UnreachableError(this.target, status ? `HTTP ${status} ${name}` : connectionCode(e), attempts);
     }
-    return new DatastoreError(`Could not ${verb} '${key}' in ${this.location} at ${this.target.endpoint} (${name}${status ? `, HTTP ${status}` : ""}). Check the root with tsflow datastore check.`);
+    return new DatastoreError(
+      `Could not ${verb} '${key}' in ${this.location} at ${this.target.endpoint} (${name}${status ? `, HTTP ${status}` : ""}). Check the root with tsflow datastore check.`,
+    );
   }
 }
 
@@ -491,8 +502,10 @@ function isNotFound(err: unknown): boolean {
 
 function isConnectionError(e: SdkError): boolean {
   const code = e.code ?? e.name ?? "";
-  return ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "TimeoutError", "RequestTimeout"].includes(code) ||
-    /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(e.message ?? "");
+  return (
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "TimeoutError", "RequestTimeout"].includes(code) ||
+    /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(e.message ?? "")
+  );
 }
 
 function connectionCode(e: SdkError): string {

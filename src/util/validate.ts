@@ -14,8 +14,7 @@ export const MAX_USER_TAGS = 50;
 function assertIdent(kind: string, name: unknown, extra = ""): string {
   if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME || !IDENT.test(name)) {
     throw new InvalidNameError(
-      `${kind} name ${describe(name)} is not valid: use letters, digits and '_', starting with a letter ` +
-        `or '_', at most ${MAX_NAME} characters${extra}.`,
+      `${kind} name ${describe(name)} is not valid: use letters, digits and '_', starting with a letter ` + `or '_', at most ${MAX_NAME} characters${extra}.`,
     );
   }
   return name;

@@ -14,8 +14,14 @@ export const ARROW_FIXTURES = fileURLToPath(new URL("../_fixtures/arrow/", impor
 
 /** The schema of the flow's table, as `name: type`. */
 export const ARROW_SCHEMA = [
-  "int: Int32", "float: Float64", "text: Utf8", "flag: Bool", "at: Timestamp<MILLISECOND>",
-  "city: Dictionary<Int32, Utf8>", "tags: List<Int32>", "point: Struct<{x:Int32, label:Utf8}>",
+  "int: Int32",
+  "float: Float64",
+  "text: Utf8",
+  "flag: Bool",
+  "at: Timestamp<MILLISECOND>",
+  "city: Dictionary<Int32, Utf8>",
+  "tags: List<Int32>",
+  "point: Struct<{x:Int32, label:Utf8}>",
 ];
 
 /** The flow's table as plain JSON rows. */
@@ -51,10 +57,22 @@ export async function assertArrowRunReadsBack(read: ArrowRunRead, root: string, 
   assert.equal(read.schema, ARROW_SCHEMA, "the client");
   assert.equal(read.rows, ARROW_ROWS, "the client");
   assert.equal(read.empty, EMPTY, "the client, the empty table");
-  assert.equal(read.preview.schema.map((f) => `${f.name}: ${f.type}`), ARROW_SCHEMA, "preview()");
+  assert.equal(
+    read.preview.schema.map((f) => `${f.name}: ${f.type}`),
+    ARROW_SCHEMA,
+    "preview()",
+  );
   assert.is(read.preview.numRows, 3);
-  assert.equal(read.preview.rows.map((r) => r.text), ["a", "名前"], "preview()");
-  assert.equal(read.preview.rows.map((r) => r.point), [{ x: 1, label: "a" }, null], "preview()");
+  assert.equal(
+    read.preview.rows.map((r) => r.text),
+    ["a", "名前"],
+    "preview()",
+  );
+  assert.equal(
+    read.preview.rows.map((r) => r.point),
+    [{ x: 1, label: "a" }, null],
+    "preview()",
+  );
   const show = await tsflow(["show", `${read.startTask}/table`], { root, cwd, ...(bin ? { bin } : {}) });
   assert.is(show.code, 0, show.stderr);
   assert.ok(show.stdout.includes(`  schema     ${ARROW_SCHEMA.join(", ")}\n  rows       3 in 1 record batch\n`), show.stdout);

@@ -11,11 +11,7 @@ export interface ErrorClass {
  * Awaits `promise` (or calls `fn`) and asserts it rejects with an instance of `cls`, with the same
  * `code`, and a message matching `message` (a substring or a RegExp). Returns the error.
  */
-export async function rejects(
-  work: Promise<unknown> | (() => unknown),
-  cls: ErrorClass,
-  message?: string | RegExp,
-): Promise<Error & { code?: string }> {
+export async function rejects(work: Promise<unknown> | (() => unknown), cls: ErrorClass, message?: string | RegExp): Promise<Error & { code?: string }> {
   let caught: unknown;
   try {
     await (typeof work === "function" ? work() : work);

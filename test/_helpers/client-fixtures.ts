@@ -97,7 +97,10 @@ export async function makeClientFixture(user = "alice"): Promise<ClientFixture> 
   delete process.env.TSFLOW_PRODUCTION_TOKEN;
   clientState().namespace = undefined;
   return {
-    root, ds, index, objects,
+    root,
+    ds,
+    index,
+    objects,
     async cleanup() {
       await closeBackends();
       useDatastore(undefined);
@@ -132,11 +135,20 @@ export interface RunSpec {
 }
 
 function graphOf(flow: string, foreach: boolean): GraphInfo {
-  const step = (name: string, type: GraphStepInfo["type"], next: string[], extra: Partial<GraphStepInfo> = {}): GraphStepInfo =>
-    ({ name, type, next, decorators: [], ...extra });
+  const step = (name: string, type: GraphStepInfo["type"], next: string[], extra: Partial<GraphStepInfo> = {}): GraphStepInfo => ({
+    name,
+    type,
+    next,
+    decorators: [],
+    ...extra,
+  });
   const steps = foreach
-    ? [step("start", "foreach", ["body"], { foreach: "items" }), step("body", "linear", ["join"]),
-       step("join", "join", ["end"], { matchingSplit: "start" }), step("end", "end", [])]
+    ? [
+        step("start", "foreach", ["body"], { foreach: "items" }),
+        step("body", "linear", ["join"]),
+        step("join", "join", ["end"], { matchingSplit: "start" }),
+        step("end", "end", []),
+      ]
     : [step("start", "start", ["end"]), step("end", "end", [])];
   return { flow, steps };
 }
@@ -153,9 +165,14 @@ export async function buildRun(fx: ClientFixture, spec: RunSpec = {}): Promise<R
   const params = spec.params ?? {};
   const record = await fx.ds.createRun(
     {
-      flow, user, systemTags: [identity, "runtime:node", `node_version:${process.versions.node}`, "tsflow_version:0.1.0"],
-      originRunId: spec.originRunId ?? null, startStep: "start", endStep: "end",
-      graph: graphOf(flow, spec.foreach !== undefined), parameters: Object.keys(params),
+      flow,
+      user,
+      systemTags: [identity, "runtime:node", `node_version:${process.versions.node}`, "tsflow_version:0.1.0"],
+      originRunId: spec.originRunId ?? null,
+      startStep: "start",
+      endStep: "end",
+      graph: graphOf(flow, spec.foreach !== undefined),
+      parameters: Object.keys(params),
     },
     spec.tags ?? [],
   );
@@ -176,7 +193,12 @@ export async function buildRun(fx: ClientFixture, spec: RunSpec = {}): Promise<R
     next += bodies.length;
     for (const b of bodies) await w.task("body", b.id, [last], { ...base, item: b.item }, { index: b.i, stdout: `item ${String(b.item)}\n` });
     const joinId = String(next++);
-    await w.task("join", joinId, bodies.map((b) => `body/${b.id}`), base);
+    await w.task(
+      "join",
+      joinId,
+      bodies.map((b) => `body/${b.id}`),
+      base,
+    );
     last = `join/${joinId}`;
   }
   const endId = String(next);
@@ -196,13 +218,23 @@ interface AttemptSpec {
 }
 
 class RunWriter {
-  constructor(private readonly fx: ClientFixture, private readonly run: RunRecord) {}
+  constructor(
+    private readonly fx: ClientFixture,
+    private readonly run: RunRecord,
+  ) {}
 
   async task(step: string, taskId: string, parents: string[], values: Record<string, unknown>, a: AttemptSpec = {}): Promise<void> {
     const { flow, runId } = this.run;
     const { ds, objects } = this.fx;
     await ds.writeTask({
-      flow, runId, step, taskId, createdAt: Date.now(), index: a.index ?? null, foreachStack: [], parents,
+      flow,
+      runId,
+      step,
+      taskId,
+      createdAt: Date.now(),
+      index: a.index ?? null,
+      foreachStack: [],
+      parents,
       originRunId: this.run.originRunId,
     });
     const attempt = a.attempt ?? 0;
@@ -213,7 +245,12 @@ class RunWriter {
     if (a.error) await ds.appendLog(flow, runId, step, taskId, attempt, "stderr", `${a.error.stack}\n`);
     if (a.running) return;
     await ds.writeDone(flow, runId, step, taskId, {
-      attempt, success: a.success ?? true, startedAt: Date.now(), finishedAt: Date.now(), pid: process.pid, next: [],
+      attempt,
+      success: a.success ?? true,
+      startedAt: Date.now(),
+      finishedAt: Date.now(),
+      pid: process.pid,
+      next: [],
       ...(a.error ? { exception: { type: a.error.name, message: a.error.message, stack: a.error.stack ?? "" } } : {}),
     });
   }

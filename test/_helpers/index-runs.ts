@@ -27,8 +27,16 @@ export async function makeRun(ds: Datastore, o: MakeRunOptions = {}): Promise<Ru
   const flow = o.flow ?? "TeamCollabFlow";
   const user = o.user ?? "alice";
   const run = await ds.createRun(
-    { flow, user, systemTags: [`user:${user}`, "runtime:node"], originRunId: null, startStep: "start", endStep: "end",
-      graph: { flow, steps: [] }, parameters: [] },
+    {
+      flow,
+      user,
+      systemTags: [`user:${user}`, "runtime:node"],
+      originRunId: null,
+      startStep: "start",
+      endStep: "end",
+      graph: { flow, steps: [] },
+      parameters: [],
+    },
     o.tags ?? [],
   );
   await writeTask(ds, run, "start", true);

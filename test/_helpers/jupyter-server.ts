@@ -71,7 +71,9 @@ export async function installKernel(prefix: string, name: string): Promise<void>
   const spec = JSON.parse(await readFile(specFile, "utf8")) as { argv: string[] };
   for (const arg of spec.argv.filter((a) => isAbsolute(a))) {
     await access(arg).catch(() => {
-      throw new Error(`tsflow kernel install wrote ${specFile} with argv ${JSON.stringify(spec.argv)}, but ${arg} does not exist: Jupyter could not start the kernel`);
+      throw new Error(
+        `tsflow kernel install wrote ${specFile} with argv ${JSON.stringify(spec.argv)}, but ${arg} does not exist: Jupyter could not start the kernel`,
+      );
     });
   }
 }
@@ -105,7 +107,11 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
 
 const PORT_TAKEN = /port \d+ is (already in use|not available)/;
 
-async function launchServer(options: NotebookServerOptions, kernelPrefix: string, port: number): Promise<{ server?: NotebookServer; error?: unknown; log: string }> {
+async function launchServer(
+  options: NotebookServerOptions,
+  kernelPrefix: string,
+  port: number,
+): Promise<{ server?: NotebookServer; error?: unknown; log: string }> {
   const { dir } = options;
   const token = randomBytes(16).toString("hex");
   const url = `http://127.0.0.1:${port}`;
@@ -137,8 +143,15 @@ async function launchServer(options: NotebookServerOptions, kernelPrefix: string
 
 function serverArgs(port: number, token: string, notebookDir: string): string[] {
   return [
-    "-m", "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", `--port=${port}`,
-    "--NotebookApp.port_retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`,
+    "-m",
+    "notebook",
+    "--no-browser",
+    "--allow-root",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--NotebookApp.port_retries=0",
+    `--NotebookApp.token=${token}`,
+    `--notebook-dir=${notebookDir}`,
   ];
 }
 
@@ -147,7 +160,10 @@ async function waitReady(child: ChildProcess, url: string, token: string, log: (
   while (Date.now() < deadline) {
     // A dying server from an earlier run could answer on a reused port: the new one must be alive.
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Jupyter Notebook exited (${child.exitCode ?? child.signalCode}):\n${log()}`);
-    const ok = await fetch(`${url}/api/status`, { headers: { Authorization: `token ${token}` } }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/status`, { headers: { Authorization: `token ${token}` } }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }

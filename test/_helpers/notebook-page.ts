@@ -11,8 +11,15 @@ import type { NotebookServer } from "./jupyter-server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--disable-quic",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
 ];
 
 /** What one output area of a code cell shows. */
@@ -163,6 +170,7 @@ export async function screenshotCells(page: Page, indices: number[], path: strin
   const right = Math.max(...boxes.map((b) => b.x + b.width));
   const bottom = Math.max(...boxes.map((b) => b.y + b.height));
   const viewport = page.viewportSize();
-  if (x < 0 || y < 0 || !viewport || bottom > viewport.height) throw new Error(`cells ${indices} are outside the window (y ${y}..${bottom}, window ${viewport?.height})`);
+  if (x < 0 || y < 0 || !viewport || bottom > viewport.height)
+    throw new Error(`cells ${indices} are outside the window (y ${y}..${bottom}, window ${viewport?.height})`);
   await page.screenshot({ path, clip: { x, y, width: right - x, height: bottom - y } });
 }

@@ -20,7 +20,14 @@ export interface Unexported {
 /** Lists every type reachable from the entry's exports, declared in src/, that the entry does not export. */
 export function findUnexported(entry = "src/index.ts"): Unexported[] {
   const file = join(ROOT, entry);
-  const program = ts.createProgram([file], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: ["node"], typeRoots: [join(ROOT, "node_modules/@types")] });
+  const program = ts.createProgram([file], {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ["node"],
+    typeRoots: [join(ROOT, "node_modules/@types")],
+  });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
   const exports = checker.getExportsOfModule(module);
@@ -29,8 +36,7 @@ export function findUnexported(entry = "src/index.ts"): Unexported[] {
   const found = new Map<string, Unexported>();
   const seen = new Set<ts.Type>();
 
-  const inSrc = (symbol: ts.Symbol | undefined) =>
-    symbol?.declarations?.some((d) => d.getSourceFile().fileName.startsWith(join(ROOT, "src"))) ?? false;
+  const inSrc = (symbol: ts.Symbol | undefined) => symbol?.declarations?.some((d) => d.getSourceFile().fileName.startsWith(join(ROOT, "src"))) ?? false;
   const note = (symbol: ts.Symbol, via: string) => {
     const s = resolve(checker, symbol);
     if (!inSrc(s) || exported.has(s) || found.has(s.name)) return;
@@ -49,7 +55,8 @@ export function findUnexported(entry = "src/index.ts"): Unexported[] {
     if (type.isUnionOrIntersection()) for (const t of type.types) visit(t, via, depth + 1);
     if (!(type.flags & ts.TypeFlags.Object)) return;
     const declaredHere = inSrc(type.aliasSymbol ?? symbol) || !symbol || (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Anonymous;
-    if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) for (const t of checker.getTypeArguments(type as ts.TypeReference)) visit(t, via, depth + 1);
+    if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)
+      for (const t of checker.getTypeArguments(type as ts.TypeReference)) visit(t, via, depth + 1);
     if (!declaredHere) return;
     for (const sig of [...type.getCallSignatures(), ...type.getConstructSignatures()]) {
       if (!isInternal(sig.getDeclaration())) visitSignature(sig, via, depth);
@@ -70,8 +77,8 @@ export function findUnexported(entry = "src/index.ts"): Unexported[] {
     const s = resolve(checker, symbol);
     const decl = s.valueDeclaration ?? s.declarations?.[0];
     if (!decl) continue;
-    if (s.flags & (ts.SymbolFlags.Value)) visit(checker.getTypeOfSymbolAtLocation(s, decl), symbol.name, 0);
-    if (s.flags & (ts.SymbolFlags.Type)) visit(checker.getDeclaredTypeOfSymbol(s), symbol.name, 0);
+    if (s.flags & ts.SymbolFlags.Value) visit(checker.getTypeOfSymbolAtLocation(s, decl), symbol.name, 0);
+    if (s.flags & ts.SymbolFlags.Type) visit(checker.getDeclaredTypeOfSymbol(s), symbol.name, 0);
     for (const tag of s.getJsDocTags(checker)) {
       if (tag.name !== "throws") continue;
       const text = ts.displayPartsToString(tag.text);

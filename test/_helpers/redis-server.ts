@@ -24,7 +24,9 @@ export async function startRedis(o: { host?: string; netns?: string } = {}): Pro
   const host = o.host ?? "127.0.0.1";
   const port = await freeTcpPort();
   const args = ["--bind", host, "--port", String(port), "--save", "", "--appendonly", "no", "--protected-mode", "no", "--maxmemory-policy", "noeviction"];
-  const child: ChildProcess = o.netns ? spawn("ip", ["netns", "exec", o.netns, "redis-server", ...args], { stdio: ["ignore", "pipe", "pipe"] }) : spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = o.netns
+    ? spawn("ip", ["netns", "exec", o.netns, "redis-server", ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    : spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +40,8 @@ export async function startRedis(o: { host?: string; netns?: string } = {}): Pro
     child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
   });
   return {
-    url: `redis://${host}:${port}/0`, port,
+    url: `redis://${host}:${port}/0`,
+    port,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGKILL");

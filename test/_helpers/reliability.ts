@@ -35,7 +35,8 @@ export const SEED = parseSeed(process.env.RELIABILITY_SEED);
 function parseSeed(text: string | undefined): number {
   if (text === undefined || text === "") return Math.floor(Math.random() * 2 ** 32);
   const seed = Number(text);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new Error(`RELIABILITY_SEED=${text} is not valid: give an integer from 0 to 4294967295 (a seed a test printed).`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new Error(`RELIABILITY_SEED=${text} is not valid: give an integer from 0 to 4294967295 (a seed a test printed).`);
   return seed;
 }
 
@@ -106,7 +107,9 @@ export async function checkIntegrity(root: string): Promise<Integrity> {
     const rel = relative(root, file);
     if (/^objects\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(rel)) {
       result.objects++;
-      const sha = createHash("sha256").update(await readFile(file)).digest("hex");
+      const sha = createHash("sha256")
+        .update(await readFile(file))
+        .digest("hex");
       if (sha !== name) result.problems.push(`${rel}: bytes hash to ${sha}`);
     } else if (name.endsWith(".json")) {
       result.json++;
@@ -167,7 +170,9 @@ export function startScript(file: string, args: string[], root: string, env: Nod
 
 function startNode(args: string[], root: string, env: NodeJS.ProcessEnv): Spawned {
   const child = spawn(process.execPath, args, {
-    cwd: REPO, detached: true, stdio: ["ignore", "pipe", "pipe"],
+    cwd: REPO,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "", ...env },
   });
   let stdout = "";

@@ -29,5 +29,14 @@ export async function readTask(root: string, flow: string, runId: string, step: 
   const store = createArtifactStore(ds);
   await store.prepare(Object.values(refs));
   const value = (name: string) => store.loadSync(refs[name]!);
-  return { taskId: id, attempt, attempts, done, refs, value, task: await ds.readTask(flow, runId, step, id), stdout: await ds.readLog(flow, runId, step, id, attempt, "stdout") };
+  return {
+    taskId: id,
+    attempt,
+    attempts,
+    done,
+    refs,
+    value,
+    task: await ds.readTask(flow, runId, step, id),
+    stdout: await ds.readLog(flow, runId, step, id, attempt, "stdout"),
+  };
 }

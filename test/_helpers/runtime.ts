@@ -26,8 +26,21 @@ export function runtimeFixture(root: string, flowClass: FlowClass): RuntimeFixtu
 /** A task spec for `step` of run `runId` (task 1, attempt 0, no parents) with `over` applied. */
 export function taskSpec(graph: FlowGraph, step: string, over: Partial<TaskSpec> = {}): TaskSpec {
   return {
-    flow: graph.flow, runId: "1", step, taskId: "1", attempt: 0, lastAttempt: true, parents: [],
-    foreachStack: [], foreachSources: [], lost: [], parameters: {}, username: "alice", identity: "user:alice",
-    userTags: [], originRunId: null, ...over,
+    flow: graph.flow,
+    runId: "1",
+    step,
+    taskId: "1",
+    attempt: 0,
+    lastAttempt: true,
+    parents: [],
+    foreachStack: [],
+    foreachSources: [],
+    lost: [],
+    parameters: {},
+    username: "alice",
+    identity: "user:alice",
+    userTags: [],
+    originRunId: null,
+    ...over,
   };
 }

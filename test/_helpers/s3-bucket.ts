@@ -3,9 +3,7 @@
  * environment, `source /tmp/ceph-env.sh`), named `s3-sync-<random>`, emptied and removed after.
  */
 import { randomBytes } from "node:crypto";
-import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client,
-} from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import type { Test } from "uvu";
 import { Datastore } from "../../src/store/datastore.js";
 import { makeTempDir, removeTempDir } from "./tmp.js";
@@ -30,9 +28,11 @@ function client(): S3Client {
     throw new Error("These tests need the S3 server: `source /tmp/ceph-env.sh` (AWS_ENDPOINT_URL_S3 and credentials) first.");
   }
   return new S3Client({
-    endpoint: process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL, forcePathStyle: true,
+    endpoint: process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL,
+    forcePathStyle: true,
     region: process.env.AWS_REGION ?? "us-east-1",
-    requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED",
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
   });
 }
 

@@ -16,7 +16,9 @@ const ensured = new Map<string, Promise<void>>();
 /** Fails with a clear message when no S3 server is configured. */
 export function assertS3Configured(): void {
   if (!process.env.AWS_ENDPOINT_URL_S3 && !process.env.AWS_ENDPOINT_URL) {
-    throw new Error("S3 tests need a server: set AWS_ENDPOINT_URL_S3 and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (CI: .ci/run starts Ceph RGW; here: source /tmp/ceph-env.sh).");
+    throw new Error(
+      "S3 tests need a server: set AWS_ENDPOINT_URL_S3 and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (CI: .ci/run starts Ceph RGW; here: source /tmp/ceph-env.sh).",
+    );
   }
 }
 
@@ -27,12 +29,15 @@ export function ensureBucket(bucket = TEST_BUCKET): Promise<void> {
   if (!p) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     const client = new S3Client({ forcePathStyle: true, region: process.env.AWS_REGION || "us-east-1" });
-    p = client.send(new CreateBucketCommand({ Bucket: bucket })).then(
-      () => undefined,
-      (err: { name?: string }) => {
-        if (err.name !== "BucketAlreadyOwnedByYou" && err.name !== "BucketAlreadyExists") throw err;
-      },
-    ).finally(() => client.destroy());
+    p = client
+      .send(new CreateBucketCommand({ Bucket: bucket }))
+      .then(
+        () => undefined,
+        (err: { name?: string }) => {
+          if (err.name !== "BucketAlreadyOwnedByYou" && err.name !== "BucketAlreadyExists") throw err;
+        },
+      )
+      .finally(() => client.destroy());
     ensured.set(bucket, p);
   }
   return p;

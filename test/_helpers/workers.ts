@@ -14,12 +14,19 @@ export interface WorkerProcess {
 }
 
 /** Starts `tsflow worker --executor <url>` (in a network namespace and with its own hostname when given). */
-export async function startWorker(url: string, o: { env?: NodeJS.ProcessEnv; netns?: string; hostname?: string; concurrency?: number } = {}): Promise<WorkerProcess> {
+export async function startWorker(
+  url: string,
+  o: { env?: NodeJS.ProcessEnv; netns?: string; hostname?: string; concurrency?: number } = {},
+): Promise<WorkerProcess> {
   const args = [BIN, "worker", "--executor", url, "--concurrency", String(o.concurrency ?? 2)];
   const env = { ...process.env, TSFLOW_PRODUCTION_TOKEN: "", ...o.env };
   // A new session: the worker and its task processes form one process group, killed together.
   const child = o.netns
-    ? spawn("ip", ["netns", "exec", o.netns, "unshare", "--uts", "sh", "-c", `hostname ${o.hostname ?? o.netns} && exec "$0" "$@"`, process.execPath, ...args], { env, detached: true })
+    ? spawn(
+        "ip",
+        ["netns", "exec", o.netns, "unshare", "--uts", "sh", "-c", `hostname ${o.hostname ?? o.netns} && exec "$0" "$@"`, process.execPath, ...args],
+        { env, detached: true },
+      )
     : spawn(process.execPath, args, { env, detached: true });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));

@@ -10,8 +10,17 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { checkJupyterInstalled, installKernel, startNotebookServer, type NotebookServer } from "../_helpers/jupyter-server.js";
 import {
-  cellText, fitViewportToNotebook, lastCellText, launchBrowser, openNotebook, readCells, runAllCells, screenshotCells,
-  typeInNewCell, type CellView, type NotebookBrowser,
+  cellText,
+  fitViewportToNotebook,
+  lastCellText,
+  launchBrowser,
+  openNotebook,
+  readCells,
+  runAllCells,
+  screenshotCells,
+  typeInNewCell,
+  type CellView,
+  type NotebookBrowser,
 } from "../_helpers/notebook-page.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 
@@ -96,10 +105,12 @@ page.before(async () => {
     const prefix = kernelPrefix;
     const [installed, launched] = await Promise.allSettled([
       checkJupyterInstalled().then(() => installKernel(prefix, "tsflow")),
-      makeTempDir("tsflow-chromium-").then((profile) => launchBrowser(profile).catch(async (err: unknown) => {
-        await removeTempDir(profile);
-        throw err;
-      })),
+      makeTempDir("tsflow-chromium-").then((profile) =>
+        launchBrowser(profile).catch(async (err: unknown) => {
+          await removeTempDir(profile);
+          throw err;
+        }),
+      ),
     ]);
     if (launched.status === "fulfilled") browser = launched.value;
     if (installed.status === "rejected") throw installed.reason;
@@ -107,7 +118,8 @@ page.before(async () => {
     const b = launched.value;
     // Settle both before failing, so the after hook stops every server that was started.
     const done = await Promise.allSettled([
-      runNotebook(TEAM, b.page, prefix), b.context.newPage().then((p) => runNotebook(SQL, p, prefix)),
+      runNotebook(TEAM, b.page, prefix),
+      b.context.newPage().then((p) => runNotebook(SQL, p, prefix)),
       b.context.newPage().then((p) => runNotebook(ANALYSIS, p, prefix)),
     ]);
     for (const d of done) if (d.status === "rejected") throw d.reason;
@@ -118,10 +130,12 @@ page.before(async () => {
 
 page.after(async () => {
   await browser?.close();
-  await Promise.all([...runs.values()].map(async (r) => {
-    await r.server.stop();
-    await removeTempDir(r.dir);
-  }));
+  await Promise.all(
+    [...runs.values()].map(async (r) => {
+      await r.server.stop();
+      await removeTempDir(r.dir);
+    }),
+  );
   if (browser) await removeTempDir(browser.profileDir);
   if (kernelPrefix) await removeTempDir(kernelPrefix);
   const each = [...runs].map(([n, r]) => `${n}: server ${r.seconds.server}s, kernel ready ${r.seconds.kernel}s, Run All ${r.seconds.cells}s`);
@@ -141,7 +155,10 @@ page("should run every cell, with an error only in the cells tagged raises-excep
 
 page("should draw a flow class as an SVG graph of its steps", () => {
   const team = cell(TEAM, /^class TeamCollabFlow/);
-  assert.ok(team.outputs.some((o) => o.kind.includes("output_svg") && o.html.includes("<svg")), html(team));
+  assert.ok(
+    team.outputs.some((o) => o.kind.includes("output_svg") && o.html.includes("<svg")),
+    html(team),
+  );
   assert.match(cellText(team), /start\s+end/);
   assert.match(cellText(cell(SQL, /^class TrainFlow/)), /foreach sizes[\s\S]*start\s+train\s+join\s+end/);
 });
@@ -214,7 +231,8 @@ page("should show no ANSI escape codes and no raw JSON where a table belongs", (
         assert.not.match(o.html + o.text, /\x1b\[|\[\d+(;\d+)*m/, `${name} cell ${c.index} shows an ANSI escape: ${o.text}`);
         assert.not.match(o.text.trim(), /^[[{]\s*"/, `${name} cell ${c.index} shows raw JSON: ${o.text}`);
       }
-      if (/^%(runs|namespaces)\b|^%%sql -o|^const run = |^await listRuns/m.test(c.source)) assert.match(html(c), /<table class="tsflow-table">/, `${name} cell ${c.index}`);
+      if (/^%(runs|namespaces)\b|^%%sql -o|^const run = |^await listRuns/m.test(c.source))
+        assert.match(html(c), /<table class="tsflow-table">/, `${name} cell ${c.index}`);
     }
   }
 });
@@ -241,12 +259,21 @@ page("should save screenshots of the graph, a run table, the mismatch and a %%sq
 page("should pin a run, show it pinned, draw its lineage and unpin it (analysis.ipynb)", async () => {
   const first = /TeamCollabFlow\/(\d+) succeeded/.exec(cellText(cell(ANALYSIS, /^%run TeamCollabFlow$/)))?.[1];
   assert.ok(first);
-  assert.match(cellText(cell(ANALYSIS, /^%pin TeamCollabFlow$/)), new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*tsflow-pins\\.json\\)`));
-  assert.match(cellText(cell(ANALYSIS, /^const pinned = /)), new RegExp(`^Run\\('TeamCollabFlow/${first}'\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists\n`));
+  assert.match(
+    cellText(cell(ANALYSIS, /^%pin TeamCollabFlow$/)),
+    new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*tsflow-pins\\.json\\)`),
+  );
+  assert.match(
+    cellText(cell(ANALYSIS, /^const pinned = /)),
+    new RegExp(`^Run\\('TeamCollabFlow/${first}'\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists\n`),
+  );
   assert.match(cellText(cell(ANALYSIS, /^%pin$/)), new RegExp(`1 pin in .*tsflow-pins\\.json[\\s\\S]*TeamCollabFlow\\s+user:alice\\s+TeamCollabFlow/${first}`));
   assert.match(cellText(cell(ANALYSIS, /^%run ChoiceReport/)), new RegExp(`Run\\('TeamCollabFlow/${first}'\\) chose [1-5]`));
   const drawn = cell(ANALYSIS, /^%lineage ChoiceReport/);
-  assert.ok(drawn.outputs.some((o) => o.kind.includes("output_svg") && o.html.includes("tsflow-lineage") && o.html.includes(`TeamCollabFlow/${first}`)), html(drawn));
+  assert.ok(
+    drawn.outputs.some((o) => o.kind.includes("output_svg") && o.html.includes("tsflow-lineage") && o.html.includes(`TeamCollabFlow/${first}`)),
+    html(drawn),
+  );
   assert.match(cellText(drawn), new RegExp(`read\\s+TeamCollabFlow/${first}\\s+end/2/choice\\s+start/1\\s+user:alice`));
   assert.match(cellText(cell(ANALYSIS, /^%lineage TeamCollabFlow/)), /read by\s+ChoiceReport\/\d+\s+user:alice/);
   assert.match(cellText(cell(ANALYSIS, /^%unpin TeamCollabFlow/)), /Unpinned TeamCollabFlow in namespace user:alice/);
@@ -260,13 +287,17 @@ page("should pin a run, show it pinned, draw its lineage and unpin it (analysis.
   await screenshotCells(run.page, [drawn.index], join(SHOTS, "analysis-lineage.png"));
 });
 
-page("should complete a run id with Tab inside Run(\"...\")", async () => {
+page('should complete a run id with Tab inside Run("...")', async () => {
   const { page: p } = notebook(TEAM);
   const runId = /TeamCollabFlow\/(\d+) succeeded/.exec(cellText(cell(TEAM, /^%run TeamCollabFlow/)))?.[1];
   assert.ok(runId);
   await typeInNewCell(p, 'Run("TeamCollabFlow/', "Tab");
   // One candidate in user:alice: Notebook inserts it; several would open the completion list.
-  await p.waitForFunction(`window.Jupyter.notebook.get_cells().at(-1).get_text() !== 'Run("TeamCollabFlow/' || document.querySelector(".completions") !== null`, undefined, { timeout: 20_000 });
+  await p.waitForFunction(
+    `window.Jupyter.notebook.get_cells().at(-1).get_text() !== 'Run("TeamCollabFlow/' || document.querySelector(".completions") !== null`,
+    undefined,
+    { timeout: 20_000 },
+  );
   const options = await p.locator(".completions option").allInnerTexts();
   assert.ok((await lastCellText(p)).endsWith(`TeamCollabFlow/${runId}`) || options.includes(`TeamCollabFlow/${runId}`), `${await lastCellText(p)} ${options}`);
   await p.keyboard.press("Escape");

@@ -13,7 +13,16 @@ import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
 const FILE = fixture("options.ts");
 const TWO = fixture("two-flows.ts");
 
-interface Printed { flow: string; label: string; fail: boolean; loud: boolean; size: number; ns: string; tags: string[]; origin: string | null }
+interface Printed {
+  flow: string;
+  label: string;
+  fail: boolean;
+  loud: boolean;
+  size: number;
+  ns: string;
+  tags: string[];
+  origin: string | null;
+}
 
 function printed(r: CliResult): Printed {
   const line = /OPTIONS (\{.*\})/.exec(r.stdout);
@@ -23,10 +32,7 @@ function printed(r: CliResult): Printed {
 
 /** Runs `[command, ...options, target]` and `[command, target, ...options]`; returns both results. */
 async function bothOrders(command: string, target: string, options: string[], root: string, env: NodeJS.ProcessEnv = {}): Promise<[CliResult, CliResult]> {
-  return Promise.all([
-    tsflow([command, ...options, target], { root, env }),
-    tsflow([command, target, ...options], { root, env }),
-  ]);
+  return Promise.all([tsflow([command, ...options, target], { root, env }), tsflow([command, target, ...options], { root, env })]);
 }
 
 /** [what, the options, what the flow must have received]. */
@@ -46,14 +52,22 @@ const RUN_CASES: [string, string[], Partial<Printed> & { tag?: string }][] = [
   ["--max-workers=", ["--max-workers=2"], {}],
   ["--flow", ["--flow", "OptionsFlow"], { flow: "OptionsFlow" }],
   ["--flow=", ["--flow=OptionsFlow"], { flow: "OptionsFlow" }],
-  ["everything at once", ["--max-workers", "2", "--tag", "t3", "--label", "all", "--fail", "--no-loud", "--size=5"], { label: "all", fail: true, loud: false, size: 5, tag: "t3" }],
+  [
+    "everything at once",
+    ["--max-workers", "2", "--tag", "t3", "--label", "all", "--fail", "--no-loud", "--size=5"],
+    { label: "all", fail: true, loud: false, size: 5, tag: "t3" },
+  ],
   ["a parameter whose value names a flow file", ["--label", TWO], { label: TWO, flow: "OptionsFlow" }],
 ];
 
 const m = suite("main");
 let root = "";
-m.before.each(async () => { root = await makeTempDir("tsflow-cli-"); });
-m.after.each(async () => { await removeTempDir(root); });
+m.before.each(async () => {
+  root = await makeTempDir("tsflow-cli-");
+});
+m.after.each(async () => {
+  await removeTempDir(root);
+});
 
 m("should give every option of run the same meaning before and after the flow file", async () => {
   const failures: string[] = [];
@@ -62,11 +76,19 @@ m("should give every option of run the same meaning before and after the flow fi
     for (let c = queue.shift(); c; c = queue.shift()) {
       const [what, options, expected] = c;
       const results = await bothOrders("run", FILE, options, root);
-      for (const [order, r] of [["before", results[0]], ["after", results[1]]] as const) {
-        if (r.code !== 0) { failures.push(`${what} (${order} the file): exit ${r.code}\n${r.stderr}`); continue; }
+      for (const [order, r] of [
+        ["before", results[0]],
+        ["after", results[1]],
+      ] as const) {
+        if (r.code !== 0) {
+          failures.push(`${what} (${order} the file): exit ${r.code}\n${r.stderr}`);
+          continue;
+        }
         const got = printed(r);
         const { tag, ...params } = expected;
-        for (const [k, v] of Object.entries(params)) if (JSON.stringify(got[k as keyof Printed]) !== JSON.stringify(v)) failures.push(`${what} (${order}): ${k} is ${JSON.stringify(got[k as keyof Printed])}, expected ${JSON.stringify(v)}`);
+        for (const [k, v] of Object.entries(params))
+          if (JSON.stringify(got[k as keyof Printed]) !== JSON.stringify(v))
+            failures.push(`${what} (${order}): ${k} is ${JSON.stringify(got[k as keyof Printed])}, expected ${JSON.stringify(v)}`);
         if (tag && !got.tags.includes(tag)) failures.push(`${what} (${order}): tags ${got.tags} lack ${tag}`);
       }
     }
@@ -95,7 +117,12 @@ m("should pick the flow with --flow and --flow= on either side of the file", asy
 });
 
 m("should take --datastore-root anywhere on the line", async () => {
-  const lines = [["--datastore-root", join(root, "a"), "run", FILE], ["run", "--datastore-root", join(root, "b"), FILE], ["run", FILE, "--datastore-root", join(root, "c")], ["run", FILE, `--datastore-root=${join(root, "d")}`]];
+  const lines = [
+    ["--datastore-root", join(root, "a"), "run", FILE],
+    ["run", "--datastore-root", join(root, "b"), FILE],
+    ["run", FILE, "--datastore-root", join(root, "c")],
+    ["run", FILE, `--datastore-root=${join(root, "d")}`],
+  ];
   for (const line of lines) {
     const r = await tsflow(line, { root: join(root, "unused") });
     assert.is(r.code, 0, r.stderr);

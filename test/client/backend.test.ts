@@ -1,8 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  closeBackends, currentBackend, getDatastoreRoot, installBackend, useDatastore, type RunIndexPort,
-} from "../../src/client/backend.js";
+import { closeBackends, currentBackend, getDatastoreRoot, installBackend, useDatastore, type RunIndexPort } from "../../src/client/backend.js";
 import { Run, namespace } from "../../src/client/index.js";
 import { openDatastore, resolveDatastoreRoot as resolve } from "../../src/store/root.js";
 import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
@@ -39,8 +37,19 @@ use("should read a root with the default run index, no setup needed", async ({ f
   const other = await makeTempRoot();
   try {
     const ds = openDatastore(other);
-    const rec = await ds.createRun({ flow: "Plain", user: "alice", systemTags: ["user:alice"], originRunId: null,
-      startStep: "start", endStep: "end", graph: { flow: "Plain", steps: [] }, parameters: [] }, ["t"]);
+    const rec = await ds.createRun(
+      {
+        flow: "Plain",
+        user: "alice",
+        systemTags: ["user:alice"],
+        originRunId: null,
+        startStep: "start",
+        endStep: "end",
+        graph: { flow: "Plain", steps: [] },
+        parameters: [],
+      },
+      ["t"],
+    );
     await ds.notifyRunChanged("Plain", rec.runId);
     useDatastore(other);
     namespace("user:alice");
@@ -79,7 +88,10 @@ install("should replace the parts it is given and retry a failed index open", as
       return { close: async () => undefined } as unknown as RunIndexPort;
     },
   });
-  await b.index().then(() => assert.unreachable(), (e: Error) => assert.is(e.message, "first open fails"));
+  await b.index().then(
+    () => assert.unreachable(),
+    (e: Error) => assert.is(e.message, "first open fails"),
+  );
   await new Promise((r) => setTimeout(r, 1));
   await b.index();
   assert.is(opens, 2);

@@ -11,14 +11,29 @@ base("should give every kind id, pathspec, parent, createdAt and its run's tags"
   const rec = await buildRun(fx, { tags: ["exp1"], artifacts: { choice: 5 } });
   const p = `TeamCollabFlow/${rec.runId}/end/2/choice`;
   const objects = [
-    await Flow("TeamCollabFlow"), await Run(p.split("/").slice(0, 2).join("/")), await Step(p.split("/").slice(0, 3).join("/")),
-    await Task(p.split("/").slice(0, 4).join("/")), await DataArtifact(p),
+    await Flow("TeamCollabFlow"),
+    await Run(p.split("/").slice(0, 2).join("/")),
+    await Step(p.split("/").slice(0, 3).join("/")),
+    await Task(p.split("/").slice(0, 4).join("/")),
+    await DataArtifact(p),
   ];
-  assert.equal(objects.map((o) => o.kind), ["Flow", "Run", "Step", "Task", "DataArtifact"]);
-  assert.equal(objects.map((o) => o.id), ["TeamCollabFlow", rec.runId, "end", "2", "choice"]);
+  assert.equal(
+    objects.map((o) => o.kind),
+    ["Flow", "Run", "Step", "Task", "DataArtifact"],
+  );
+  assert.equal(
+    objects.map((o) => o.id),
+    ["TeamCollabFlow", rec.runId, "end", "2", "choice"],
+  );
   for (const [i, o] of objects.entries()) {
     assert.ok(o instanceof ClientObject);
-    assert.is(o.pathspec, p.split("/").slice(0, i + 1).join("/"));
+    assert.is(
+      o.pathspec,
+      p
+        .split("/")
+        .slice(0, i + 1)
+        .join("/"),
+    );
     assert.instance(o.createdAt, Date);
     assert.is(o.namespace, "user:alice");
     assert.is(String(await o.parent), i === 0 ? "null" : String(objects[i - 1]));

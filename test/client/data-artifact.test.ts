@@ -87,9 +87,16 @@ preview("should preview a 2-million-row Arrow artifact from its first record bat
   const a = await DataArtifact(`TeamCollabFlow/${rec.runId}/end/2/features`);
   assert.is(a.format, "arrow");
   const p = await a.preview(3);
-  assert.equal(p.schema, [{ name: "i", type: "Int32" }, { name: "f", type: "Float64" }]);
+  assert.equal(p.schema, [
+    { name: "i", type: "Int32" },
+    { name: "f", type: "Float64" },
+  ]);
   assert.is(p.numRows, 2_000_000);
-  assert.equal(p.rows, [{ i: 0, f: 0 }, { i: 1, f: 0.5 }, { i: 2, f: 1 }]);
+  assert.equal(p.rows, [
+    { i: 0, f: 0 },
+    { i: 1, f: 0.5 },
+    { i: 2, f: 1 },
+  ]);
   assert.ok(p.numBatches >= 5, `${p.numBatches} batches`);
   assert.is(p.batchesRead, 1, "only the first batch's body is decoded");
   assert.equal(fx.objects.reads, [], "the table itself is never loaded");
@@ -99,7 +106,11 @@ preview("should preview a 2-million-row Arrow artifact from its first record bat
 preview("should refuse a JSON artifact and a row count that is not one", async ({ fx }) => {
   const rec = await buildRun(fx, { artifacts: { choice: 4, features: numericTable(3) } });
   const base = `TeamCollabFlow/${rec.runId}/end/2`;
-  await rejects((await DataArtifact(`${base}/choice`)).preview(), UsageError, `DataArtifact('${base}/choice') is stored as json, not as an Arrow table: read its value with 'await artifact.data' instead.`);
+  await rejects(
+    (await DataArtifact(`${base}/choice`)).preview(),
+    UsageError,
+    `DataArtifact('${base}/choice') is stored as json, not as an Arrow table: read its value with 'await artifact.data' instead.`,
+  );
   await rejects((await DataArtifact(`${base}/features`)).preview(-1), UsageError, "preview(rows) needs a whole number of rows");
   assert.equal(fx.objects.previews, []);
 });

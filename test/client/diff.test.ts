@@ -30,9 +30,22 @@ diff("should compare parameters, user tags and the graph, every status relative 
   assert.is(d.step, "end");
   const params = Object.fromEntries(d.parameters.map((p) => [p.name, p.status]));
   assert.equal(params, { alpha: "changed", changeRow: "changed", extraColumn: "changed", rows: "changed" });
-  assert.equal(d.parameters.find((p) => p.name === "alpha"), { name: "alpha", status: "changed", a: 0.5, b: 0.7, changes: [{ path: "$", kind: "changed", a: 0.5, b: 0.7 }], truncated: false });
-  assert.equal(d.tags, [{ tag: "baseline", status: "removed" }, { tag: "candidate", status: "added" }, { tag: "shared", status: "same" }]);
-  assert.equal(d.graph, { status: "same", steps: [{ name: "start", status: "same", a: "start -> end", b: "start -> end" }, { name: "end", status: "same", a: "end -> (none)", b: "end -> (none)" }] });
+  assert.equal(
+    d.parameters.find((p) => p.name === "alpha"),
+    { name: "alpha", status: "changed", a: 0.5, b: 0.7, changes: [{ path: "$", kind: "changed", a: 0.5, b: 0.7 }], truncated: false },
+  );
+  assert.equal(d.tags, [
+    { tag: "baseline", status: "removed" },
+    { tag: "candidate", status: "added" },
+    { tag: "shared", status: "same" },
+  ]);
+  assert.equal(d.graph, {
+    status: "same",
+    steps: [
+      { name: "start", status: "same", a: "start -> end", b: "start -> end" },
+      { name: "end", status: "same", a: "end -> (none)", b: "end -> (none)" },
+    ],
+  });
   assert.is(d.same, false);
 });
 
@@ -55,7 +68,9 @@ diff("should compare Arrow tables batch by batch: schema changes, row counts, th
   assert.equal(t.rows, { a: 50_000, b: 50_001 });
   assert.is(t.comparedRows, 50_000);
   assert.is(t.differingRows, 1);
-  assert.equal(t.firstDifferences, [{ row: 40_000, columns: ["score"], a: { id: 40_000, name: "row-40000", score: 20_000 }, b: { id: 40_000, name: "row-40000", score: -1, flag: true } }]);
+  assert.equal(t.firstDifferences, [
+    { row: 40_000, columns: ["score"], a: { id: 40_000, name: "row-40000", score: 20_000 }, b: { id: 40_000, name: "row-40000", score: -1, flag: true } },
+  ]);
   assert.ok(t.batchesRead.a >= 1 && t.batchesRead.b >= 1);
 });
 
@@ -78,7 +93,10 @@ diff("should compare a foreach step task by task, naming each artifact by its ta
   const [x, y] = [await runFlow(ForeachFlow, quiet), await runFlow(ForeachFlow, quiet)];
   const d = await diffRuns(x, y, { step: "inner" });
   const pairs = d.artifacts.filter((a) => a.name.startsWith("pair["));
-  assert.equal(pairs.map((a) => a.name), ["pair[0]", "pair[1]", "pair[2]", "pair[3]", "pair[4]", "pair[5]"]);
+  assert.equal(
+    pairs.map((a) => a.name),
+    ["pair[0]", "pair[1]", "pair[2]", "pair[3]", "pair[4]", "pair[5]"],
+  );
   assert.ok(pairs.every((a) => a.status === "same"));
   assert.is(pairs[0]!.a!.task.split("/")[2], "inner");
 });

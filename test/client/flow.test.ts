@@ -99,9 +99,24 @@ flow("should list runs(...tags) carrying every tag, within the namespace", async
 });
 flow("should page through many runs without repeating one", async ({ fx }) => {
   const made: string[] = [];
-  for (let i = 0; i < 205; i++) made.push((await fx.ds.createRun(
-    { flow: "Many", user: "alice", systemTags: ["user:alice"], originRunId: null, startStep: "start", endStep: "end",
-      graph: { flow: "Many", steps: [] }, parameters: [] }, [])).runId);
+  for (let i = 0; i < 205; i++)
+    made.push(
+      (
+        await fx.ds.createRun(
+          {
+            flow: "Many",
+            user: "alice",
+            systemTags: ["user:alice"],
+            originRunId: null,
+            startStep: "start",
+            endStep: "end",
+            graph: { flow: "Many", steps: [] },
+            parameters: [],
+          },
+          [],
+        )
+      ).runId,
+    );
   const got = await ids(await Flow("Many"));
   assert.is(got.length, 205);
   assert.is(new Set(got).size, 205);

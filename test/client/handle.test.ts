@@ -120,7 +120,11 @@ shape("should do no I/O until awaited or iterated, and show as its object", asyn
   await new Promise((r) => setTimeout(r, 5));
   assert.is(fx.index.queries, before);
   assert.equal(handles.map(String), [
-    "Flow('TeamCollabFlow')", `Run('${p}')`, `Step('${p}/end')`, `Task('${p}/end/2', attempt=0)`, `DataArtifact('${p}/end/2/choice')`,
+    "Flow('TeamCollabFlow')",
+    `Run('${p}')`,
+    `Step('${p}/end')`,
+    `Task('${p}/end/2', attempt=0)`,
+    `DataArtifact('${p}/end/2/choice')`,
   ]);
   assert.is(inspect(handles[1]), `Run('${p}')`);
   assert.equal((await Promise.all(handles)).map(String), handles.map(String));
@@ -138,7 +142,11 @@ shape("should take a flow class, and refuse a function that is not one", async (
   assert.is(await (await Flow(TeamCollabFlow).latestSuccessfulRun)?.data.choice, 2);
   const notAFlow = Flow as unknown as (f: unknown) => Promise<unknown>;
   const before = fx.index.queries;
-  await rejects(notAFlow(class Plain {}), InvalidPathspecError, "Expects Flow('FlowName') or Flow(FlowClass), a class that extends FlowSpec; got the function Plain");
+  await rejects(
+    notAFlow(class Plain {}),
+    InvalidPathspecError,
+    "Expects Flow('FlowName') or Flow(FlowClass), a class that extends FlowSpec; got the function Plain",
+  );
   assert.is(fx.index.queries, before);
 });
 shape.run();
@@ -146,7 +154,26 @@ shape.run();
 function isPublic(obj: object, name: string): boolean {
   // TypeScript's `private` and `protected` members are plain properties at run time; the handle's
   // own list is checked against the public ones at compile time (memberList), so here they are the rest.
-  const internal = new Set(["row", "endData", "findEndTask", "loadParameters", "editTags", "listChildren", "summary", "filter", "firstRun", "pages", "loadTasks", "artifactObject", "readLog", "findChildTasks", "ctx", "parts", "runState", "requestedAttempt"]);
+  const internal = new Set([
+    "row",
+    "endData",
+    "findEndTask",
+    "loadParameters",
+    "editTags",
+    "listChildren",
+    "summary",
+    "filter",
+    "firstRun",
+    "pages",
+    "loadTasks",
+    "artifactObject",
+    "readLog",
+    "findChildTasks",
+    "ctx",
+    "parts",
+    "runState",
+    "requestedAttempt",
+  ]);
   return !internal.has(name) && typeof name === "string" && obj !== null;
 }
 
@@ -154,6 +181,7 @@ async function normal(value: unknown): Promise<unknown> {
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === "object" && "pathspec" in value) return String(value);
   if (Array.isArray(value)) return value.map((v) => (v && typeof v === "object" && "pathspec" in v ? String(v) : v));
-  if (value && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return String(value);
+  if (value && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return String(value);
   return value;
 }

@@ -6,9 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as client from "../../src/client/index.js";
-import {
-  Flow, Run, namespace, getNamespace, defaultNamespace, NamespaceMismatchError, listFlows, listNamespaces,
-} from "../../src/client/index.js";
+import { Flow, Run, namespace, getNamespace, defaultNamespace, NamespaceMismatchError, listFlows, listNamespaces } from "../../src/client/index.js";
 import { installBackend } from "../../src/client/backend.js";
 import { clientState } from "../../src/client/state.js";
 import { launchRun } from "../../src/runtime/launch.js";
@@ -20,10 +18,35 @@ import { useFixture, type FixtureContext } from "../_helpers/client-fixtures.js"
 const entry = suite("client entry");
 entry("should export the client API by name", () => {
   const expected = [
-    "Flow", "Run", "Step", "Task", "DataArtifact", "namespace", "getNamespace", "defaultNamespace", "useDatastore",
-    "getDatastoreRoot", "closeClient", "listFlows", "listRuns", "listNamespaces", "querySql", "NotFoundError",
-    "NamespaceMismatchError", "InvalidPathspecError", "TaggingError", "UnknownUserError", "ClientObject",
-    "FlowObject", "RunObject", "StepObject", "TaskObject", "DataArtifactObject", "FlowPromise", "MODEL", "MAX_ATTEMPTS",
+    "Flow",
+    "Run",
+    "Step",
+    "Task",
+    "DataArtifact",
+    "namespace",
+    "getNamespace",
+    "defaultNamespace",
+    "useDatastore",
+    "getDatastoreRoot",
+    "closeClient",
+    "listFlows",
+    "listRuns",
+    "listNamespaces",
+    "querySql",
+    "NotFoundError",
+    "NamespaceMismatchError",
+    "InvalidPathspecError",
+    "TaggingError",
+    "UnknownUserError",
+    "ClientObject",
+    "FlowObject",
+    "RunObject",
+    "StepObject",
+    "TaskObject",
+    "DataArtifactObject",
+    "FlowPromise",
+    "MODEL",
+    "MAX_ATTEMPTS",
   ];
   for (const name of expected) assert.ok(name in client, `missing export ${name}`);
 });
@@ -36,7 +59,10 @@ layout("should import one way: no module of src/client reaches itself through it
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     const source = readFileSync(new URL(file, dir), "utf8");
     // Type-only imports count too: a cycle of types is still a cycle to read.
-    graph.set(file, [...source.matchAll(/from\s+"\.\/([^"]+)\.js"/g)].map((m) => `${m[1]}.ts`));
+    graph.set(
+      file,
+      [...source.matchAll(/from\s+"\.\/([^"]+)\.js"/g)].map((m) => `${m[1]}.ts`),
+    );
   }
   const cycles: string[] = [];
   const visit = (file: string, path: string[]): void => {

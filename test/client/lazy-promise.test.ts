@@ -16,7 +16,10 @@ lazy("should reject when the work throws, even synchronously", async () => {
   const p = LazyPromise.from(() => {
     throw new Error("boom");
   });
-  await p.then(() => assert.unreachable(), (e: unknown) => assert.is((e as Error).message, "boom"));
+  await p.then(
+    () => assert.unreachable(),
+    (e: unknown) => assert.is((e as Error).message, "boom"),
+  );
   await p.catch((e: unknown) => assert.is((e as Error).message, "boom"));
 });
 lazy("should derive plain Promises", async () => {

@@ -47,11 +47,17 @@ lineage("should record the global namespace as null and keep a resumed run's clo
   const origin = (err as RunFailedError).pathspec.split("/")[1]!;
   namespace(null);
   const failed = await Run(`ReaderFlow/${origin}`);
-  assert.equal((await failed.lineage()).map((u) => u.reads[0]!.namespace), [null], "a failed run keeps what its tasks read");
+  assert.equal(
+    (await failed.lineage()).map((u) => u.reads[0]!.namespace),
+    [null],
+    "a failed run keeps what its tasks read",
+  );
   const resumed = await runFlow(ReaderFlow, { ...quiet, resume: { originRunId: origin } });
   const [up] = await resumed.lineage();
   assert.is(up!.pathspec, source.pathspec);
-  assert.equal(up!.reads, [{ task: `${resumed.pathspec}/start/1`, pathspec: `${source.pathspec}/end/2/choice`, namespace: null, clonedFrom: `ReaderFlow/${origin}/start/1` }]);
+  assert.equal(up!.reads, [
+    { task: `${resumed.pathspec}/start/1`, pathspec: `${source.pathspec}/end/2/choice`, namespace: null, clonedFrom: `ReaderFlow/${origin}/start/1` },
+  ]);
 });
 lineage("should give a null run for an upstream run that no longer exists", async () => {
   const source = await runFlow(SourceFlow, quiet);
@@ -76,7 +82,10 @@ consumers("should list the runs that read a run, newest first, whatever their na
   namespace("user:alice");
   process.env.TSFLOW_USER = "alice";
   const found = await source.consumers();
-  assert.equal(found.map((r) => r.id), [second.id, first.id]);
+  assert.equal(
+    found.map((r) => r.id),
+    [second.id, first.id],
+  );
   assert.ok(found[0]!.tags.includes("user:bob"), "each consumer carries its own tags");
   assert.equal(await first.consumers(), []);
   const newer = await runFlow(SourceFlow, quiet);

@@ -20,7 +20,10 @@ flows("should list the flows with a run in the namespace, silently omitting the 
   assert.equal((await listFlows()).map(String), ["Flow('AccessOtherNamespace')", "Flow('TeamCollabFlow')"]);
   namespace("user:teammate");
   const mine = await listFlows();
-  assert.equal(mine.map((f) => f.id), ["TeamCollabFlow"]);
+  assert.equal(
+    mine.map((f) => f.id),
+    ["TeamCollabFlow"],
+  );
   assert.ok(mine[0] instanceof Flow);
   namespace("nosuch:tag");
   assert.equal(await listFlows(), []);
@@ -31,8 +34,14 @@ flows("should list the flows with a run in the namespace, silently omitting the 
 });
 flows("should take the namespace as an option", async ({ fx }) => {
   await seed(fx);
-  assert.equal((await listFlows({ namespace: "user:teammate" })).map((f) => f.id), ["TeamCollabFlow"]);
-  assert.equal((await listFlows({ namespace: "exp1" })).map((f) => f.id), ["AccessOtherNamespace", "TeamCollabFlow"]);
+  assert.equal(
+    (await listFlows({ namespace: "user:teammate" })).map((f) => f.id),
+    ["TeamCollabFlow"],
+  );
+  assert.equal(
+    (await listFlows({ namespace: "exp1" })).map((f) => f.id),
+    ["AccessOtherNamespace", "TeamCollabFlow"],
+  );
   await rejects(listFlows({ namespace: 3 as unknown as string }), InvalidNameError, "Namespace must be a string or null");
 });
 flows("should give an empty list on an empty root", async () => {
@@ -44,7 +53,10 @@ const runs = suite<FixtureContext>("listRuns");
 useFixture(runs);
 runs("should list runs of the namespace newest first", async ({ fx }) => {
   const { a1, a3 } = await seed(fx);
-  assert.equal((await listRuns("TeamCollabFlow")).map((r) => r.id), [a3.runId, a1.runId]);
+  assert.equal(
+    (await listRuns("TeamCollabFlow")).map((r) => r.id),
+    [a3.runId, a1.runId],
+  );
 });
 runs("should filter by namespace, tags, success, limit and offset", async ({ fx }) => {
   const { a1, t1, a3 } = await seed(fx);

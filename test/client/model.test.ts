@@ -1,19 +1,24 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  checkAttempt, componentsValid, depthOf, isHidden, MAX_ATTEMPTS, MODEL, notFound, parsePathspec, renderObject,
-} from "../../src/client/model.js";
+import { checkAttempt, componentsValid, depthOf, isHidden, MAX_ATTEMPTS, MODEL, notFound, parsePathspec, renderObject } from "../../src/client/model.js";
 import { InvalidPathspecError, NotFoundError } from "../../src/util/errors.js";
 
 const model = suite("MODEL");
 model("should chain Flow -> Run -> Step -> Task -> DataArtifact both ways", () => {
-  assert.equal([MODEL.Flow.child, MODEL.Run.child, MODEL.Step.child, MODEL.Task.child, MODEL.DataArtifact.child],
-    ["Run", "Step", "Task", "DataArtifact", null]);
+  assert.equal(
+    [MODEL.Flow.child, MODEL.Run.child, MODEL.Step.child, MODEL.Task.child, MODEL.DataArtifact.child],
+    ["Run", "Step", "Task", "DataArtifact", null],
+  );
   for (const [kind, info] of Object.entries(MODEL)) if (info.child) assert.is(MODEL[info.child].parent, kind);
   assert.is(MODEL.Flow.parent, null);
 });
 model("should allow attempts for Task and DataArtifact only", () => {
-  assert.equal(Object.entries(MODEL).filter(([, i]) => i.attempts).map(([k]) => k), ["Task", "DataArtifact"]);
+  assert.equal(
+    Object.entries(MODEL)
+      .filter(([, i]) => i.attempts)
+      .map(([k]) => k),
+    ["Task", "DataArtifact"],
+  );
   assert.is(MAX_ATTEMPTS, 6);
 });
 model.run();
@@ -30,14 +35,18 @@ parse("should split a pathspec of the right arity", () => {
 });
 parse("should throw Metaflow's exact messages for every kind", () => {
   const cases = {
-    Flow: "Expects Flow('FlowName')", Run: "Expects Run('FlowName/RunID')", Step: "Expects Step('FlowName/RunID/StepName')",
+    Flow: "Expects Flow('FlowName')",
+    Run: "Expects Run('FlowName/RunID')",
+    Step: "Expects Step('FlowName/RunID/StepName')",
     Task: "Expects Task('FlowName/RunID/StepName/TaskID')",
     DataArtifact: "Expects DataArtifact('FlowName/RunID/StepName/TaskID/ArtifactName')",
   } as const;
   for (const [kind, message] of Object.entries(cases)) {
     for (const bad of ["", "a/b/c/d/e/f", "F//x", 7]) {
-      assert.throws(() => parsePathspec(kind as keyof typeof cases, bad),
-        (e: unknown) => e instanceof InvalidPathspecError && (e as Error).message === message);
+      assert.throws(
+        () => parsePathspec(kind as keyof typeof cases, bad),
+        (e: unknown) => e instanceof InvalidPathspecError && (e as Error).message === message,
+      );
     }
   }
 });
@@ -51,7 +60,10 @@ attempt("should pass undefined and valid attempts through", () => {
 });
 attempt("should throw Metaflow's messages in Metaflow's order", () => {
   const check = (kind: "Run" | "Task", a: unknown, message: string) =>
-    assert.throws(() => checkAttempt(kind, a), (e: unknown) => e instanceof NotFoundError && (e as Error).message === message);
+    assert.throws(
+      () => checkAttempt(kind, a),
+      (e: unknown) => e instanceof NotFoundError && (e as Error).message === message,
+    );
   check("Run", 0, "Attempts can only be specified for Task or DataArtifact");
   check("Task", 1.5, "Attempt can only be an integer");
   check("Task", "2", "Attempt can only be an integer");

@@ -41,8 +41,14 @@ ns("should accept the empty string as a namespace nobody is in", async ({ fx }) 
   assert.equal(await listFlows(), []);
 });
 ns("should reject what cannot be a namespace", () => {
-  assert.throws(() => namespace(42 as unknown as string), (e: unknown) => e instanceof InvalidNameError);
-  assert.throws(() => namespace("x".repeat(501)), (e: unknown) => e instanceof InvalidNameError);
+  assert.throws(
+    () => namespace(42 as unknown as string),
+    (e: unknown) => e instanceof InvalidNameError,
+  );
+  assert.throws(
+    () => namespace("x".repeat(501)),
+    (e: unknown) => e instanceof InvalidNameError,
+  );
 });
 ns("should let any tag be a namespace", async ({ fx }) => {
   const tagged = await buildRun(fx, { tags: ["exp1"] });
@@ -71,7 +77,12 @@ get("should resolve the default lazily, on first use", () => {
 });
 get("should throw UnknownUserError when no user name can be found", () => {
   clientState().namespace = undefined;
-  withEnv({ USER: "root" }, () => assert.throws(() => getNamespace(), (e: unknown) => e instanceof UnknownUserError));
+  withEnv({ USER: "root" }, () =>
+    assert.throws(
+      () => getNamespace(),
+      (e: unknown) => e instanceof UnknownUserError,
+    ),
+  );
 });
 get("should make lookups reject with UnknownUserError when no user name can be found", async () => {
   clientState().namespace = undefined;

@@ -43,7 +43,10 @@ pinSuite("should make latestSuccessfulRun return the pinned run while newer runs
   assert.is((await Flow("TeamCollabFlow").latestRun)!.status, "failed", "latestRun is not pinned");
   const saved = JSON.parse(await readFile(file, "utf8"));
   assert.equal(saved.tsflow, "pins-1");
-  assert.equal(saved.pins.map((p: { runId: string }) => p.runId), [first.runId]);
+  assert.equal(
+    saved.pins.map((p: { runId: string }) => p.runId),
+    [first.runId],
+  );
 });
 pinSuite("should pin a run named by pathspec, and move a pin when pinned again", async ({ fx }) => {
   const older = await buildRun(fx);
@@ -81,7 +84,10 @@ pinSuite("should keep pins per namespace", async ({ fx }) => {
   assert.is(pinStatus(await latest()), undefined, "the global namespace has no pin");
   namespace("user:alice");
   assert.is((await latest()).id, alices.runId);
-  assert.equal((await listPins()).map((p) => p.namespace), ["user:alice", "user:bob"]);
+  assert.equal(
+    (await listPins()).map((p) => p.namespace),
+    ["user:alice", "user:bob"],
+  );
 });
 pinSuite("should fail clearly when the pinned run left the namespace or the datastore", async ({ fx, file }) => {
   const tagged = await buildRun(fx, { tags: ["exp1"] });
@@ -90,11 +96,15 @@ pinSuite("should fail clearly when the pinned run left the namespace or the data
   namespace(null);
   await (await Run(`TeamCollabFlow/${tagged.runId}`)).removeTag("exp1");
   namespace("exp1");
-  await rejects(latest(), NamespaceMismatchError, `TeamCollabFlow is pinned to run TeamCollabFlow/${tagged.runId} (in ${file}), which is no longer in namespace 'exp1'`);
+  await rejects(
+    latest(),
+    NamespaceMismatchError,
+    `TeamCollabFlow is pinned to run TeamCollabFlow/${tagged.runId} (in ${file}), which is no longer in namespace 'exp1'`,
+  );
   const doc = JSON.parse(await readFile(file, "utf8"));
   doc.pins[0].runId = "123";
   await writeFile(file, JSON.stringify(doc));
-  await rejects(latest(), PinError, "which does not exist in this datastore: unpin it with unpin(\"TeamCollabFlow\")");
+  await rejects(latest(), PinError, 'which does not exist in this datastore: unpin it with unpin("TeamCollabFlow")');
 });
 pinSuite.run();
 
@@ -153,11 +163,23 @@ usePinsSuite("should refuse a bad pin file with PinFileError naming the file and
     ["[]", "is not a pin file"],
     [JSON.stringify({ tsflow: "pins-9", pins: [] }), 'has format "pins-9", expected "pins-1"'],
     [JSON.stringify({ tsflow: "pins-1" }), 'has no "pins" list'],
-    [JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "../x", namespace: null, runId: "1", pinnedAt: "2026-01-01T00:00:00Z" }] }), 'pins[0] has no valid "flow"'],
-    [JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "F", namespace: null, runId: "1/2", pinnedAt: "2026-01-01T00:00:00Z" }] }), 'pins[0] has no valid "runId"'],
-    [JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "F", namespace: 3, runId: "1", pinnedAt: "2026-01-01T00:00:00Z" }] }), 'pins[0] has no valid "namespace"'],
+    [
+      JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "../x", namespace: null, runId: "1", pinnedAt: "2026-01-01T00:00:00Z" }] }),
+      'pins[0] has no valid "flow"',
+    ],
+    [
+      JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "F", namespace: null, runId: "1/2", pinnedAt: "2026-01-01T00:00:00Z" }] }),
+      'pins[0] has no valid "runId"',
+    ],
+    [
+      JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "F", namespace: 3, runId: "1", pinnedAt: "2026-01-01T00:00:00Z" }] }),
+      'pins[0] has no valid "namespace"',
+    ],
     [JSON.stringify({ tsflow: "pins-1", pins: [{ flow: "F", namespace: null, runId: "1", pinnedAt: "yesterday" }] }), 'pins[0] has no valid "pinnedAt"'],
-    [JSON.stringify({ tsflow: "pins-1", pins: [1, 2].map((n) => ({ flow: "F", namespace: "a", runId: String(n), pinnedAt: "2026-01-01T00:00:00Z" })) }), "pins F twice in namespace a"],
+    [
+      JSON.stringify({ tsflow: "pins-1", pins: [1, 2].map((n) => ({ flow: "F", namespace: "a", runId: String(n), pinnedAt: "2026-01-01T00:00:00Z" })) }),
+      "pins F twice in namespace a",
+    ],
   ];
   for (const [text, problem] of cases) {
     await writeFile(file, text);
@@ -166,14 +188,19 @@ usePinsSuite("should refuse a bad pin file with PinFileError naming the file and
     await rejects(pin("TeamCollabFlow"), PinFileError, problem);
     assert.is(await readFile(file, "utf8"), text, "a bad file is never overwritten");
   }
-  assert.equal((await readdir(fx.root)).filter((n) => n.includes("tsflow-pins")), ["analysis.ipynb.tsflow-pins.json"], "no temporary file left");
+  assert.equal(
+    (await readdir(fx.root)).filter((n) => n.includes("tsflow-pins")),
+    ["analysis.ipynb.tsflow-pins.json"],
+    "no temporary file left",
+  );
 });
 usePinsSuite.run();
 
 function node(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "";
+    let out = "",
+      err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));

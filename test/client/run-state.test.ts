@@ -20,7 +20,11 @@ state("should read the run's row once from the index and name the object asked f
   assert.is(again, run);
   assert.is(fx.index.queries - before, 1);
   await rejects(runStateFor("Step", ctx, { parts: ["TeamCollabFlow", "9", "end"] }), NotFoundError, "Step('TeamCollabFlow/9/end') does not exist");
-  await rejects(runStateFor("Task", ctx, { parts: ["TeamCollabFlow", "9", "end", "2"], attempt: 1 }), NotFoundError, "Task('TeamCollabFlow/9/end/2', attempt=1) does not exist");
+  await rejects(
+    runStateFor("Task", ctx, { parts: ["TeamCollabFlow", "9", "end", "2"], attempt: 1 }),
+    NotFoundError,
+    "Task('TeamCollabFlow/9/end/2', attempt=1) does not exist",
+  );
 });
 state("should refuse names that cannot exist without any I/O", async ({ fx }) => {
   await rejects(runStateFor("Run", currentContext(), { parts: ["TeamCollabFlow", "../x"] }), NotFoundError, "Run('TeamCollabFlow/../x') does not exist");
@@ -34,7 +38,10 @@ check("should throw NamespaceMismatchError for a run outside a checked namespace
   const rec = await buildRun(fx, { user: "teammate" });
   const ctx = currentContext();
   const run = await runStateFor("Run", ctx, { parts: ["TeamCollabFlow", rec.runId] });
-  assert.throws(() => checkNamespace(ctx, run), (e: unknown) => e instanceof NamespaceMismatchError && (e as Error).message === "Object not in namespace 'user:alice'");
+  assert.throws(
+    () => checkNamespace(ctx, run),
+    (e: unknown) => e instanceof NamespaceMismatchError && (e as Error).message === "Object not in namespace 'user:alice'",
+  );
   checkNamespace({ ...ctx, check: false }, run);
   checkNamespace({ ...ctx, namespace: null }, run);
   checkNamespace({ ...ctx, namespace: "user:teammate" }, run);

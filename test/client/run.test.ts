@@ -213,11 +213,14 @@ tags("should refuse a 51st user tag, yet let a set above 50 shrink", async ({ fx
 tags("should never lose a tag when several processes edit at once", async ({ fx }) => {
   const r = await freshRun(fx);
   const worker = fileURLToPath(new URL("../_helpers/tag-worker.ts", import.meta.url));
-  const procs = [0, 1, 2].map((p) => new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, fx.root, r.pathspec, ...[0, 1, 2, 3].map((i) => `p${p}-${i}`)], { stdio: "inherit" });
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
-  }));
+  const procs = [0, 1, 2].map(
+    (p) =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", worker, fx.root, r.pathspec, ...[0, 1, 2, 3].map((i) => `p${p}-${i}`)], { stdio: "inherit" });
+        child.on("error", reject);
+        child.on("close", (code) => resolve(code ?? 1));
+      }),
+  );
   const local = Promise.all([0, 1, 2, 3].map((i) => r.addTag(`local-${i}`)));
   assert.equal(await Promise.all(procs), [0, 0, 0]);
   await local;

@@ -15,8 +15,10 @@ plan("should deduplicate and drop system tags from additions", () => {
 });
 plan("should refuse removing system tags, listing them as Metaflow does", () => {
   throwsTagging(() => planTagEdit(SYSTEM, [], ["x", "user:alice"]), "Cannot remove a tag that is an existing system tag (['user:alice'])");
-  throwsTagging(() => planTagEdit(SYSTEM, [], ["user:alice", "runtime:node"]),
-    "Cannot remove a tag that is an existing system tag (['runtime:node', 'user:alice'])");
+  throwsTagging(
+    () => planTagEdit(SYSTEM, [], ["user:alice", "runtime:node"]),
+    "Cannot remove a tag that is an existing system tag (['runtime:node', 'user:alice'])",
+  );
 });
 plan("should refuse an empty edit, a bare string, empty and too long tags", () => {
   throwsTagging(() => planTagEdit(SYSTEM, [], []), "Must add or remove at least one tag");
@@ -25,7 +27,10 @@ plan("should refuse an empty edit, a bare string, empty and too long tags", () =
   throwsTagging(() => planTagEdit(SYSTEM, [], "abc"), "tags_to_remove may not be a string");
   throwsTagging(() => planTagEdit(SYSTEM, [""], []), "Tags must not be empty string");
   throwsTagging(() => planTagEdit(SYSTEM, ["y".repeat(501)], []), "Tag is too long 501 > 500");
-  assert.throws(() => planTagEdit(SYSTEM, [42], []), (e: unknown) => e instanceof TaggingError);
+  assert.throws(
+    () => planTagEdit(SYSTEM, [42], []),
+    (e: unknown) => e instanceof TaggingError,
+  );
 });
 plan("should let adding only system tags through as a no-op", () => {
   assert.equal(planTagEdit(SYSTEM, ["user:alice"], []), { remove: [], add: [] });

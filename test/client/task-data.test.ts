@@ -88,6 +88,9 @@ runData.run();
 const runDataIn = suite("createRunData in");
 runDataIn("should refuse `in` with a UsageError saying how to ask", () => {
   const rd = createRunData("Run('F/1')", async () => null);
-  assert.throws(() => "choice" in rd, (e: unknown) => e instanceof UsageError && /"choice" in \(await run.data\)/.test((e as Error).message));
+  assert.throws(
+    () => "choice" in rd,
+    (e: unknown) => e instanceof UsageError && /"choice" in \(await run.data\)/.test((e as Error).message),
+  );
 });
 runDataIn.run();

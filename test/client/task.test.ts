@@ -95,7 +95,10 @@ task("should give the foreach index, parent tasks and child tasks across fan-out
   assert.equal(bodies.map((b) => b.index).sort(), [0, 1, 2]);
   const join = await Task(`${base}/join/5`);
   assert.equal((await join.parentTasks).map((t) => t.pathspec).sort(), [`${base}/body/2`, `${base}/body/3`, `${base}/body/4`]);
-  assert.equal((await join.childTasks).map((t) => t.id), ["6"]);
+  assert.equal(
+    (await join.childTasks).map((t) => t.id),
+    ["6"],
+  );
   assert.equal(await (await Task(`${base}/end/6`)).childTasks, []);
   assert.is(await (await Task(`${base}/body/3`)).data.item, "b");
 });
@@ -112,8 +115,16 @@ task("should reach parent and child tasks without a namespace check", async ({ f
 task("should give originPathspec for a task cloned by resume", async ({ fx }) => {
   const rec = await buildRun(fx);
   await fx.ds.writeTask({
-    flow: "TeamCollabFlow", runId: rec.runId, step: "extra", taskId: "9", createdAt: Date.now(), index: null,
-    foreachStack: [], parents: [], originRunId: "123", originTaskId: "extra/4",
+    flow: "TeamCollabFlow",
+    runId: rec.runId,
+    step: "extra",
+    taskId: "9",
+    createdAt: Date.now(),
+    index: null,
+    foreachStack: [],
+    parents: [],
+    originRunId: "123",
+    originTaskId: "extra/4",
   });
   assert.is((await Task(`TeamCollabFlow/${rec.runId}/extra/9`)).originPathspec, "TeamCollabFlow/123/extra/4");
   assert.is((await Task(`TeamCollabFlow/${rec.runId}/end/2`)).originPathspec, null);

@@ -13,9 +13,7 @@ import { step } from "../../src/flow/step.js";
 import { runFlow } from "../../src/runner/run-flow.js";
 import { ObjectStore } from "../../src/store/object-store.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
-import {
-  ArtifactError, InvalidNameError, InvalidPathspecError, NotFoundError, ParameterError, RunFailedError, TaggingError,
-} from "../../src/util/errors.js";
+import { ArtifactError, InvalidNameError, InvalidPathspecError, NotFoundError, ParameterError, RunFailedError, TaggingError } from "../../src/util/errors.js";
 import { assertTag } from "../../src/util/validate.js";
 import { rejects, type ErrorClass } from "../_helpers/assert-rejects.js";
 import { example, fixture, tsflow } from "../_helpers/cli.js";
@@ -49,29 +47,73 @@ const CLI_CASES: [string, string[], RegExp][] = [
   ["51st user tag", ["tag", "add", "RUN", ...Array.from({ length: 51 }, (_, i) => `t${i}`)], /^Tagging error: Cannot increase size of tag set beyond 50/],
   ["removing a system tag", ["tag", "remove", "RUN", "user:alice"], /^Tagging error: Cannot remove a tag that is an existing system tag \(\['user:alice'\]\)/],
   ["replacing a system tag", ["tag", "replace", "RUN", "runtime:node", "x"], /^Tagging error: Cannot remove a tag that is an existing system tag/],
-  ["501-character namespace", ["runs", "TeamCollabFlow", "--namespace", long(501)], /^Invalid name: Namespace "x{57}\.\.\." is not valid: Tag is too long 501 > 500/],
+  [
+    "501-character namespace",
+    ["runs", "TeamCollabFlow", "--namespace", long(501)],
+    /^Invalid name: Namespace "x{57}\.\.\." is not valid: Tag is too long 501 > 500/,
+  ],
   ["namespace with a tab", ["runs", "TeamCollabFlow", "--namespace", "a\tb"], /^Invalid name: Namespace "a\\tb" is not valid: .*control characters/],
-  ["empty namespace (nobody is in it)", ["runs", "TeamCollabFlow", "--namespace", ""], /^Object not in the current namespace: No runs of TeamCollabFlow in namespace ''\. It has runs in: user:alice/],
+  [
+    "empty namespace (nobody is in it)",
+    ["runs", "TeamCollabFlow", "--namespace", ""],
+    /^Object not in the current namespace: No runs of TeamCollabFlow in namespace ''\. It has runs in: user:alice/,
+  ],
   ["--tag that is empty", ["run", example("team-collab.ts"), "--tag", ""], /^Tagging error: Tags must not be empty string/],
-  ["parameter of the wrong type", ["run", fixture("params.ts"), "--count", "1.5"], /^Invalid parameter: Invalid value for '--count': "1\.5" is not a valid integer/],
+  [
+    "parameter of the wrong type",
+    ["run", fixture("params.ts"), "--count", "1.5"],
+    /^Invalid parameter: Invalid value for '--count': "1\.5" is not a valid integer/,
+  ],
   ["missing required parameter", ["run", fixture("params.ts")], /^Invalid parameter: Missing option '--count'/],
-  ["parameter JSON that does not parse", ["run", fixture("params.ts"), "--count", "1", "--config", "{bad"], /^Invalid parameter: Invalid value for '--config': "\{bad" is not valid JSON/],
+  [
+    "parameter JSON that does not parse",
+    ["run", fixture("params.ts"), "--count", "1", "--config", "{bad"],
+    /^Invalid parameter: Invalid value for '--config': "\{bad" is not valid JSON/,
+  ],
   ["boolean parameter that is not one", ["run", fixture("params.ts"), "--count", "1", "--verbose", "maybe"], /^Invalid parameter: .*is not a boolean/],
   ["unknown --flag", ["run", fixture("params.ts"), "--count", "1", "--nope", "3"], /^error: unknown option '--nope'/],
   ["reserved parameter name", ["run", fixture("reserved-param.ts")], /^Invalid parameter: Parameter name 'tag' is a reserved word/],
   ["--max-workers not a number", ["run", example("team-collab.ts"), "--max-workers", "many"], /^Usage error: Expected a positive integer, got 'many'/],
   ["flow file with a syntax error", ["run", fixture("syntax-error.ts")], /^Invalid flow file: Cannot load flow file syntax-error\.ts/],
-  ["flow file importing a package that is not installed", ["run", fixture("missing-import.ts")], /^Invalid flow file: Cannot load flow file missing-import\.ts: missing-import\.ts imports 'tsflow-no-such-package\/pad', which cannot be found\. Install it in the flow's project \(npm install tsflow-no-such-package\)/],
-  ["flow file importing a local file that does not exist", ["run", fixture("missing-file-import.ts")], /^Invalid flow file: Cannot load flow file missing-file-import\.ts: missing-file-import\.ts imports '\.\/no-such-helper\.js', which cannot be found\. Fix the import path/],
-  ["flow file with no FlowSpec subclass", ["run", fixture("no-flow.ts")], /^Invalid flow file: no-flow\.ts exports no flow: export a class that extends FlowSpec/],
-  ["flow file with two flows", ["run", fixture("two-flows.ts")], /^Invalid flow file: two-flows\.ts exports 2 flows \(FirstFlow, SecondFlow\): choose one with --flow/],
+  [
+    "flow file importing a package that is not installed",
+    ["run", fixture("missing-import.ts")],
+    /^Invalid flow file: Cannot load flow file missing-import\.ts: missing-import\.ts imports 'tsflow-no-such-package\/pad', which cannot be found\. Install it in the flow's project \(npm install tsflow-no-such-package\)/,
+  ],
+  [
+    "flow file importing a local file that does not exist",
+    ["run", fixture("missing-file-import.ts")],
+    /^Invalid flow file: Cannot load flow file missing-file-import\.ts: missing-file-import\.ts imports '\.\/no-such-helper\.js', which cannot be found\. Fix the import path/,
+  ],
+  [
+    "flow file with no FlowSpec subclass",
+    ["run", fixture("no-flow.ts")],
+    /^Invalid flow file: no-flow\.ts exports no flow: export a class that extends FlowSpec/,
+  ],
+  [
+    "flow file with two flows",
+    ["run", fixture("two-flows.ts")],
+    /^Invalid flow file: two-flows\.ts exports 2 flows \(FirstFlow, SecondFlow\): choose one with --flow/,
+  ],
   ["--flow naming no flow", ["run", fixture("two-flows.ts"), "--flow", "ThirdFlow"], /^Invalid flow file: two-flows\.ts exports no flow named 'ThirdFlow'/],
   ["flow file with a graph error", ["run", fixture("bad-graph.ts")], /^Validity checker found an issue: Step \*middle\* does not call this\.next\(\)/],
   ["step name that is not an identifier", ["run", fixture("bad-step-name.ts")], /^Invalid name: Step name "bad-step" is not valid/],
   ["flow file that does not exist", ["run", fixture("nope.ts")], /^Invalid flow file: No such flow file/],
-  ["resume of a run that does not exist", ["resume", example("team-collab.ts"), "--origin-run-id", "123"], /^Object not found: Run\('TeamCollabFlow\/123'\) does not exist/],
-  ["--datastore-root that does not exist (runs)", ["runs", "TeamCollabFlow", "--datastore-root", "/nonexistent/tsflow-root"], /^Datastore error: The datastore root \/nonexistent\/tsflow-root \(--datastore-root\) does not exist/],
-  ["--datastore-root that does not exist (show)", ["--datastore-root", "/nonexistent/tsflow-root", "show", "RUN"], /^Datastore error: The datastore root \/nonexistent\/tsflow-root \(--datastore-root\) does not exist/],
+  [
+    "resume of a run that does not exist",
+    ["resume", example("team-collab.ts"), "--origin-run-id", "123"],
+    /^Object not found: Run\('TeamCollabFlow\/123'\) does not exist/,
+  ],
+  [
+    "--datastore-root that does not exist (runs)",
+    ["runs", "TeamCollabFlow", "--datastore-root", "/nonexistent/tsflow-root"],
+    /^Datastore error: The datastore root \/nonexistent\/tsflow-root \(--datastore-root\) does not exist/,
+  ],
+  [
+    "--datastore-root that does not exist (show)",
+    ["--datastore-root", "/nonexistent/tsflow-root", "show", "RUN"],
+    /^Datastore error: The datastore root \/nonexistent\/tsflow-root \(--datastore-root\) does not exist/,
+  ],
 ];
 
 const cli = suite("bad input on the command line");
@@ -82,7 +124,9 @@ cli.before(async () => {
   run = `TeamCollabFlow/${runIdFrom(r.stdout)}`;
   await tsflow(["tag", "list", run], { root }); // the index exists before the table starts
 });
-cli.after(async () => { await removeTempDir(root); });
+cli.after(async () => {
+  await removeTempDir(root);
+});
 
 cli("should refuse every bad input with exit code 2, one line, no stack trace and no write", async () => {
   const before = await snapshotRoot(root);
@@ -91,8 +135,14 @@ cli("should refuse every bad input with exit code 2, one line, no stack trace an
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       const [what, args, expected] = c;
-      const r = await tsflow(args.map((a) => (a.startsWith("RUN") ? a.replace("RUN", run) : a)), { root });
-      const stderr = r.stderr.split("\n").filter((l) => !l.startsWith("tsflow: the run index")).join("\n");
+      const r = await tsflow(
+        args.map((a) => (a.startsWith("RUN") ? a.replace("RUN", run) : a)),
+        { root },
+      );
+      const stderr = r.stderr
+        .split("\n")
+        .filter((l) => !l.startsWith("tsflow: the run index"))
+        .join("\n");
       if (r.code !== 2) failures.push(`${what}: exit ${r.code}\n${r.stderr}`);
       else if (!expected.test(stderr)) failures.push(`${what}: ${stderr}`);
       else if (/\n\s+at /.test(stderr) || /Internal error/.test(stderr)) failures.push(`${what}: a stack trace\n${stderr}`);
@@ -142,11 +192,14 @@ const api = suite("bad input through the library");
 let store: ObjectStore;
 let apiRoot = "";
 api.before(async () => {
-  store = new ObjectStore(new LocalStorage(apiRoot = await makeTempDir("tsflow-bad-api-")));
+  store = new ObjectStore(new LocalStorage((apiRoot = await makeTempDir("tsflow-bad-api-"))));
   process.env.TSFLOW_DATASTORE_ROOT = apiRoot;
   process.env.TSFLOW_USER = "alice";
 });
-api.after(async () => { await removeTempDir(apiRoot); reportFigures("bad-input", figures); });
+api.after(async () => {
+  await removeTempDir(apiRoot);
+  reportFigures("bad-input", figures);
+});
 
 api("should refuse every bad call with a typed error", async () => {
   for (const [what, call, cls, message] of API_CASES) {
@@ -190,7 +243,11 @@ class ClashFlow extends FlowSpec {
 }
 
 api("should fail the task that sets an artifact named like a FlowSpec member, saying so", async () => {
-  const err = await rejects(runFlow(ClashFlow, { onEvent: () => {} }), RunFailedError, /'mergeArtifacts' is a member of FlowSpec: give the artifact another name/);
+  const err = await rejects(
+    runFlow(ClashFlow, { onEvent: () => {} }),
+    RunFailedError,
+    /'mergeArtifacts' is a member of FlowSpec: give the artifact another name/,
+  );
   assert.match(err.message, /Fix the step, then resume it/);
   figures.apiRefused++;
 });

@@ -6,8 +6,12 @@ import { datastoreAt, readTask, runIdFrom } from "../_helpers/runs.js";
 
 const run = suite("tsflow run");
 let root = "";
-run.before.each(async () => { root = await makeTempRoot(); });
-run.after.each(async () => { await removeTempRoot(root); });
+run.before.each(async () => {
+  root = await makeTempRoot();
+});
+run.after.each(async () => {
+  await removeTempRoot(root);
+});
 
 run("should run TeamCollabFlow, stream Metaflow-style logs and persist the choice", async () => {
   const r = await tsflow(["run", example("team-collab.ts")], { root });
@@ -30,7 +34,10 @@ run("should join branches with inputs by step name and mergeArtifacts", async ()
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /total=12 shared=same/);
   const join = await readTask(root, "BranchFlow", runIdFrom(r.stdout), "join");
-  assert.equal(join.task!.parents.map((p) => p.split("/")[0]), ["a", "b"]);
+  assert.equal(
+    join.task!.parents.map((p) => p.split("/")[0]),
+    ["a", "b"],
+  );
   assert.not.ok("x" in join.refs);
 });
 

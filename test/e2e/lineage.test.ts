@@ -51,7 +51,9 @@ cli("should keep the lineage of tasks that resume clones", async () => {
   const ds = datastoreAt(root);
   const cloned = await ds.readLineage("ReaderFlow", resumedId, "start", "1");
   assert.equal(cloned, {
-    task: "start/1", attempt: 0, reads: [{ pathspec: `SourceFlow/${sourceId}/end/2/choice`, namespace: "user:alice" }],
+    task: "start/1",
+    attempt: 0,
+    reads: [{ pathspec: `SourceFlow/${sourceId}/end/2/choice`, namespace: "user:alice" }],
     clonedFrom: `ReaderFlow/${originId}/start/1`,
   });
   const shown = await tsflow(["show", `SourceFlow/${sourceId}`], { root });

@@ -16,7 +16,9 @@ async function runFixture(file: string, env: NodeJS.ProcessEnv = {}) {
   return { ...r, runId: runIdFrom(r.stdout) };
 }
 async function taskOf(flow: string, runId: string, step: string) {
-  return (await (await Step(`${flow}/${runId}/${step}`)).task)!;
+  return (await (
+    await Step(`${flow}/${runId}/${step}`)
+  ).task)!;
 }
 function setUp(s: ReturnType<typeof suite>) {
   s.before(async () => {
@@ -42,17 +44,29 @@ foreach("should give this.input and this.index to every step inside a foreach, a
   const joinZ: unknown[] = [];
   for await (const t of await Step(`ForeachChainFlow/${r.runId}/joinZ`)) joinZ.push(await t.data.seenInJoin);
   assert.is(joinZ.length, 6);
-  assert.ok(joinZ.some((v) => JSON.stringify(v) === '["b","e"]'), "a nested join sees the outer levels' values");
+  assert.ok(
+    joinZ.some((v) => JSON.stringify(v) === '["b","e"]'),
+    "a nested join sees the outer levels' values",
+  );
   const second = await Task(`ForeachChainFlow/${r.runId}/second/${(await taskOf("ForeachChainFlow", r.runId, "second")).id}`);
   assert.is(typeof second.index, "number");
-  assert.is(await second.data.myInput, [26, 5, 10, 15, 25, 11, 22, 6, 19, 12, 16, 9, 28, 14, 24, 20, 30, 1, 13, 18, 2, 17, 21, 3, 29, 4, 27, 31, 8, 23, 0, 7][second.index!]);
+  assert.is(
+    await second.data.myInput,
+    [26, 5, 10, 15, 25, 11, 22, 6, 19, 12, 16, 9, 28, 14, 24, 20, 30, 1, 13, 18, 2, 17, 21, 3, 29, 4, 27, 31, 8, 23, 0, 7][second.index!],
+  );
 });
 foreach("should run a 600-wide foreach (Metaflow: 1200), join it in order, and list its tasks through the client (wide_foreach.py)", async () => {
   class WideFlow extends FlowSpec {
     arr: number[] = [];
     myInput?: number;
-    @step start() { this.arr = Array.from({ length: 600 }, (_, i) => i); this.next(this.inner, { foreach: "arr" }); }
-    @step inner() { this.myInput = this.input; this.next(this.join); }
+    @step start() {
+      this.arr = Array.from({ length: 600 }, (_, i) => i);
+      this.next(this.inner, { foreach: "arr" });
+    }
+    @step inner() {
+      this.myInput = this.input;
+      this.next(this.join);
+    }
     @step join(inputs: Inputs<WideFlow>) {
       if (inputs.map((i) => i.myInput).some((v, i) => v !== i)) throw new Error("inputs out of order");
       this.next(this.end);
@@ -63,7 +77,10 @@ foreach("should run a 600-wide foreach (Metaflow: 1200), join it in order, and l
   const run = await runFlow(WideFlow, { maxWorkers: 8, onEvent: () => {} });
   const got: number[] = [];
   for await (const t of await Step(`${run.pathspec}/inner`)) got.push((await t.data.myInput) as number);
-  assert.equal(got.sort((a, b) => a - b), Array.from({ length: 600 }, (_, i) => i));
+  assert.equal(
+    got.sort((a, b) => a - b),
+    Array.from({ length: 600 }, (_, i) => i),
+  );
 });
 foreach.run();
 

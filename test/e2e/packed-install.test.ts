@@ -49,10 +49,21 @@ test.before(async () => {
 test.after(async () => removeTempDir(tmp));
 
 test("should ship the built library, its types and the command, and nothing of the sources or tests", () => {
-  for (const file of ["bin/tsflow.js", "dist/bundle/cli.js", "dist/bundle/index.js", "dist/bundle/worker-main.js", "dist/src/index.d.ts", "package.json", "README.md"]) {
+  for (const file of [
+    "bin/tsflow.js",
+    "dist/bundle/cli.js",
+    "dist/bundle/index.js",
+    "dist/bundle/worker-main.js",
+    "dist/src/index.d.ts",
+    "package.json",
+    "README.md",
+  ]) {
     assert.ok(packed.includes(file), `${file} is packed`);
   }
-  assert.not.ok(packed.some((f) => /^(src|test|scripts|examples)\//.test(f)), packed.filter((f) => !f.startsWith("dist/")).join(", "));
+  assert.not.ok(
+    packed.some((f) => /^(src|test|scripts|examples)\//.test(f)),
+    packed.filter((f) => !f.startsWith("dist/")).join(", "),
+  );
 });
 
 test("should run the seed flow with npx tsflow run", async () => {
@@ -65,11 +76,16 @@ test("should give npx tsc the project's TypeScript, which type-checks a .ts file
   const { version } = JSON.parse(await readFile(join(app, "node_modules", "typescript", "package.json"), "utf8")) as { version: string };
   assert.is.not(version, "5.0.4");
   assert.is((await npx(["tsc", "-v"])).stdout.trim(), `Version ${version}`);
-  await writeFile(join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false },
-    files: ["check.mts"],
-  }));
-  await writeFile(join(app, "check.mts"), `import { Flow, FlowSpec, namespace, step } from "tsflow";
+  await writeFile(
+    join(app, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false },
+      files: ["check.mts"],
+    }),
+  );
+  await writeFile(
+    join(app, "check.mts"),
+    `import { Flow, FlowSpec, namespace, step } from "tsflow";
 import { tableFromArrays, type Table } from "apache-arrow";
 
 export class HelloFlow extends FlowSpec {
@@ -83,8 +99,12 @@ const id: string | undefined = run?.id;
 // @ts-expect-error: an id is a string (this line proves the library's types are checked, not any)
 const wrong: number = run!.id;
 console.log(id, wrong);
-`);
-  const checked = await npx(["tsc", "-p", "."]).then((r) => r.stdout, (err: { stdout: string }) => `tsc failed:\n${err.stdout}`);
+`,
+  );
+  const checked = await npx(["tsc", "-p", "."]).then(
+    (r) => r.stdout,
+    (err: { stdout: string }) => `tsc failed:\n${err.stdout}`,
+  );
   assert.is(checked, "");
 });
 
@@ -94,20 +114,25 @@ test("should install the kernel with tsflow kernel install --prefix, pointing at
   const kernels = join(prefix, "share", "jupyter", "kernels");
   const [name] = await readdir(kernels);
   const spec = JSON.parse(await readFile(join(kernels, name!, "kernel.json"), "utf8")) as { argv: string[] };
-  assert.ok(spec.argv.some((a) => a.startsWith(join(app, "node_modules", "tsflow"))), spec.argv.join(" "));
+  assert.ok(
+    spec.argv.some((a) => a.startsWith(join(app, "node_modules", "tsflow"))),
+    spec.argv.join(" "),
+  );
 });
 
 test("should store every Arrow column type from flow files in a CommonJS and an ES module package, and read them back", async () => {
   const esm = join(app, "esm");
   await mkdir(esm);
   await writeFile(join(esm, "package.json"), JSON.stringify({ name: "esm-app", private: true, type: "module" }));
-  await Promise.all([app, esm].map(async (dir) => {
-    for (const file of ["arrow-types-flow.ts", "every-type-table.ts", "read-arrow.mjs"]) await cp(join(ARROW_FIXTURES, file), join(dir, file));
-    const root = join(dir, ".tsflow"); // one root each, so each run is the latest of its own
-    const run = await tsflow(["run", "arrow-types-flow.ts", "--max-workers", "1"], { root, cwd: dir, bin });
-    assert.is(run.code, 0, run.stderr + run.stdout);
-    await assertArrowRunReadsBack(await readArrowRun(dir, root), root, dir, bin);
-  }));
+  await Promise.all(
+    [app, esm].map(async (dir) => {
+      for (const file of ["arrow-types-flow.ts", "every-type-table.ts", "read-arrow.mjs"]) await cp(join(ARROW_FIXTURES, file), join(dir, file));
+      const root = join(dir, ".tsflow"); // one root each, so each run is the latest of its own
+      const run = await tsflow(["run", "arrow-types-flow.ts", "--max-workers", "1"], { root, cwd: dir, bin });
+      assert.is(run.code, 0, run.stderr + run.stdout);
+      await assertArrowRunReadsBack(await readArrowRun(dir, root), root, dir, bin);
+    }),
+  );
 });
 
 test("should read the stored table in the installed kernel, and %show its preview", async () => {
@@ -120,7 +145,10 @@ test("should read the stored table in the installed kernel, and %show its previe
     const cell = async (code: string) => {
       const r = (await s.send({ op: "execute", code })) as ExecuteAnswer;
       assert.is(r.reply.status, "ok", `${code}\n${JSON.stringify(r.iopub)}`);
-      return r.iopub.filter((m) => m.msg_type === "stream").map((m) => m.content.text as string).join("");
+      return r.iopub
+        .filter((m) => m.msg_type === "stream")
+        .map((m) => m.content.text as string)
+        .join("");
     };
     await cell(`import { DataArtifact } from "tsflow";
 import type { Table } from "apache-arrow";
@@ -129,7 +157,7 @@ const t = (await artifact.data) as Table;`);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell source sent to the kernel holds a template literal
     const printed = await cell("console.log(JSON.stringify({ schema: t.schema.fields.map((f) => `${f.name}: ${f.type}`), rows: t.toArray() }))");
     assert.equal(JSON.parse(printed), { schema: ARROW_SCHEMA, rows: ARROW_ROWS });
-    const shown = await s.send({ op: "execute", code: `%show ${read.startTask}/table` }) as ExecuteAnswer;
+    const shown = (await s.send({ op: "execute", code: `%show ${read.startTask}/table` })) as ExecuteAnswer;
     const html = shown.iopub.map((m) => JSON.stringify(m.content)).join("\n");
     assert.match(html, /Dictionary&lt;Int32, Utf8&gt;|Dictionary<Int32, Utf8>/);
     assert.match(html, /名前/);

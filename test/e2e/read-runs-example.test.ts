@@ -12,8 +12,12 @@ import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 
 const script = (root: string) =>
   promisify(execFile)(process.execPath, ["--import", "tsx", example("read-runs.ts"), "teammate"], {
-    cwd: REPO, env: { ...process.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "" },
-  }).then((r) => ({ code: 0, ...r }), (err: { code: number; stdout: string; stderr: string }) => err);
+    cwd: REPO,
+    env: { ...process.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "" },
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (err: { code: number; stdout: string; stderr: string }) => err,
+  );
 
 const test = suite("examples/read-runs.ts");
 let root = "";

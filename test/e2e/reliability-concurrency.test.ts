@@ -20,7 +20,9 @@ export const figures = { written: 0, found: 0, tagEdits: 0, readerQueries: 0, sl
 
 const many = suite("many writers on one root");
 let root = "";
-many.before(async () => { root = await makeTempRoot("tsflow-many-"); });
+many.before(async () => {
+  root = await makeTempRoot("tsflow-many-");
+});
 many.after(async () => {
   await closeClient();
   await removeTempRoot(root);

@@ -12,7 +12,17 @@ import { closeClient, listRuns, namespace, Run, useDatastore } from "../../src/c
 import { fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import {
-  checkIntegrity, killNow, rawRuns, reliabilityFixture, reportFigures, scaled, SEED, seededRandom, sleep, startCli, startScript,
+  checkIntegrity,
+  killNow,
+  rawRuns,
+  reliabilityFixture,
+  reportFigures,
+  scaled,
+  SEED,
+  seededRandom,
+  sleep,
+  startCli,
+  startScript,
   type RawRun,
 } from "../_helpers/reliability.js";
 
@@ -121,7 +131,9 @@ async function readWhile<T>(work: Promise<T>): Promise<T> {
 }
 
 const crash = suite("kill -9 during a run");
-crash.before(async () => { root = await makeTempDir("tsflow-crash-"); });
+crash.before(async () => {
+  root = await makeTempDir("tsflow-crash-");
+});
 crash.after(async () => {
   await closeClient();
   await removeTempDir(root);

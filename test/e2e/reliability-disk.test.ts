@@ -17,7 +17,13 @@ import { checkIntegrity, listFiles, rawRuns } from "../_helpers/reliability.js";
 async function fingerprint(root: string, except: RegExp): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const f of await listFiles(root)) {
-    if (!except.test(f)) out.set(f, createHash("sha256").update(await readFile(f)).digest("hex"));
+    if (!except.test(f))
+      out.set(
+        f,
+        createHash("sha256")
+          .update(await readFile(f))
+          .digest("hex"),
+      );
   }
   return out;
 }
@@ -34,7 +40,9 @@ function tryMount(dir: string): boolean {
 const disk = suite("a full or read-only datastore");
 let dir = "";
 let mounted = false;
-disk.before.each(async () => { dir = await makeTempDir("tsflow-disk-"); });
+disk.before.each(async () => {
+  dir = await makeTempDir("tsflow-disk-");
+});
 disk.after.each(async () => {
   if (mounted) execFileSync("umount", [dir]);
   mounted = false;
@@ -59,7 +67,10 @@ disk("should fail a run on a full disk with what to do, and keep what was stored
   const runs = await rawRuns(root, "TeamCollabFlow");
   assert.ok(runs.get(runIdFrom(first.stdout))?.successful, "the earlier run still reads as successful");
   const failed = await rawRuns(root, "ReliableFlow");
-  assert.ok([...failed.values()].every((r) => !r.successful), "the run on the full disk is not successful");
+  assert.ok(
+    [...failed.values()].every((r) => !r.successful),
+    "the run on the full disk is not successful",
+  );
   const show = await tsflow(["show", `TeamCollabFlow/${runIdFrom(first.stdout)}`, "--json"], { root });
   assert.is(show.code, 0, show.stderr);
 });
@@ -89,7 +100,9 @@ async function tsflowAs(args: string[], root: string, ids: { uid?: number; gid?:
   const { BIN, REPO } = await import("../_helpers/cli.js");
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO, ...ids, env: { ...process.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, HOME: "/tmp" },
+      cwd: REPO,
+      ...ids,
+      env: { ...process.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, HOME: "/tmp" },
     });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

@@ -23,18 +23,27 @@ const DAMAGE: [string, (file: string) => Promise<void>][] = [
   ["truncated by half", async (f) => truncate(f, Math.floor((await stat(f)).size / 2))],
   ["replaced by garbage", (f) => writeFile(f, randomBytes(64 * 1024))],
   ["replaced by text", (f) => writeFile(f, "not a database\n")],
-  ["overwritten in the middle", async (f) => {
-    const h = await open(f, "r+");
-    await h.write(randomBytes(4096), 0, 4096, Math.floor((await h.stat()).size / 3));
-    await h.close();
-  }],
+  [
+    "overwritten in the middle",
+    async (f) => {
+      const h = await open(f, "r+");
+      await h.write(randomBytes(4096), 0, 4096, Math.floor((await h.stat()).size / 3));
+      await h.close();
+    },
+  ],
 ];
 
 export const figures = { damages: 0, recovered: 0, queries: 0 };
 const damage = suite("a damaged run index");
 let root = "";
-damage.before(async () => { root = await makeTempDir("tsflow-damage-"); });
-damage.after(async () => { await closeClient(); await removeTempDir(root); reportFigures("index-damage", figures); });
+damage.before(async () => {
+  root = await makeTempDir("tsflow-damage-");
+});
+damage.after(async () => {
+  await closeClient();
+  await removeTempDir(root);
+  reportFigures("index-damage", figures);
+});
 
 /** Everything a reader can ask, as one comparable value. */
 async function answers(): Promise<string[]> {
@@ -65,13 +74,25 @@ damage("should recover from every kind of damage while in use and answer as befo
     await sleep(random() * 800);
     await harm(file).catch(() => undefined); // deleted already by a concurrent rebuild: still damage
     const during = await answers().catch((err: Error) => [`ERROR ${err.message}`]);
-    assert.not.ok(during.some((a) => a.startsWith("ERROR")), `${what}: ${during.join("\n")}`);
+    assert.not.ok(
+      during.some((a) => a.startsWith("ERROR")),
+      `${what}: ${during.join("\n")}`,
+    );
     const cli = await tsflow(["runs", FLOW, "--global", "--json", "--limit", "1000"], { root });
     assert.is(cli.code, 0, `${what}: the CLI reads too\n${cli.stderr}`);
     assert.is((await w.ended).code, 0, `${what}: the writer carries on`);
     const after = await answers();
     const files = await truth();
-    const seen = after.filter((a) => /^\d+ /.test(a)).map((a) => a.split(" ").slice(0, 2).join(" ").replace(/ (running|failed)$/, " ?")).sort();
+    const seen = after
+      .filter((a) => /^\d+ /.test(a))
+      .map((a) =>
+        a
+          .split(" ")
+          .slice(0, 2)
+          .join(" ")
+          .replace(/ (running|failed)$/, " ?"),
+      )
+      .sort();
     assert.equal(seen, files, `${what}: the index answers as the files say`);
     assert.is((await tsflow(["index", "rebuild"], { root })).code, 0);
     assert.equal(await answers(), after, `${what}: tsflow index rebuild gives the same answers`);

@@ -22,8 +22,13 @@ const CASES: [fault: string, reason: RegExp][] = [
 
 const faults = suite("a misbehaving step");
 let root = "";
-faults.before(async () => { root = await makeTempDir("tsflow-faults-"); });
-faults.after(async () => { await closeClient(); await removeTempDir(root); });
+faults.before(async () => {
+  root = await makeTempDir("tsflow-faults-");
+});
+faults.after(async () => {
+  await closeClient();
+  await removeTempDir(root);
+});
 
 async function runWith(fault: string) {
   const r = await tsflow(["run", fixture("faulty.ts"), "--fault", fault, "--max-workers", "2"], { root, env: { TSFLOW_WORKER_MAX_OLD_SPACE_MB: "48" } });

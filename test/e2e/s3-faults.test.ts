@@ -30,8 +30,10 @@ many("should keep every run and every tag edit of concurrent writers", async () 
   assert.is(first.code, 0, first.stderr);
   const tagged = runIdFrom(first.stdout);
   const runs = ["alice", "bob", "carol", "dave"].map((user) => tsflow(["run", example("team-collab.ts")], { root, user }));
-  const editors = [0, 1, 2].map((w) =>
-    startScript(`${REPO}test/_helpers/tag-worker.ts`, [root, `TeamCollabFlow/${tagged}`, ...Array.from({ length: 5 }, (_, i) => `w${w}-t${i}`)], root).ended);
+  const editors = [0, 1, 2].map(
+    (w) =>
+      startScript(`${REPO}test/_helpers/tag-worker.ts`, [root, `TeamCollabFlow/${tagged}`, ...Array.from({ length: 5 }, (_, i) => `w${w}-t${i}`)], root).ended,
+  );
   const done = await Promise.all(runs);
   for (const r of done) assert.is(r.code, 0, r.stderr);
   for (const e of await Promise.all(editors)) assert.is(e.code, 0, e.stderr);
@@ -71,7 +73,10 @@ kill("should leave nothing that looks successful", async () => {
   assert.is(await ds.readDone("BigArrowFlow", runId!, "start", "1", 0), undefined, "the killed task has no outcome");
   assert.is(await ds.readStatus("BigArrowFlow", runId!), undefined, "the run has no status");
   const objects = (await new S3Storage(root).listRecursive("objects")).filter((o) => !o.key.includes(".tmp-"));
-  assert.ok(objects.every((o) => o.size < 1 << 20), "no large object was published");
+  assert.ok(
+    objects.every((o) => o.size < 1 << 20),
+    "no large object was published",
+  );
   useDatastore(root);
   namespace(null);
   const run = await Run(`BigArrowFlow/${runId}`);
@@ -89,8 +94,18 @@ let env: NodeJS.ProcessEnv = {};
 gateway.before(async () => {
   const up = await sh("bash", [`${REPO}scripts/ceph-up.sh`, "bluestore"], { env: { ...process.env, CEPH_DIR, ...PORTS }, timeout: 180_000 });
   const line = up.stdout.split("\n").find((l) => l.startsWith("export "))!;
-  env = Object.fromEntries(line.slice(7).split(" ").map((kv) => kv.split("=") as [string, string]));
-  const client = new S3Client({ forcePathStyle: true, region: "us-east-1", endpoint: env.AWS_ENDPOINT_URL_S3, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  env = Object.fromEntries(
+    line
+      .slice(7)
+      .split(" ")
+      .map((kv) => kv.split("=") as [string, string]),
+  );
+  const client = new S3Client({
+    forcePathStyle: true,
+    region: "us-east-1",
+    endpoint: env.AWS_ENDPOINT_URL_S3,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+  });
   await client.send(new CreateBucketCommand({ Bucket: "restart" }));
   client.destroy();
 });
@@ -110,7 +125,13 @@ gateway("should fail the run cleanly or finish it, and resume completes it", asy
   await sleep(12_000); // longer than the retries ride out (about 8 s): the run must fail, cleanly
   await startRgw();
   for (let i = 0; i < 200; i++) {
-    if (await fetch(env.AWS_ENDPOINT_URL_S3!).then(() => true, () => false)) break;
+    if (
+      await fetch(env.AWS_ENDPOINT_URL_S3!).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await sleep(100);
   }
   const first = await p.ended;

@@ -15,9 +15,7 @@ import { makeS3Root, removeS3Root } from "../_helpers/s3.js";
 import { runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { installKernelSpec } from "../../kernel/kernelspec/install.js";
-import {
-  Flow, Run, namespace, defaultNamespace, useDatastore, closeClient, NamespaceMismatchError,
-} from "tsflow";
+import { Flow, Run, namespace, defaultNamespace, useDatastore, closeClient, NamespaceMismatchError } from "tsflow";
 
 const RUNNER = fileURLToPath(new URL("../_helpers/run_notebook.py", import.meta.url));
 
@@ -114,20 +112,38 @@ team("should let a notebook on a third machine read both users' runs", async () 
     `%%sql\nSELECT count(*) AS n FROM runs WHERE flow = 'TeamCollabFlow'`,
   ];
   const nb = {
-    nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tsflow-s3", display_name: "tsflow", language: "typescript" } },
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, source, metadata: i === 1 ? { tags: ["raises-exception"] } : {}, outputs: [], execution_count: null })),
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tsflow-s3", display_name: "tsflow", language: "typescript" } },
+    cells: cells.map((source, i) => ({
+      cell_type: "code",
+      id: `c${i}`,
+      source,
+      metadata: i === 1 ? { tags: ["raises-exception"] } : {},
+      outputs: [],
+      execution_count: null,
+    })),
   };
   const input = join(machines, "bob", "team.ipynb");
   const output = join(machines, "bob", "team.out.ipynb");
   await writeFile(input, JSON.stringify(nb));
   const env: NodeJS.ProcessEnv = {
-    ...process.env, ...machine("bob"), JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_DATA_DIR: join(dir, "data"),
-    JUPYTER_RUNTIME_DIR: join(dir, "runtime"), TSFLOW_DATASTORE_ROOT: root, TSFLOW_USER: "bob",
+    ...process.env,
+    ...machine("bob"),
+    JUPYTER_PATH: join(dir, "share", "jupyter"),
+    JUPYTER_DATA_DIR: join(dir, "data"),
+    JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
+    TSFLOW_DATASTORE_ROOT: root,
+    TSFLOW_USER: "bob",
   };
   delete env.TSFLOW_PRODUCTION_TOKEN;
-  const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, input, "tsflow-s3", join(machines, "bob"), output], { env, timeout: 300_000 }).catch((e: Error & { stderr?: string }) => e);
+  const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, input, "tsflow-s3", join(machines, "bob"), output], { env, timeout: 300_000 }).catch(
+    (e: Error & { stderr?: string }) => e,
+  );
   assert.not.ok(run instanceof Error, `the notebook failed: ${(run as Error & { stderr?: string }).stderr ?? ""}`);
-  const done = JSON.parse(await readFile(output, "utf8")) as { cells: { outputs: { ename?: string; text?: string | string[]; data?: Record<string, string | string[]> }[] }[] };
+  const done = JSON.parse(await readFile(output, "utf8")) as {
+    cells: { outputs: { ename?: string; text?: string | string[]; data?: Record<string, string | string[]> }[] }[];
+  };
   const text = (i: number) => done.cells[i]!.outputs.map((o) => [o.text, o.data?.["text/plain"], o.data?.["text/html"]].flat().join("")).join("\n");
   assert.match(text(0), /'user:bob'/);
   assert.is(done.cells[1]!.outputs[0]?.ename, "NamespaceMismatchError", "bob has no runs of his own");

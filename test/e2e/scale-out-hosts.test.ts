@@ -24,10 +24,38 @@ hosts.before(async () => {
   const env = { ...process.env, NETNS_PREFIX: P };
   await exec("bash", [`${REPO}scripts/netns-down.sh`], { env });
   await exec("bash", [`${REPO}scripts/netns-up.sh`, "3"], { env });
-  const { stdout } = await exec("ip", ["netns", "exec", CTL, "env", `CEPH_DIR=${CEPH_DIR}`, "CEPH_ADDR=10.78.0.1", "RGW_PORT=7480", "MON_PORT_V2=3300", "MON_PORT_V1=6789", "bash", `${REPO}scripts/ceph-up.sh`, "memstore"]);
+  const { stdout } = await exec("ip", [
+    "netns",
+    "exec",
+    CTL,
+    "env",
+    `CEPH_DIR=${CEPH_DIR}`,
+    "CEPH_ADDR=10.78.0.1",
+    "RGW_PORT=7480",
+    "MON_PORT_V2=3300",
+    "MON_PORT_V1=6789",
+    "bash",
+    `${REPO}scripts/ceph-up.sh`,
+    "memstore",
+  ]);
   for (const [, k, v] of stdout.matchAll(/(\w+)=(\S+)/g)) s3Env[k!] = v!;
   s3Env = { ...s3Env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-  await exec("ip", ["netns", "exec", CTL, "curl", "-sf", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", `${s3Env.AWS_ACCESS_KEY_ID}:${s3Env.AWS_SECRET_ACCESS_KEY}`, "-H", "x-amz-content-sha256:UNSIGNED-PAYLOAD", "-X", "PUT", "http://10.78.0.1:7480/fleet"]);
+  await exec("ip", [
+    "netns",
+    "exec",
+    CTL,
+    "curl",
+    "-sf",
+    "--aws-sigv4",
+    "aws:amz:us-east-1:s3",
+    "--user",
+    `${s3Env.AWS_ACCESS_KEY_ID}:${s3Env.AWS_SECRET_ACCESS_KEY}`,
+    "-H",
+    "x-amz-content-sha256:UNSIGNED-PAYLOAD",
+    "-X",
+    "PUT",
+    "http://10.78.0.1:7480/fleet",
+  ]);
   redis = await startRedis({ host: "10.78.0.1", netns: CTL });
 });
 hosts.after(async () => {
@@ -36,19 +64,38 @@ hosts.after(async () => {
   await exec("bash", [`${REPO}scripts/ceph-down.sh`], { env: { ...process.env, CEPH_DIR } }).catch(() => undefined);
   await exec("bash", [`${REPO}scripts/netns-down.sh`], { env: { ...process.env, NETNS_PREFIX: P } }).catch(() => undefined);
 });
-hosts.before.each(() => { root = `s3://fleet/run-${Date.now().toString(36)}`; });
+hosts.before.each(() => {
+  root = `s3://fleet/run-${Date.now().toString(36)}`;
+});
 hosts.after.each(async () => {
   await Promise.all(workers.map((w) => w.kill9()));
   workers = [];
 });
 
 const startHosts = (env: NodeJS.ProcessEnv = {}) =>
-  Promise.all([1, 2, 3].map((n) => startWorker(redis.url, { netns: `${P}-n${n}`, hostname: `host${n}`, concurrency: 2, env: { ...s3Env, TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-${n}`, ...env } })));
+  Promise.all(
+    [1, 2, 3].map((n) =>
+      startWorker(redis.url, {
+        netns: `${P}-n${n}`,
+        hostname: `host${n}`,
+        concurrency: 2,
+        env: { ...s3Env, TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-${n}`, ...env },
+      }),
+    ),
+  );
 
 function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn("ip", ["netns", "exec", CTL, process.execPath, BIN, ...args], {
-      env: { ...process.env, ...s3Env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "", TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-ctl`, ...env },
+      env: {
+        ...process.env,
+        ...s3Env,
+        TSFLOW_USER: "alice",
+        TSFLOW_DATASTORE_ROOT: root,
+        TSFLOW_PRODUCTION_TOKEN: "",
+        TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-ctl`,
+        ...env,
+      },
     });
     let stdout = "";
     let stderr = "";
@@ -60,7 +107,11 @@ function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult>
 
 type Attempts = Record<string, Record<string, { attempt: number; success: boolean | null; host: string | null }[]>>;
 async function attemptsOf(flow: string, runId: string): Promise<Attempts> {
-  const { stdout } = await exec("ip", ["netns", "exec", CTL, process.execPath, "--import", "tsx", `${REPO}test/_fixtures/read-attempts.ts`, root, flow, runId], { env: { ...process.env, ...s3Env }, cwd: REPO });
+  const { stdout } = await exec(
+    "ip",
+    ["netns", "exec", CTL, process.execPath, "--import", "tsx", `${REPO}test/_fixtures/read-attempts.ts`, root, flow, runId],
+    { env: { ...process.env, ...s3Env }, cwd: REPO },
+  );
   return JSON.parse(stdout) as Attempts;
 }
 

@@ -7,10 +7,7 @@ import { example, tsflow } from "../_helpers/cli.js";
 import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
-import {
-  Flow, Run, namespace, getNamespace, defaultNamespace, useDatastore, closeClient, listFlows,
-  NamespaceMismatchError, NotFoundError,
-} from "tsflow";
+import { Flow, Run, namespace, getNamespace, defaultNamespace, useDatastore, closeClient, listFlows, NamespaceMismatchError, NotFoundError } from "tsflow";
 
 const seed = suite("seed scenario");
 let root = "";

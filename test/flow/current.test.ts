@@ -13,8 +13,17 @@ cur("should be empty outside a flow", () => {
 });
 cur("should describe the task whose async context is running, concurrently", async () => {
   const info = (step: string, ns: string) => ({
-    flowName: "F", runId: "1", stepName: step, taskId: step === "a" ? "2" : "3", username: "alice", namespace: ns,
-    tags: ["t"], retryCount: 0, originRunId: null, isProduction: ns.startsWith("production:"), parameterNames: [],
+    flowName: "F",
+    runId: "1",
+    stepName: step,
+    taskId: step === "a" ? "2" : "3",
+    username: "alice",
+    namespace: ns,
+    tags: ["t"],
+    retryCount: 0,
+    originRunId: null,
+    isProduction: ns.startsWith("production:"),
+    parameterNames: [],
   });
   const seen: string[] = [];
   const task = (step: string, ns: string, ms: number) =>

@@ -7,7 +7,9 @@ class TrainFlow extends FlowSpec {
   epochs = Parameter("max-epochs", { type: "integer", required: true });
   who = Parameter("who", { default: (ctx) => ctx.userName });
   notAParameter = 3;
-  @step start() { this.next(this.end); }
+  @step start() {
+    this.next(this.end);
+  }
   @step end() {}
 }
 
@@ -21,7 +23,9 @@ params("should describe each parameter as plain data, in field order", () => {
 });
 params("should give an empty list for a flow without parameters", () => {
   class Plain extends FlowSpec {
-    @step start() { this.next(this.end); }
+    @step start() {
+      this.next(this.end);
+    }
     @step end() {}
   }
   assert.equal(flowParameters(Plain), []);
@@ -30,9 +34,15 @@ params("should refuse two parameters with one name", () => {
   class Twice extends FlowSpec {
     a = Parameter("same");
     b = Parameter("same");
-    @step start() { this.next(this.end); }
+    @step start() {
+      this.next(this.end);
+    }
     @step end() {}
   }
-  assert.throws(() => flowParameters(Twice), (e: unknown) => e instanceof ParameterError && (e as ParameterError).code === "INVALID_PARAMETER" && /Two parameters are named 'same'/.test((e as Error).message));
+  assert.throws(
+    () => flowParameters(Twice),
+    (e: unknown) =>
+      e instanceof ParameterError && (e as ParameterError).code === "INVALID_PARAMETER" && /Two parameters are named 'same'/.test((e as Error).message),
+  );
 });
 params.run();

@@ -16,7 +16,10 @@ types.before(async () => {
   ({ diagnostics, exitCode } = await typecheckFiles([PASS, FAIL]));
 });
 types("should compile the typed client fixture without a diagnostic", () => {
-  assert.equal(diagnostics.filter((d) => d.file === PASS), []);
+  assert.equal(
+    diagnostics.filter((d) => d.file === PASS),
+    [],
+  );
 });
 types("should report every mistake of the failing fixture at its line, and nothing else", async () => {
   assert.is.not(exitCode, 0);
@@ -24,7 +27,11 @@ types("should report every mistake of the failing fixture at its line, and nothi
   const expected = lines.flatMap((text, i) => (/\/\/ error: (\w+)/.exec(text) ? [{ line: i + 1, word: /\/\/ error: (\w+)/.exec(text)![1]! }] : []));
   assert.is(expected.length, 4);
   const got = diagnostics.filter((d) => d.file === FAIL);
-  assert.equal(got.map((d) => d.line), expected.map((e) => e.line), JSON.stringify(got));
+  assert.equal(
+    got.map((d) => d.line),
+    expected.map((e) => e.line),
+    JSON.stringify(got),
+  );
   for (const [i, e] of expected.entries()) assert.ok(got[i]!.message.includes(e.word), `${got[i]!.message} should mention ${e.word}`);
 });
 types("should name the misspelt artifact and the flow's artifacts in the diagnostic", () => {

@@ -21,8 +21,12 @@ function rejects(flow: any, message: RegExp, step?: string): void {
 
 build("should read a linear graph in order", () => {
   class Linear extends FlowSpec {
-    @step start() { this.next(this.middle); }
-    @step middle() { this.next(this.end); }
+    @step start() {
+      this.next(this.middle);
+    }
+    @step middle() {
+      this.next(this.end);
+    }
     @step end() {}
   }
   const g = buildGraph(Linear);
@@ -33,12 +37,24 @@ build("should read a linear graph in order", () => {
 build("should pair branches and foreach with their joins", () => {
   class Shapes extends FlowSpec {
     items = [1];
-    @step start() { this.next(this.a, this.b); }
-    @step a() { this.next(this.join); }
-    @step b() { this.next(this.each, { foreach: "items" }); }
-    @step each() { this.next(this.eachJoin); }
-    @step eachJoin(_i: unknown) { this.next(this.join); }
-    @step join(_i: unknown) { this.next(this.end); }
+    @step start() {
+      this.next(this.a, this.b);
+    }
+    @step a() {
+      this.next(this.join);
+    }
+    @step b() {
+      this.next(this.each, { foreach: "items" });
+    }
+    @step each() {
+      this.next(this.eachJoin);
+    }
+    @step eachJoin(_i: unknown) {
+      this.next(this.join);
+    }
+    @step join(_i: unknown) {
+      this.next(this.end);
+    }
     @step end() {}
   }
   const g = buildGraph(Shapes);
@@ -48,23 +64,37 @@ build("should pair branches and foreach with their joins", () => {
 });
 
 build("should refuse a flow without start or end", () => {
-  class NoStart extends FlowSpec { @step end() {} }
+  class NoStart extends FlowSpec {
+    @step end() {}
+  }
   rejects(NoStart, /no \*start\* step/, "start");
-  class NoEnd extends FlowSpec { @step start() { this.next(this.start); } }
+  class NoEnd extends FlowSpec {
+    @step start() {
+      this.next(this.start);
+    }
+  }
   rejects(NoEnd, /no \*end\* step/, "end");
 });
 
 build("should refuse next to a non-step, a missing next, a double next", () => {
   class ToNonStep extends FlowSpec {
     helper() {}
-    @step start() { this.next(this.helper); }
+    @step start() {
+      this.next(this.helper);
+    }
     @step end() {}
   }
   rejects(ToNonStep, /\*helper\* is not a step: decorate it with @step/, "start");
-  class NoNext extends FlowSpec { @step start() {} @step end() {} }
+  class NoNext extends FlowSpec {
+    @step start() {}
+    @step end() {}
+  }
   rejects(NoNext, /Step \*start\* does not call this.next\(\)/, "start");
   class Twice extends FlowSpec {
-    @step start() { if (Math.random()) this.next(this.end); else this.next(this.end); }
+    @step start() {
+      if (Math.random()) this.next(this.end);
+      else this.next(this.end);
+    }
     @step end() {}
   }
   rejects(Twice, /calls this.next\(\) 2 times: call this.next\(\) only once/, "start");
@@ -72,8 +102,12 @@ build("should refuse next to a non-step, a missing next, a double next", () => {
 
 build("should refuse an unreachable step", () => {
   class Orphan extends FlowSpec {
-    @step start() { this.next(this.end); }
-    @step orphan() { this.next(this.end); }
+    @step start() {
+      this.next(this.end);
+    }
+    @step orphan() {
+      this.next(this.end);
+    }
     @step end(_i?: unknown) {}
   }
   rejects(Orphan, /\*orphan\* is not reachable from \*start\*/, "orphan");
@@ -81,25 +115,47 @@ build("should refuse an unreachable step", () => {
 
 build("should refuse joins with the wrong number of inputs", () => {
   class NotJoin extends FlowSpec {
-    @step start() { this.next(this.a, this.b); }
-    @step a() { this.next(this.join); }
-    @step b() { this.next(this.join); }
-    @step join() { this.next(this.end); }
+    @step start() {
+      this.next(this.a, this.b);
+    }
+    @step a() {
+      this.next(this.join);
+    }
+    @step b() {
+      this.next(this.join);
+    }
+    @step join() {
+      this.next(this.end);
+    }
     @step end() {}
   }
   rejects(NotJoin, /has 2 incoming edges .* must be a join: declare it as join\(inputs\)/, "join");
   class Lonely extends FlowSpec {
-    @step start() { this.next(this.join); }
-    @step join(_inputs: unknown) { this.next(this.end); }
+    @step start() {
+      this.next(this.join);
+    }
+    @step join(_inputs: unknown) {
+      this.next(this.end);
+    }
     @step end() {}
   }
   rejects(Lonely, /no branch or foreach comes before it/, "join");
   class Partial extends FlowSpec {
-    @step start() { this.next(this.a, this.b, this.c); }
-    @step a() { this.next(this.join); }
-    @step b() { this.next(this.join); }
-    @step c() { this.next(this.end); }
-    @step join(_inputs: unknown) { this.next(this.end); }
+    @step start() {
+      this.next(this.a, this.b, this.c);
+    }
+    @step a() {
+      this.next(this.join);
+    }
+    @step b() {
+      this.next(this.join);
+    }
+    @step c() {
+      this.next(this.end);
+    }
+    @step join(_inputs: unknown) {
+      this.next(this.end);
+    }
     @step end(_i: unknown) {}
   }
   rejects(Partial, /has 2 inputs where 3 are expected|reached from different splits|has 2 incoming/);
@@ -121,7 +177,9 @@ parse.run();
 const brand = suite("FlowSpec instanceof");
 brand("should hold for flow instances and subclasses' prototypes, not for FlowSpec's own prototype", () => {
   class Sub extends FlowSpec {
-    @step start() { this.next(this.end); }
+    @step start() {
+      this.next(this.end);
+    }
     @step end() {}
   }
   assert.ok(new Sub() instanceof FlowSpec);

@@ -11,7 +11,9 @@ class P extends FlowSpec {
   n = Parameter("n", { type: "integer", required: true });
   who = Parameter("who", { default: (ctx) => `${ctx.userName}-${ctx.parameterName}` });
   flag = Parameter("flag", { type: "boolean", default: false });
-  @step start() { this.next(this.end); }
+  @step start() {
+    this.next(this.end);
+  }
   @step end() {}
 }
 const ctx = { flowName: "P", userName: "alice" };
@@ -19,11 +21,23 @@ const ctx = { flowName: "P", userName: "alice" };
 const declare = suite("Parameter");
 declare("should infer types and list declarations", () => {
   const params = listParameters(P);
-  assert.equal(params.map((p) => [p.field, p.spec.type]), [["alpha", "number"], ["n", "integer"], ["who", "string"], ["flag", "boolean"]]);
+  assert.equal(
+    params.map((p) => [p.field, p.spec.type]),
+    [
+      ["alpha", "number"],
+      ["n", "integer"],
+      ["who", "string"],
+      ["flag", "boolean"],
+    ],
+  );
 });
 declare("should refuse reserved and malformed names", () => {
   for (const name of ["namespace", "tag", "run-id", "max_workers", "", "1x", "a b"]) {
-    assert.throws(() => Parameter(name), (e: unknown) => e instanceof ParameterError, name);
+    assert.throws(
+      () => Parameter(name),
+      (e: unknown) => e instanceof ParameterError,
+      name,
+    );
   }
   assert.throws(() => Parameter("tags"), /'tags' is a reserved word. Please use a different name/);
 });

@@ -8,7 +8,9 @@ import { StepError } from "../../src/util/errors.js";
 const decorator = suite("step");
 decorator("should work as a standard decorator", () => {
   class Std extends FlowSpec {
-    @step start() { this.next(this.end); }
+    @step start() {
+      this.next(this.end);
+    }
     @step end() {}
   }
   assert.equal(buildGraph(Std).order, ["start", "end"]);
@@ -16,7 +18,9 @@ decorator("should work as a standard decorator", () => {
 
 decorator("should work as a legacy (experimentalDecorators) decorator", () => {
   class Legacy extends FlowSpec {
-    start() { this.next(this.end); }
+    start() {
+      this.next(this.end);
+    }
     end() {}
   }
   for (const name of ["start", "end"] as const) {
@@ -30,14 +34,19 @@ decorator("should work as a legacy (experimentalDecorators) decorator", () => {
 });
 
 decorator("should refuse decorating something that is not a method", () => {
-  assert.throws(() => (step as any)(undefined, { kind: "field", name: "x" }), (e: unknown) => e instanceof StepError);
+  assert.throws(
+    () => (step as any)(undefined, { kind: "field", name: "x" }),
+    (e: unknown) => e instanceof StepError,
+  );
 });
 decorator.run();
 
 const decorators = suite("retry, catchErrors, timeout");
 decorators("should record their options whatever the order", () => {
   class D extends FlowSpec {
-    @retry({ times: 1 }) @step start() { this.next(this.end); }
+    @retry({ times: 1 }) @step start() {
+      this.next(this.end);
+    }
     @step @catchErrors({ var: "e" }) @timeout({ seconds: 2 }) end() {}
   }
   const start = stepOptionsOf(D.prototype.start)!;

@@ -47,9 +47,19 @@ async function execute(name: string, options: ExecuteOptions = {}): Promise<Cell
     }
     await installKernelSpec({ prefix: dir, name: "tsflow-test" });
     const out = join(dir, name);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), TSFLOW_DATASTORE_ROOT: join(dir, "datastore"), TSFLOW_USER: "alice" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.env,
+      JUPYTER_PATH: join(dir, "share", "jupyter"),
+      JUPYTER_DATA_DIR: join(dir, "data"),
+      JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
+      TSFLOW_DATASTORE_ROOT: join(dir, "datastore"),
+      TSFLOW_USER: "alice",
+    };
     delete env["TSFLOW_PRODUCTION_TOKEN"];
-    const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, join(cwd, name), "tsflow-test", cwd, out], { env, timeout: 300_000 }).catch((e: { stderr?: string; stdout?: string }) => e);
+    const run = await promisify(execFile)("/usr/bin/python3", [RUNNER, join(cwd, name), "tsflow-test", cwd, out], { env, timeout: 300_000 }).catch(
+      (e: { stderr?: string; stdout?: string }) => e,
+    );
     const nb = JSON.parse(await readFile(out, "utf8")) as { cells: (Cell & { source: string | string[] })[] };
     const cells = nb.cells.filter((c) => c.cell_type === "code").map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source }));
     const failed = run instanceof Error ? `${run.message}\n${(run as { stderr?: string }).stderr ?? ""}` : "";
@@ -75,7 +85,9 @@ const cellWith = (cells: Cell[], start: string) => {
 
 const all = suite("notebooks/");
 all("should hold the example notebooks", () => {
-  const names = readdirSync(NOTEBOOKS).filter((n) => n.endsWith(".ipynb")).sort();
+  const names = readdirSync(NOTEBOOKS)
+    .filter((n) => n.endsWith(".ipynb"))
+    .sort();
   assert.equal(names, ["analysis.ipynb", "sql-and-display.ipynb", "team-collab.ipynb"]);
 });
 all.run();
@@ -83,8 +95,14 @@ all.run();
 const team = suite("team-collab.ipynb");
 team("should walk the seed scenario with the expected outputs", async () => {
   const cells = await execute("team-collab.ipynb");
-  assert.ok(cells.every((c, i) => c.execution_count === i + 1), "every cell ran, numbered in order");
-  assert.ok(cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")), "only tagged cells fail");
+  assert.ok(
+    cells.every((c, i) => c.execution_count === i + 1),
+    "every cell ran, numbered in order",
+  );
+  assert.ok(
+    cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")),
+    "only tagged cells fail",
+  );
   assert.match(text(cellWith(cells, "process.env.TSFLOW_USER")), /'user:alice'/);
   assert.match(str(cellWith(cells, "class TeamCollabFlow").outputs?.[0]?.data?.["image/svg+xml"]), /<svg /);
   const run = cellWith(cells, "%run TeamCollabFlow");
@@ -97,16 +115,19 @@ team("should walk the seed scenario with the expected outputs", async () => {
   const mismatch = cellWith(cells, 'await Flow("TeamCollabFlow").latestSuccessfulRun');
   assert.is(mismatch.outputs?.[0]?.ename, "NamespaceMismatchError");
   assert.match(text(mismatch), /Object not in the current namespace/);
-  assert.match(text(mismatch), /Found 2 runs of TeamCollabFlow in other namespaces: (user:alice \(1 run\), user:teammate \(1 run\)|user:teammate \(1 run\), user:alice \(1 run\))/);
+  assert.match(
+    text(mismatch),
+    /Found 2 runs of TeamCollabFlow in other namespaces: (user:alice \(1 run\), user:teammate \(1 run\)|user:teammate \(1 run\), user:alice \(1 run\))/,
+  );
   assert.match(text(mismatch), /Use %namespace user:\w+ to switch there/);
   assert.match(text(cellWith(cells, "%namespace user:teammate")), /true/);
   assert.match(text(cellWith(cells, "%namespace --global\nconst theirs")), /[1-5]/);
-  assert.match(text(cellWith(cells, 'process.env.TSFLOW_PRODUCTION_TOKEN')), /production:seed-token/);
-  assert.not.match(text(cellWith(cells, 'process.env.TSFLOW_PRODUCTION_TOKEN')), /user:/);
+  assert.match(text(cellWith(cells, "process.env.TSFLOW_PRODUCTION_TOKEN")), /production:seed-token/);
+  assert.not.match(text(cellWith(cells, "process.env.TSFLOW_PRODUCTION_TOKEN")), /user:/);
   assert.match(html(cellWith(cells, "%%with_namespace production:seed-token")), /read in namespace production:seed-token/);
   assert.match(text(cells.find((c) => c.source === "%run AccessOtherNamespace")), /back to namespace: user:alice/);
   assert.match(text(cellWith(cells, "%run AccessOtherNamespace --other-namespace")), /switched to namespace: user:teammate/);
-  assert.match(text(cellWith(cells, 'const aon = ')), /true/);
+  assert.match(text(cellWith(cells, "const aon = ")), /true/);
   assert.match(text(cellWith(cells, "%namespaces")), /user:teammate/);
 });
 team.run();
@@ -122,7 +143,7 @@ sql("should show %%sql tables, bind -o, refuse writes and display listings", asy
   assert.match(text(cellWith(cells, "perTag.rows")), /'baseline: 1', 'sweep: 2'/);
   assert.match(text(cellWith(cells, "%%sql\nDELETE")), /SQL refused/);
   assert.match(html(cellWith(cells, "await listRuns")), /1 Run · read in namespace user:alice/);
-  const arrow = cellWith(cells, 'import { tableFromArrays }');
+  const arrow = cellWith(cells, "import { tableFromArrays }");
   assert.match(text(arrow), /Arrow table · 1000 rows × 2 columns/);
   assert.match(html(arrow), /first 10 of 1000 rows/);
   assert.match(html(cellWith(cells, "const latest")), /best score of the latest run: <b>0\.30<\/b>/, JSON.stringify(cellWith(cells, "const latest").outputs));
@@ -131,15 +152,30 @@ sql.run();
 
 const analysis = suite("analysis.ipynb");
 analysis("should pin a run, follow the pin, draw lineage both ways and unpin", async () => {
-  const cells = await execute("analysis.ipynb", { copyAndRead: ["analysis.ipynb.tsflow-pins.json", "tsflow-pins.json"], env: { JPY_SESSION_NAME: "analysis.ipynb" } });
-  assert.ok(cells.every((c, i) => c.execution_count === i + 1), "every cell ran, numbered in order");
-  assert.ok(cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")), "only tagged cells fail");
+  const cells = await execute("analysis.ipynb", {
+    copyAndRead: ["analysis.ipynb.tsflow-pins.json", "tsflow-pins.json"],
+    env: { JPY_SESSION_NAME: "analysis.ipynb" },
+  });
+  assert.ok(
+    cells.every((c, i) => c.execution_count === i + 1),
+    "every cell ran, numbered in order",
+  );
+  assert.ok(
+    cells.every((c) => c.metadata.tags?.includes("raises-exception") || !(c.outputs ?? []).some((o) => o.output_type === "error")),
+    "only tagged cells fail",
+  );
   assert.match(text(cellWith(cells, "const typedRun")), /true/);
   assert.match(text(cellWith(cells, "await typedRun!.data.choise")), /choise/);
   const first = /Run\('TeamCollabFlow\/(\d+)'\)/.exec(text(cells.find((c) => c.source === "%run TeamCollabFlow")))?.[1];
   assert.ok(first);
-  assert.match(text(cellWith(cells, "%pin TeamCollabFlow")), new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*analysis\\.ipynb\\.tsflow-pins\\.json\\)`));
-  assert.match(html(cellWith(cells, "const pinned")), new RegExp(`TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists`));
+  assert.match(
+    text(cellWith(cells, "%pin TeamCollabFlow")),
+    new RegExp(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice \\(.*analysis\\.ipynb\\.tsflow-pins\\.json\\)`),
+  );
+  assert.match(
+    html(cellWith(cells, "const pinned")),
+    new RegExp(`TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 1 newer run exists`),
+  );
   assert.match(text(cellWith(cells, "`choice")), /choice [1-5]; 1 newer run\(s\) since the pin/);
   assert.match(text(cells.find((c) => c.source === "%pin")), new RegExp(`TeamCollabFlow\\s+user:alice\\s+TeamCollabFlow/${first}`));
   const diff = cellWith(cells, "const newest");
@@ -153,11 +189,14 @@ analysis("should pin a run, follow the pin, draw lineage both ways and unpin", a
   const svg = str(drawn.outputs?.[0]?.data?.["image/svg+xml"]);
   assert.match(svg, /<svg [^>]*class="tsflow-lineage"/);
   assert.ok(svg.includes(`TeamCollabFlow/${first}`) && svg.includes("choice (in user:alice)"), svg);
-  assert.match(text(cellWith(cells, "const report")), new RegExp(`TeamCollabFlow/${first}: TeamCollabFlow/${first}/end/2/choice \\(read by ChoiceReport/\\d+/start/1 in user:alice\\)`));
+  assert.match(
+    text(cellWith(cells, "const report")),
+    new RegExp(`TeamCollabFlow/${first}: TeamCollabFlow/${first}/end/2/choice \\(read by ChoiceReport/\\d+/start/1 in user:alice\\)`),
+  );
   assert.match(text(cellWith(cells, "%lineage TeamCollabFlow")), /read by\s+ChoiceReport\/\d+\s+user:alice/);
   assert.match(text(cellWith(cells, "(await pinned!.consumers())")), /Run\('ChoiceReport\/\d+'\)/);
   assert.match(text(cellWith(cells, "%unpin TeamCollabFlow")), /Unpinned TeamCollabFlow in namespace user:alice/);
-  assert.match(text(cellWith(cells, "(await Flow(\"TeamCollabFlow\").latestSuccessfulRun)!.id === pinned")), /false/);
+  assert.match(text(cellWith(cells, '(await Flow("TeamCollabFlow").latestSuccessfulRun)!.id === pinned')), /false/);
   assert.equal(JSON.parse(cells.files!["analysis.ipynb.tsflow-pins.json"]!), { tsflow: "pins-1", pins: [] }, "the notebook's pin file, beside it");
   assert.is(cells.files!["tsflow-pins.json"], "(missing)");
 });

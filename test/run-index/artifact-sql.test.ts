@@ -80,38 +80,87 @@ rows("should be scoped to the namespace: the union of columns over every namespa
   const all = await index.querySql("SELECT count(*), count(flag) FROM artifact('DiffFlow', 'table')", { namespace: null });
   assert.equal(all.rows, [[25, 13]]);
   const described = await index.querySql("DESCRIBE SELECT * FROM artifact('DiffFlow', 'table')", { namespace: null });
-  assert.equal(described.rows.map((x) => [x[0], x[1]]), [["run_id", "VARCHAR"], ["step", "VARCHAR"], ["task_id", "VARCHAR"], ["id", "INTEGER"], ["name", "VARCHAR"], ["score", "DOUBLE"], ["flag", "BOOLEAN"]]);
+  assert.equal(
+    described.rows.map((x) => [x[0], x[1]]),
+    [
+      ["run_id", "VARCHAR"],
+      ["step", "VARCHAR"],
+      ["task_id", "VARCHAR"],
+      ["id", "INTEGER"],
+      ["name", "VARCHAR"],
+      ["score", "DOUBLE"],
+      ["flag", "BOOLEAN"],
+    ],
+  );
 });
 
 rows("should join with the other views", async () => {
-  const r = await index.querySql(`SELECT a.run_id, r.successful, max(a.score) AS best FROM artifact('DiffFlow', 'table') a
-    JOIN runs r ON r.run_id = a.run_id GROUP BY ALL ORDER BY best`, alice_ns);
-  assert.equal(r.rows.map((x) => x.slice(1)), [[true, 1], [true, 1.5], [true, 2]]);
+  const r = await index.querySql(
+    `SELECT a.run_id, r.successful, max(a.score) AS best FROM artifact('DiffFlow', 'table') a
+    JOIN runs r ON r.run_id = a.run_id GROUP BY ALL ORDER BY best`,
+    alice_ns,
+  );
+  assert.equal(
+    r.rows.map((x) => x.slice(1)),
+    [
+      [true, 1],
+      [true, 1.5],
+      [true, 2],
+    ],
+  );
 });
 
 rows("should refuse a call that is not two string literals, and say what to do for a JSON or unknown artifact", async () => {
-  await rejects(index.querySql("SELECT * FROM artifact('DiffFlow', 'ta' || 'ble')", alice_ns), SqlRefusedError, "artifact() takes two string literals, the flow and the artifact");
+  await rejects(
+    index.querySql("SELECT * FROM artifact('DiffFlow', 'ta' || 'ble')", alice_ns),
+    SqlRefusedError,
+    "artifact() takes two string literals, the flow and the artifact",
+  );
   await rejects(index.querySql("SELECT * FROM artifact('DiffFlow')", alice_ns), SqlRefusedError, "artifact() takes two string literals");
-  await rejects(index.querySql("SELECT * FROM artifact('DiffFlow', 'config')", alice_ns), SqlError, "'config' of DiffFlow is stored as JSON, not as an Arrow table: query it in artifact_values");
-  await rejects(index.querySql("SELECT * FROM artifact('DiffFlow', 'nope')", alice_ns), SqlError, "No run of DiffFlow in namespace user:alice has an Arrow artifact 'nope': its Arrow artifacts are table.");
-  await rejects(index.querySql("SELECT * FROM artifact('../../etc', 'passwd')", alice_ns), SqlError, "No run of ../../etc in namespace user:alice has artifacts");
+  await rejects(
+    index.querySql("SELECT * FROM artifact('DiffFlow', 'config')", alice_ns),
+    SqlError,
+    "'config' of DiffFlow is stored as JSON, not as an Arrow table: query it in artifact_values",
+  );
+  await rejects(
+    index.querySql("SELECT * FROM artifact('DiffFlow', 'nope')", alice_ns),
+    SqlError,
+    "No run of DiffFlow in namespace user:alice has an Arrow artifact 'nope': its Arrow artifacts are table.",
+  );
+  await rejects(
+    index.querySql("SELECT * FROM artifact('../../etc', 'passwd')", alice_ns),
+    SqlError,
+    "No run of ../../etc in namespace user:alice has artifacts",
+  );
   await rejects(index.querySql("SELECT * FROM query_table('__artifact_x')", alice_ns), SqlRefusedError, "query_table() is refused");
-  await rejects(index.querySql("SELECT * FROM artifact('DiffFlow', 'table') WHERE run_id IN (SELECT * FROM read_text('/etc/hostname'))", alice_ns), SqlRefusedError, "read_text() is refused");
+  await rejects(
+    index.querySql("SELECT * FROM artifact('DiffFlow', 'table') WHERE run_id IN (SELECT * FROM read_text('/etc/hostname'))", alice_ns),
+    SqlRefusedError,
+    "read_text() is refused",
+  );
 });
 rows.run();
 
 const values = suite("artifact_values");
 values("should give JSON artifacts' values as JSON, scoped, reading each distinct value once", async () => {
   await fresh();
-  const r = await index.querySql(`SELECT run_id, step, name, value, value->>'$.name' AS model FROM artifact_values
-    WHERE flow = 'DiffFlow' AND name IN ('config', 'rows') AND step = 'end' ORDER BY name, CAST(value AS VARCHAR)`, alice_ns);
+  const r = await index.querySql(
+    `SELECT run_id, step, name, value, value->>'$.name' AS model FROM artifact_values
+    WHERE flow = 'DiffFlow' AND name IN ('config', 'rows') AND step = 'end' ORDER BY name, CAST(value AS VARCHAR)`,
+    alice_ns,
+  );
   assert.equal(r.columns, ["run_id", "step", "name", "value", "model"]);
-  assert.equal(r.rows.map((x) => [x[2], x[3], x[4]]), [
-    ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
-    ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
-    ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
-    ["rows", "3", null], ["rows", "4", null], ["rows", "5", null],
-  ]);
+  assert.equal(
+    r.rows.map((x) => [x[2], x[3], x[4]]),
+    [
+      ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
+      ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
+      ["config", '{"alpha":0.5,"layers":[16,8],"name":"model"}', "model"],
+      ["rows", "3", null],
+      ["rows", "4", null],
+      ["rows", "5", null],
+    ],
+  );
   const distinct = (await index.querySql("SELECT count(DISTINCT sha) FROM artifacts WHERE format = 'json'", alice_ns)).rows[0]![0];
   assert.is(storage.reads, distinct);
   const sum = await index.querySql("SELECT sum(CAST(value AS INTEGER)) FROM artifact_values WHERE name = 'rows' AND step = 'start'", { namespace: "user:bob" });
@@ -135,9 +184,11 @@ steps("should attribute a table to the step that set it, not to the steps that i
   // x is Int32 in one table and Float64 in the other: VARCHAR; `when` is a TIMESTAMP (a Date in JS).
   const seen = r.rows.map((x) => [named(x[0]), x[1], x[2], x[3] === null ? null : (x[3] as Date).toISOString(), x[4]]);
   const expected = [
-    ["once", "start", "1", "1970-01-01T00:00:00.000Z", null], ["once", "start", "2", "1970-01-02T00:00:00.000Z", null],
+    ["once", "start", "1", "1970-01-01T00:00:00.000Z", null],
+    ["once", "start", "2", "1970-01-02T00:00:00.000Z", null],
     ["twice", "end", "0.5", null, "re"],
-    ["twice", "start", "1", "1970-01-01T00:00:00.000Z", null], ["twice", "start", "2", "1970-01-02T00:00:00.000Z", null],
+    ["twice", "start", "1", "1970-01-01T00:00:00.000Z", null],
+    ["twice", "start", "2", "1970-01-02T00:00:00.000Z", null],
   ];
   assert.equal(seen.sort(byJson), expected.sort(byJson));
   assert.is(storage.objectReads.size, 2, "the start table is one object, read once for both runs");

@@ -49,7 +49,11 @@ sync("should cost two requests when nothing changed, and requests for the new ru
   assert.is((await ids(bob)).length, 12);
   counted.calls.length = 0;
   await bob.refresh();
-  assert.equal(counted.calls.map((c) => c.split(" ")[0]), ["list", "version"], "a sync with no news: one listing, one version check");
+  assert.equal(
+    counted.calls.map((c) => c.split(" ")[0]),
+    ["list", "version"],
+    "a sync with no news: one listing, one version check",
+  );
   for (let i = 0; i < 3; i++) await makeRun(alice, { user: "alice" });
   counted.calls.length = 0;
   assert.is((await ids(bob)).length, 15);
@@ -118,7 +122,8 @@ race("should lose no run and no tag edit when several machines write and compact
   const seed = ctx.bucket.datastore();
   await makeRun(seed, { user: "seed" });
   const racers = ["m1", "m2", "m3", "m4"].map((u) =>
-    runFixture<{ runs: string[]; compactions: number }>("s3-racer", [ctx.bucket.url, join(ctx.dir, u), "8", u]));
+    runFixture<{ runs: string[]; compactions: number }>("s3-racer", [ctx.bucket.url, join(ctx.dir, u), "8", u]),
+  );
   const results = await Promise.all(racers);
   const written = results.flatMap((r) => r.runs);
   assert.ok(results.reduce((n, r) => n + r.compactions, 0) > 0, "compactions happened");
@@ -131,8 +136,11 @@ race("should lose no run and no tag edit when several machines write and compact
   for (const r of rows.filter((r) => r.user !== "seed")) assert.ok(r.userTags.includes(`by-${r.user}`), `tag edit of ${r.runId} lost`);
   const fresh = await RunIndex.open(ctx.bucket.datastore(), { ...quiet, cacheDir: join(ctx.dir, "rebuilt") });
   await fresh.rebuild();
-  assert.equal((await fresh.listRuns(FLOW, { namespace: null })).map((r) => [r.runId, r.userTags]), rows.map((r) => [r.runId, r.userTags]),
-    "the index equals a rebuild from the datastore");
+  assert.equal(
+    (await fresh.listRuns(FLOW, { namespace: null })).map((r) => [r.runId, r.userTags]),
+    rows.map((r) => [r.runId, r.userTags]),
+    "the index equals a rebuild from the datastore",
+  );
   await Promise.all([index.close(), fresh.close()]);
 });
 
@@ -146,7 +154,12 @@ visible("should show a run finished on one machine to a query of another process
   const fixture = fileURLToPath(new URL("../_fixtures/s3-watcher.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", fixture, ctx.bucket.url, join(ctx.dir, "bob"), "carol"], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
-  const ready = new Promise<void>((resolve) => child.stdout.on("data", (d) => { out += d; if (out.includes("ready")) resolve(); }));
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("ready")) resolve();
+    }),
+  );
   const done = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   await ready;
   const run = await makeRun(alice, { user: "carol" });

@@ -28,7 +28,10 @@ many("should never raise a lock error and hold every run exactly once", async ()
   assert.is(ids.length, new Set(ids).size, "no run twice");
   assert.is(ids.length, written.length + 1);
   for (const id of written) assert.ok(ids.includes(id), `run ${id} is missing`);
-  assert.ok(runs.filter((r) => r.user !== "seed").every((r) => r.userTags.includes("tagged")), "no tag edit lost");
+  assert.ok(
+    runs.filter((r) => r.user !== "seed").every((r) => r.userTags.includes("tagged")),
+    "no tag edit lost",
+  );
   await index.close();
   await removeTempDir(dir);
 });

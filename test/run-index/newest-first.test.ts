@@ -31,12 +31,32 @@ type Op =
   | { kind: "check"; flow: number; ns: number; successfulOnly: boolean; limit: number; offset: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("run" as const), flow: fc.nat(1), user: fc.nat(2), ok: fc.boolean(), ageMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 })), tag: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("run" as const),
+      flow: fc.nat(1),
+      user: fc.nat(2),
+      ok: fc.boolean(),
+      ageMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 })),
+      tag: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("tag" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("finish" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("vanish" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("check" as const), flow: fc.nat(1), ns: fc.nat(4), successfulOnly: fc.boolean(), limit: fc.integer({ min: 0, max: 6 }), offset: fc.nat(3) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("check" as const),
+      flow: fc.nat(1),
+      ns: fc.nat(4),
+      successfulOnly: fc.boolean(),
+      limit: fc.integer({ min: 0, max: 6 }),
+      offset: fc.nat(3),
+    }),
+  },
 );
 
 /** Namespace choices: the global one, each user, and the user tag `exp`. */
@@ -91,7 +111,11 @@ async function apply(ds: Datastore, index: RunIndex, model: ModelRun[], o: Op): 
       const ns = NAMESPACES[o.ns]!;
       const all = expected(model, flow, ns, o.successfulOnly);
       const got = await index.listRuns(flow, { namespace: ns, successfulOnly: o.successfulOnly, limit: o.limit, offset: o.offset });
-      assert.equal(got.map((r) => r.runId), all.slice(o.offset, o.offset + o.limit), `${flow} in ${ns} (successful only: ${o.successfulOnly}) limit ${o.limit} offset ${o.offset}`);
+      assert.equal(
+        got.map((r) => r.runId),
+        all.slice(o.offset, o.offset + o.limit),
+        `${flow} in ${ns} (successful only: ${o.successfulOnly}) limit ${o.limit} offset ${o.offset}`,
+      );
       assert.equal(await index.listRunIds(flow, ns, "", o.limit), expected(model, flow, ns, false).slice(0, o.limit));
       return;
     }
@@ -107,20 +131,31 @@ test("newest-first lookups match a brute-force model through out-of-order arriva
       const model: ModelRun[] = [];
       try {
         for (const o of ops) await apply(ds, index, model, o);
-        for (const flow of FLOWS) for (const ns of NAMESPACES) {
-          assert.equal((await index.listRuns(flow, { namespace: ns })).map((r) => r.runId), expected(model, flow, ns, false));
-          // Queries over the whole `runs` view see the same runs as the newest-first lookups.
-          assert.is(await index.countRuns(flow, ns), expected(model, flow, ns, false).length);
-        }
+        for (const flow of FLOWS)
+          for (const ns of NAMESPACES) {
+            assert.equal(
+              (await index.listRuns(flow, { namespace: ns })).map((r) => r.runId),
+              expected(model, flow, ns, false),
+            );
+            // Queries over the whole `runs` view see the same runs as the newest-first lookups.
+            assert.is(await index.countRuns(flow, ns), expected(model, flow, ns, false).length);
+          }
         for (const ns of NAMESPACES) {
-          assert.equal(await index.listFlows(ns), FLOWS.filter((f) => expected(model, f, ns, false).length > 0));
+          assert.equal(
+            await index.listFlows(ns),
+            FLOWS.filter((f) => expected(model, f, ns, false).length > 0),
+          );
         }
         const sql = await index.querySql("SELECT count(*) AS n, count(*) FILTER (WHERE successful) AS ok FROM runs", { namespace: null });
         assert.equal(sql.rows, [[model.length, model.filter((r) => r.successful).length]]);
         // A fresh reader (the snapshot plus whatever is still in the journal) agrees too.
         const fresh = await RunIndex.open(ds, { onNotice: () => undefined });
         try {
-          for (const flow of FLOWS) assert.equal((await fresh.listRuns(flow, { namespace: null, limit: 3 })).map((r) => r.runId), expected(model, flow, null, false).slice(0, 3));
+          for (const flow of FLOWS)
+            assert.equal(
+              (await fresh.listRuns(flow, { namespace: null, limit: 3 })).map((r) => r.runId),
+              expected(model, flow, null, false).slice(0, 3),
+            );
         } finally {
           await fresh.close();
         }
@@ -144,7 +179,10 @@ test("a run that vanished from the datastore leaves the index", async () => {
     await writeTask(ds, a, "end", true);
     await ds.storage.delete(keys.run("TeamCollabFlow", b.runId));
     await ds.notifyRunChanged("TeamCollabFlow", b.runId);
-    assert.equal((await index.listRuns("TeamCollabFlow", { namespace: null, limit: 1 })).map((r) => r.runId), [a.runId]);
+    assert.equal(
+      (await index.listRuns("TeamCollabFlow", { namespace: null, limit: 1 })).map((r) => r.runId),
+      [a.runId],
+    );
   } finally {
     await index.close();
     await removeTempDir(dir);
@@ -161,7 +199,10 @@ test("a run re-read after its details were loaded shows its new tasks in SQL", a
     assert.equal(await steps(), ["start"]);
     await writeTask(ds, run, "end", true);
     await ds.notifyRunChanged("TeamCollabFlow", run.runId);
-    assert.equal((await index.listRuns("TeamCollabFlow", { namespace: null, successfulOnly: true })).map((r) => r.runId), [run.runId]);
+    assert.equal(
+      (await index.listRuns("TeamCollabFlow", { namespace: null, successfulOnly: true })).map((r) => r.runId),
+      [run.runId],
+    );
     assert.equal(await steps(), ["end", "start"]);
   } finally {
     await index.close();

@@ -74,7 +74,10 @@ tags("should keep createdAt and order when tags are edited (Metaflow #2293)", as
   await ds.updateTags(FLOW, old.runId, (t) => [...t, "late-tag"]);
   const after = await index.listRuns(FLOW, { namespace: null, successfulOnly: true });
   assert.equal(ids(after), [young.runId, old.runId]);
-  assert.equal(after.map((r) => r.createdAt.getTime()), before.map((r) => r.createdAt.getTime()));
+  assert.equal(
+    after.map((r) => r.createdAt.getTime()),
+    before.map((r) => r.createdAt.getTime()),
+  );
   assert.equal(after[1]!.userTags, ["late-tag"]);
   assert.equal(ids(await index.listRuns(FLOW, { namespace: "late-tag" })), [old.runId]);
 });
@@ -142,7 +145,10 @@ elsewhere("should name identity namespaces first, then by run count", async ({ d
   await makeRun(ds, { user: "bob" });
   const c = await makeRun(ds, { user: "carol" });
   const all = await index.whereElse(FLOW);
-  assert.equal(all.slice(0, 2), [{ namespace: "user:bob", runs: 2 }, { namespace: "user:carol", runs: 1 }]);
+  assert.equal(all.slice(0, 2), [
+    { namespace: "user:bob", runs: 2 },
+    { namespace: "user:carol", runs: 1 },
+  ]);
   assert.equal(all[2], { namespace: "runtime:node", runs: 3 });
   assert.equal((await index.whereElse(FLOW, c.runId))[0], { namespace: "user:carol", runs: 1 });
   assert.equal(await index.whereElse("NoSuchFlow"), []);

@@ -16,7 +16,11 @@ async function dbWith(flow: string, n: number): Promise<Database> {
   await db.run(ATTACH_EMPTY_BASE);
   await db.run(CREATE_TABLES);
   for (let i = 0; i < n; i++) {
-    await db.run("INSERT INTO snap.runs VALUES ($1, $2, $3, 'u', [], [], [], true, true, NULL, 'successful', NULL, 'end', [])", [flow, String(1000 + i), 1000 + i]);
+    await db.run("INSERT INTO snap.runs VALUES ($1, $2, $3, 'u', [], [], [], true, true, NULL, 'successful', NULL, 'end', [])", [
+      flow,
+      String(1000 + i),
+      1000 + i,
+    ]);
   }
   return db;
 }

@@ -65,19 +65,35 @@ allowed("should scope every view to the namespace", async () => {
   assert.equal(all.rows, [[2]]);
   assert.equal((await index.querySql("SELECT * FROM runs", { namespace: "" })).rows, []);
   const t = await index.querySql("SELECT tag, kind FROM tags ORDER BY tag", { namespace: "exp" });
-  assert.equal(t.rows, [["exp", "user"], ["runtime:node", "system"], ["user:alice", "system"]]);
+  assert.equal(t.rows, [
+    ["exp", "user"],
+    ["runtime:node", "system"],
+    ["user:alice", "system"],
+  ]);
 });
 allowed("should load steps, tasks and artifacts lazily and hide _ names", async () => {
   const tasks = await index.querySql("SELECT step, successful FROM tasks ORDER BY step", { namespace: "user:bob" });
-  assert.equal(tasks.rows, [["end", false], ["start", true]]);
+  assert.equal(tasks.rows, [
+    ["end", false],
+    ["start", true],
+  ]);
   const steps = await index.querySql("SELECT step, tasks FROM steps ORDER BY step", { namespace: "user:bob" });
-  assert.equal(steps.rows, [["end", 1], ["start", 1]]);
+  assert.equal(steps.rows, [
+    ["end", 1],
+    ["start", 1],
+  ]);
   const names = await index.querySql("SELECT DISTINCT name FROM artifacts", { namespace: null });
   assert.equal(names.rows, [["choice"]]);
 });
 allowed("should accept FROM-first, WITH, VALUES, DESCRIBE and pure table functions", async () => {
-  for (const sql of ["FROM runs", "WITH r AS (SELECT * FROM runs) SELECT count(*) FROM r", "VALUES (1)", "DESCRIBE runs",
-    "SELECT * FROM range(3)", "SELECT created_at FROM runs WHERE created_at > now() - INTERVAL 1 DAY"]) {
+  for (const sql of [
+    "FROM runs",
+    "WITH r AS (SELECT * FROM runs) SELECT count(*) FROM r",
+    "VALUES (1)",
+    "DESCRIBE runs",
+    "SELECT * FROM range(3)",
+    "SELECT created_at FROM runs WHERE created_at > now() - INTERVAL 1 DAY",
+  ]) {
     await index.querySql(sql, { namespace: null });
   }
   const [[when]] = (await index.querySql("SELECT max(created_at) FROM runs", { namespace: null })).rows as [[Date]];

@@ -50,7 +50,11 @@ run("should write the same datastore records as the worker-process runtime", asy
   const base = (id: string) => (root.startsWith("s3://") ? `${root}/flows/BranchFlow/runs/${id}` : join(root, "flows", "BranchFlow", "runs", id));
   assert.equal(await files(base(inProcess.id)), await files(base(runIdFrom(cli.stdout))));
   const ds = datastoreAt(root);
-  for (const [s, t] of [["start", "1"], ["join", "4"], ["end", "5"]] as const) {
+  for (const [s, t] of [
+    ["start", "1"],
+    ["join", "4"],
+    ["end", "5"],
+  ] as const) {
     const a = await ds.readArtifacts("BranchFlow", inProcess.id, s, t, 0);
     const b = await ds.readArtifacts("BranchFlow", runIdFrom(cli.stdout), s, t, 0);
     assert.equal(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.sha])), Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.sha])));
@@ -72,11 +76,25 @@ run("should run in process with the runtime's Metaflow semantics: foreach input 
     items: number[] = [];
     doubled?: number;
     total = 0;
-    @step start() { this.items = [3, 4]; this.total = 7; this.next(this.first, { foreach: "items" }); }
-    @step first() { this.next(this.second); }
-    @step second() { this.doubled = this.input * 2; this.next(this.join); }
-    @step join(inputs: Inputs<InProcessFlow>) { this.items = inputs.map((i) => i.doubled!); this.next(this.end); }
-    @step end() { if (process.env.READ_TOTAL) console.log(this.total); }
+    @step start() {
+      this.items = [3, 4];
+      this.total = 7;
+      this.next(this.first, { foreach: "items" });
+    }
+    @step first() {
+      this.next(this.second);
+    }
+    @step second() {
+      this.doubled = this.input * 2;
+      this.next(this.join);
+    }
+    @step join(inputs: Inputs<InProcessFlow>) {
+      this.items = inputs.map((i) => i.doubled!);
+      this.next(this.end);
+    }
+    @step end() {
+      if (process.env.READ_TOTAL) console.log(this.total);
+    }
   }
   const ok = await runFlow(InProcessFlow, { onEvent: () => {} });
   assert.equal(await ok.data.items, [6, 8]);
@@ -98,7 +116,12 @@ run("should refuse a bad graph before creating any run", async () => {
 
 run("should stop on abort and record the run as failed", async () => {
   const controller = new AbortController();
-  const pending = runFlow(ResumeFlow, { signal: controller.signal, onEvent: (e) => { if (e.type === "task-finished" && e.step === "start") controller.abort(); } });
+  const pending = runFlow(ResumeFlow, {
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === "task-finished" && e.step === "start") controller.abort();
+    },
+  });
   const err = await rejects(pending, RunFailedError, "interrupted");
   const id = (err as RunFailedError).pathspec.split("/")[1]!;
   assert.is((await datastoreAt(root).readStatus("ResumeFlow", id))!.state, "failed");

@@ -15,9 +15,13 @@ class FieldFlow extends FlowSpec {
   kept = "default";
   maybe?: string;
   #secret = "private fields still work";
-  @step start() { this.next(this.end); }
+  @step start() {
+    this.next(this.end);
+  }
   @step end() {}
-  revealed(): string { return this.#secret; }
+  revealed(): string {
+    return this.#secret;
+  }
 }
 
 let root = "";
@@ -25,8 +29,13 @@ let fx: RuntimeFixture;
 const missing = (name: string) => new MissingArtifactError(`lost ${name}`, name, "end");
 
 const inst = suite("FlowInstance");
-inst.before.each(async () => { root = await makeTempDir(); fx = runtimeFixture(root, FieldFlow); });
-inst.after.each(async () => { await removeTempDir(root); });
+inst.before.each(async () => {
+  root = await makeTempDir();
+  fx = runtimeFixture(root, FieldFlow);
+});
+inst.after.each(async () => {
+  await removeTempDir(root);
+});
 
 inst("should bind parameters read-only and inherited artifacts lazily, storing only what changed", async () => {
   const i = new FlowInstance(new FieldFlow(), fx.store, "end");
@@ -35,7 +44,12 @@ inst("should bind parameters read-only and inherited artifacts lazily, storing o
   i.bindArtifacts({ kept });
   const flow = i.flow as FieldFlow;
   assert.is(flow.alpha, 0.5);
-  assert.throws(() => { (flow as any).alpha = 2; }, (e: unknown) => e instanceof StepError && /not modifiable/.test((e as Error).message));
+  assert.throws(
+    () => {
+      (flow as any).alpha = 2;
+    },
+    (e: unknown) => e instanceof StepError && /not modifiable/.test((e as Error).message),
+  );
   assert.is(flow.kept, "inherited", "an inherited artifact overrides the class default");
   flow.total = 5;
   const out = await i.persist({});
@@ -49,8 +63,14 @@ inst("should make lost artifacts throw on read, answer `in` with false, and come
   i.bindParameters({});
   i.guardLost(["total", "undeclared", "_local"], missing);
   const flow = i.flow as FieldFlow & { undeclared?: number; _local?: number };
-  assert.throws(() => flow.total, (e: unknown) => e instanceof MissingArtifactError && (e as MissingArtifactError).artifact === "total");
-  assert.throws(() => flow.undeclared, (e: unknown) => e instanceof MissingArtifactError);
+  assert.throws(
+    () => flow.total,
+    (e: unknown) => e instanceof MissingArtifactError && (e as MissingArtifactError).artifact === "total",
+  );
+  assert.throws(
+    () => flow.undeclared,
+    (e: unknown) => e instanceof MissingArtifactError,
+  );
   assert.is(flow._local, undefined, "`_` names are never guarded");
   assert.is("total" in flow, false);
   assert.is(flow.kept, "default", "an artifact that is not lost keeps its default");
@@ -103,7 +123,16 @@ names("should fail the step that sets an invalid artifact name, saying which and
 names("should refuse to write an artifact list with an invalid name, writing nothing", async () => {
   const ds = datastoreAt(namesRoot);
   const run = await ds.createRun(
-    { flow: "F", user: "alice", systemTags: ["user:alice"], originRunId: null, startStep: "start", endStep: "end", graph: { flow: "F", steps: [] }, parameters: [] },
+    {
+      flow: "F",
+      user: "alice",
+      systemTags: ["user:alice"],
+      originRunId: null,
+      startStep: "start",
+      endStep: "end",
+      graph: { flow: "F", steps: [] },
+      parameters: [],
+    },
     [],
   );
   const ref = { sha: "0".repeat(64), size: 1, format: "json" as const, createdAt: Date.now(), type: "number" };

@@ -12,10 +12,18 @@ class JoinFlow extends FlowSpec {
   same?: string;
   differs?: string;
   onlyA?: number;
-  @step start() { this.next(this.a, this.b); }
-  @step a() { this.next(this.join); }
-  @step b() { this.next(this.join); }
-  @step join(_inputs: Inputs) { this.next(this.end); }
+  @step start() {
+    this.next(this.a, this.b);
+  }
+  @step a() {
+    this.next(this.join);
+  }
+  @step b() {
+    this.next(this.join);
+  }
+  @step join(_inputs: Inputs) {
+    this.next(this.end);
+  }
   @step end() {}
 }
 
@@ -33,24 +41,44 @@ async function parents() {
   ];
 }
 const instance = () => new FlowInstance(new JoinFlow(), fx.store, "join");
-const values = (i: FlowInstance) => Object.fromEntries(Object.keys(i.flow).map((k) => [k, (i.flow as any)[k]]).filter(([, v]) => v !== undefined));
+const values = (i: FlowInstance) =>
+  Object.fromEntries(
+    Object.keys(i.flow)
+      .map((k) => [k, (i.flow as any)[k]])
+      .filter(([, v]) => v !== undefined),
+  );
 
 const inputs = suite("makeInputs");
-inputs.before.each(async () => { root = await makeTempDir(); fx = runtimeFixture(root, JoinFlow); });
-inputs.after.each(async () => { await removeTempDir(root); });
+inputs.before.each(async () => {
+  root = await makeTempDir();
+  fx = runtimeFixture(root, JoinFlow);
+});
+inputs.after.each(async () => {
+  await removeTempDir(root);
+});
 inputs("should give one read-only view per parent, by index and by step name", async () => {
   const given = makeInputs(await parents(), fx.store);
   assert.is(given.length, 2);
   assert.is(given[0].differs, "from a");
   assert.is(given.b.differs, "from b");
   assert.is(String(given.a), "Input(a)");
-  assert.throws(() => { (given[0] as any).same = "x"; }, (e: unknown) => e instanceof StepError && /inputs are read-only/.test((e as Error).message));
+  assert.throws(
+    () => {
+      (given[0] as any).same = "x";
+    },
+    (e: unknown) => e instanceof StepError && /inputs are read-only/.test((e as Error).message),
+  );
 });
 inputs.run();
 
 const merge = suite("mergeInputs");
-merge.before.each(async () => { root = await makeTempDir(); fx = runtimeFixture(root, JoinFlow); });
-merge.after.each(async () => { await removeTempDir(root); });
+merge.before.each(async () => {
+  root = await makeTempDir();
+  fx = runtimeFixture(root, JoinFlow);
+});
+merge.after.each(async () => {
+  await removeTempDir(root);
+});
 merge("should set nothing at all when some artifact conflicts", async () => {
   const target = instance();
   const given = makeInputs(await parents(), fx.store);
@@ -74,7 +102,10 @@ merge("should refuse include with exclude, and an included name no input carries
   const target = instance();
   const given = makeInputs(await parents(), fx.store);
   assert.throws(() => mergeInputs(target, "join", given, new Set(), { include: ["same"], exclude: ["differs"] }), /mutually exclusive/);
-  assert.throws(() => mergeInputs(target, "join", given, new Set(), { include: ["same", "nope"] }), (e: unknown) => e instanceof MergeMissingError && (e as MergeMissingError).artifacts.join() === "nope");
+  assert.throws(
+    () => mergeInputs(target, "join", given, new Set(), { include: ["same", "nope"] }),
+    (e: unknown) => e instanceof MergeMissingError && (e as MergeMissingError).artifacts.join() === "nope",
+  );
   assert.equal(values(target), {});
   mergeInputs(target, "join", given, new Set(), { include: ["same"] });
   assert.equal(values(target), { same: "s" });

@@ -11,7 +11,10 @@ import { runtimeFixture, taskSpec, type RuntimeFixture } from "../_helpers/runti
 
 class ResumableFlow extends FlowSpec {
   value = 0;
-  @step start() { this.value = 1; this.next(this.middle); }
+  @step start() {
+    this.value = 1;
+    this.next(this.middle);
+  }
   @step middle() {
     if (process.env.RESUME_FAIL) throw new Error("middle fails");
     this.next(this.end);
@@ -25,8 +28,16 @@ async function originRun(fail: boolean) {
   if (fail) process.env.RESUME_FAIL = "1";
   try {
     return await executeRun({
-      datastore: fx.ds, store: fx.store, graph: fx.graph, executor: new InProcessExecutor(fx.ctx), parameters: {}, userTags: [],
-      systemTags: ["user:alice"], username: "alice", identity: "user:alice", maxWorkers: 1,
+      datastore: fx.ds,
+      store: fx.store,
+      graph: fx.graph,
+      executor: new InProcessExecutor(fx.ctx),
+      parameters: {},
+      userTags: [],
+      systemTags: ["user:alice"],
+      username: "alice",
+      identity: "user:alice",
+      maxWorkers: 1,
     });
   } finally {
     delete process.env.RESUME_FAIL;
@@ -34,8 +45,13 @@ async function originRun(fail: boolean) {
 }
 
 const plan = suite("ResumePlan");
-plan.before.each(async () => { root = await makeTempDir(); fx = runtimeFixture(root, ResumableFlow); });
-plan.after.each(async () => { await removeTempDir(root); });
+plan.before.each(async () => {
+  root = await makeTempDir();
+  fx = runtimeFixture(root, ResumableFlow);
+});
+plan.after.each(async () => {
+  await removeTempDir(root);
+});
 
 plan("should resume from the first step that did not succeed and clone the steps before it", async () => {
   const origin = await originRun(true);

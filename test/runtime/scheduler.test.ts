@@ -31,7 +31,8 @@ class FanFlow extends FlowSpec {
 
 class FlakyFlow extends FlowSpec {
   @retry({ times: 2 })
-  @step start() {
+  @step
+  start() {
     if ((current.retryCount ?? 0) < Number(process.env.FLAKY_UNTIL ?? 0)) throw new Error(`flaky ${current.retryCount}`);
     this.next(this.end);
   }
@@ -41,12 +42,26 @@ class FlakyFlow extends FlowSpec {
 class BranchInForeachFlow extends FlowSpec {
   items = ["m", "n"];
   seen?: string;
-  @step start() { this.next(this.each, { foreach: "items" }); }
-  @step each() { this.next(this.a, this.b); }
-  @step a() { this.next(this.branchJoin); }
-  @step b() { this.next(this.branchJoin); }
-  @step branchJoin(_inputs: Inputs) { this.seen = `${this.input}@${this.index}`; this.next(this.foreachJoin); }
-  @step foreachJoin(inputs: Inputs<BranchInForeachFlow>) { this.seen = inputs.map((i) => i.seen).join(","); this.next(this.end); }
+  @step start() {
+    this.next(this.each, { foreach: "items" });
+  }
+  @step each() {
+    this.next(this.a, this.b);
+  }
+  @step a() {
+    this.next(this.branchJoin);
+  }
+  @step b() {
+    this.next(this.branchJoin);
+  }
+  @step branchJoin(_inputs: Inputs) {
+    this.seen = `${this.input}@${this.index}`;
+    this.next(this.foreachJoin);
+  }
+  @step foreachJoin(inputs: Inputs<BranchInForeachFlow>) {
+    this.seen = inputs.map((i) => i.seen).join(",");
+    this.next(this.end);
+  }
   @step end() {}
 }
 
@@ -56,11 +71,16 @@ function recording(base: TaskExecutor) {
   let inFlight = 0;
   let most = 0;
   const executor: TaskExecutor = {
-    kind: "recording", capacity: base.capacity,
+    kind: "recording",
+    capacity: base.capacity,
     async run(spec, hooks) {
       specs.push(structuredClone(spec));
       most = Math.max(most, ++inFlight);
-      try { return await base.run(spec, hooks); } finally { inFlight--; }
+      try {
+        return await base.run(spec, hooks);
+      } finally {
+        inFlight--;
+      }
     },
     close: () => base.close(),
   };
@@ -72,14 +92,24 @@ function options(flowClass: FlowClass, maxWorkers = 4) {
   const fx = runtimeFixture(root, flowClass);
   const rec = recording(new InProcessExecutor(fx.ctx, maxWorkers));
   const o: ScheduleOptions = {
-    datastore: fx.ds, store: fx.store, graph: fx.graph, executor: rec.executor, parameters: {}, userTags: [],
-    systemTags: ["user:alice"], username: "alice", identity: "user:alice", maxWorkers,
+    datastore: fx.ds,
+    store: fx.store,
+    graph: fx.graph,
+    executor: rec.executor,
+    parameters: {},
+    userTags: [],
+    systemTags: ["user:alice"],
+    username: "alice",
+    identity: "user:alice",
+    maxWorkers,
   };
   return { fx, rec, o };
 }
 
 const sched = suite("executeRun");
-sched.before.each(async () => { root = await makeTempDir(); });
+sched.before.each(async () => {
+  root = await makeTempDir();
+});
 sched.after.each(async () => {
   delete process.env.FLAKY_UNTIL;
   await removeTempDir(root);
@@ -90,10 +120,19 @@ sched("should fan a foreach out with a frame and a source per child, and join in
   const result = await executeRun(o);
   assert.is(result.success, true, result.reason);
   const each = rec.specs.filter((s) => s.step === "each");
-  assert.equal(each.map((s) => s.foreachStack), [0, 1, 2].map((index) => [{ step: "start", index, count: 3 }]));
-  assert.equal(each.map((s) => s.foreachSources), each.map(() => [{ step: "start", taskId: "1", attempt: 0, artifact: "items" }]));
+  assert.equal(
+    each.map((s) => s.foreachStack),
+    [0, 1, 2].map((index) => [{ step: "start", index, count: 3 }]),
+  );
+  assert.equal(
+    each.map((s) => s.foreachSources),
+    each.map(() => [{ step: "start", taskId: "1", attempt: 0, artifact: "items" }]),
+  );
   const join = rec.specs.find((s) => s.step === "join")!;
-  assert.equal(join.parents.map((p) => p.taskId), each.map((s) => s.taskId));
+  assert.equal(
+    join.parents.map((p) => p.taskId),
+    each.map((s) => s.taskId),
+  );
   assert.equal(join.foreachStack, [], "the join pops the foreach frame");
   const refs = await fx.ds.readArtifacts("FanFlow", result.runId, "join", join.taskId, 0);
   assert.is(fx.store.loadSync(refs.word!), "x0,y1,z2");
@@ -126,13 +165,23 @@ sched("should retry a failed attempt with the next attempt number, and fail the 
   process.env.FLAKY_UNTIL = "2";
   const ok = options(FlakyFlow);
   assert.is((await executeRun(ok.o)).success, true);
-  assert.equal(ok.rec.specs.filter((s) => s.step === "start").map((s) => [s.attempt, s.lastAttempt]), [[0, false], [1, false], [2, true]]);
+  assert.equal(
+    ok.rec.specs.filter((s) => s.step === "start").map((s) => [s.attempt, s.lastAttempt]),
+    [
+      [0, false],
+      [1, false],
+      [2, true],
+    ],
+  );
   process.env.FLAKY_UNTIL = "3";
   const bad = options(FlakyFlow);
   const result = await executeRun(bad.o);
   assert.is(result.success, false);
   assert.match(result.reason!, /Step \*start\* \(task FlakyFlow\/\d+\/start\/1\) failed: Error: flaky 2/);
-  assert.not.ok(bad.rec.specs.some((s) => s.step === "end"), "nothing runs after the failure");
+  assert.not.ok(
+    bad.rec.specs.some((s) => s.step === "end"),
+    "nothing runs after the failure",
+  );
   assert.is((await bad.fx.ds.readStatus("FlakyFlow", result.runId))?.state, "failed");
 });
 sched.run();

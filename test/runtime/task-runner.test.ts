@@ -19,7 +19,8 @@ class TaskFlow extends FlowSpec {
     this.next(this.middle);
   }
   @catchErrors({ var: "err" })
-  @step middle() {
+  @step
+  middle() {
     this.note = `attempt ${current.retryCount}`;
     this.next(this.end);
     if (process.env.TASK_FAIL) throw new RangeError("caught one");
@@ -31,7 +32,9 @@ class TaskFlow extends FlowSpec {
 
 let root = "";
 const run = suite("runTask");
-run.before.each(async () => { root = await makeTempDir(); });
+run.before.each(async () => {
+  root = await makeTempDir();
+});
 run.after.each(async () => {
   delete process.env.TASK_FAIL;
   await removeTempDir(root);

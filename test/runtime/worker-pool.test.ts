@@ -11,10 +11,13 @@ let fx: RuntimeFixture;
 let pool: WorkerPoolExecutor;
 const hooks = { onOutput: () => undefined };
 const start = () => taskSpec(fx.graph, "start");
-const work = (taskId: string, index: number) => taskSpec(fx.graph, "work", {
-  taskId, parents: [{ step: "start", taskId: "1", attempt: 0 }], foreachStack: [{ step: "start", index, count: 4 }],
-  foreachSources: [{ step: "start", taskId: "1", attempt: 0, artifact: "items" }],
-});
+const work = (taskId: string, index: number) =>
+  taskSpec(fx.graph, "work", {
+    taskId,
+    parents: [{ step: "start", taskId: "1", attempt: 0 }],
+    foreachStack: [{ step: "start", index, count: 4 }],
+    foreachSources: [{ step: "start", taskId: "1", attempt: 0, artifact: "items" }],
+  });
 
 const workers = suite("WorkerPoolExecutor");
 workers.before.each(async () => {
@@ -35,7 +38,11 @@ workers("should run tasks in a worker process, reusing an idle worker", async ()
   assert.equal(first, { success: true, next: ["work"], foreachCount: 4, artifacts: ["items"] });
   const second = await pool.run(work("2", 0), hooks);
   assert.is(second.success, true);
-  assert.is((await fx.ds.readDone("CrashFlow", "1", "work", "2", 0))?.pid, (await fx.ds.readDone("CrashFlow", "1", "start", "1", 0))?.pid, "the same worker ran both");
+  assert.is(
+    (await fx.ds.readDone("CrashFlow", "1", "work", "2", 0))?.pid,
+    (await fx.ds.readDone("CrashFlow", "1", "start", "1", 0))?.pid,
+    "the same worker ran both",
+  );
   assert.is.not((await fx.ds.readDone("CrashFlow", "1", "start", "1", 0))?.pid, process.pid, "not this process");
 });
 

@@ -38,17 +38,23 @@ test("removes old temporary files only: never a value, never a write in progress
   try {
     const { ds, ref } = await rootWithLeftovers(dir);
     const dry = await collectGarbage(ds, { olderThanMs: 24 * HOUR, dryRun: true });
-    assert.equal(dry.files.map((f) => f.key), [
-      "index/index.duckdb.tmp-77-00ff00ff",
-      "index/journal/123-1-abc.json.tmp-9-12345678",
-      `objects/${ref.sha.slice(0, 2)}/${ref.sha}.tmp-4242-deadbeef`, // hex shards sort before "incoming"
-      "objects/incoming.tmp-4242-0a1b2c3d",
-    ]);
+    assert.equal(
+      dry.files.map((f) => f.key),
+      [
+        "index/index.duckdb.tmp-77-00ff00ff",
+        "index/journal/123-1-abc.json.tmp-9-12345678",
+        `objects/${ref.sha.slice(0, 2)}/${ref.sha}.tmp-4242-deadbeef`, // hex shards sort before "incoming"
+        "objects/incoming.tmp-4242-0a1b2c3d",
+      ],
+    );
     assert.is(dry.bytes, 1018);
     assert.ok((await readdir(join(dir, "objects"))).includes("incoming.tmp-4242-0a1b2c3d"), "a dry run removes nothing");
     const done = await collectGarbage(ds, { olderThanMs: 24 * HOUR });
     assert.is(done.files.length, 4);
-    assert.equal((await readdir(join(dir, "objects"))).filter((n) => n.includes(".tmp-")), ["incoming.tmp-99-feedface"]);
+    assert.equal(
+      (await readdir(join(dir, "objects"))).filter((n) => n.includes(".tmp-")),
+      ["incoming.tmp-99-feedface"],
+    );
     assert.equal(await new ObjectStore(ds.storage).get(ref), { kept: true });
     assert.is((await collectGarbage(ds, { olderThanMs: 24 * HOUR })).files.length, 0);
   } finally {
@@ -75,7 +81,10 @@ test("tsflow gc: dry run, removal, JSON, and a clear error for a bad duration", 
     const json = await tsflow(["gc", "--older-than", "27h", "--json"], { root: dir });
     assert.is(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as { files: { key: string }[]; bytes: number; dryRun: boolean };
-    assert.equal(report.files.map((f) => f.key), [`objects/${ref.sha.slice(0, 2)}/${ref.sha}.tmp-4242-deadbeef`, "objects/incoming.tmp-4242-0a1b2c3d"]);
+    assert.equal(
+      report.files.map((f) => f.key),
+      [`objects/${ref.sha.slice(0, 2)}/${ref.sha}.tmp-4242-deadbeef`, "objects/incoming.tmp-4242-0a1b2c3d"],
+    );
     assert.is(report.bytes, 1010);
     assert.is(report.dryRun, false);
     const bad = await tsflow(["gc", "--older-than", "soon"], { root: dir });

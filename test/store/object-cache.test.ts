@@ -25,7 +25,10 @@ cache("should download an object once and serve the copy after", async (ctx) => 
   const sha = await putObject(ctx, Buffer.alloc(50_000, 7));
   const c = new ObjectCache(join(ctx.dir, "objects"), { maxBytes: 1 << 20 });
   let downloads = 0;
-  const open = () => { downloads++; return s3.openReadStream(keys.object(sha)); };
+  const open = () => {
+    downloads++;
+    return s3.openReadStream(keys.object(sha));
+  };
   const file = await c.fetch(sha, open);
   assert.equal(await readFile(file), Buffer.alloc(50_000, 7));
   assert.is(await c.fetch(sha, open), file);
@@ -38,7 +41,11 @@ cache("should refuse bytes that do not hash to the object's address and keep not
   const sha = createHash("sha256").update("the real value").digest("hex");
   await s3.write(keys.object(sha), "a damaged value");
   const c = new ObjectCache(join(ctx.dir, "objects"), { maxBytes: 1 << 20 });
-  await rejects(c.fetch(sha, () => s3.openReadStream(keys.object(sha))), DatastoreError, "hashes to");
+  await rejects(
+    c.fetch(sha, () => s3.openReadStream(keys.object(sha))),
+    DatastoreError,
+    "hashes to",
+  );
   assert.is(await c.peek(sha), undefined);
   assert.equal(await readdir(join(ctx.dir, "objects", sha.slice(0, 2))), [], "no temporary file left");
 });

@@ -24,7 +24,10 @@ let store: ObjectStore;
 async function objectFiles(): Promise<string[]> {
   const root = join(dir, "objects");
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 async function objectBytes(sha: string): Promise<Buffer> {
@@ -36,14 +39,21 @@ function remoteView(local: LocalStorage): Storage {
   const { location } = local;
   return {
     location,
-    read: (k) => local.read(k), readText: (k) => local.readText(k), write: (k, d, o) => local.write(k, d, o),
-    list: (k) => local.list(k), exists: (k) => local.exists(k), delete: (k) => local.delete(k),
-    openReadStream: (k) => local.openReadStream(k), openWriteStream: (k) => local.openWriteStream(k),
+    read: (k) => local.read(k),
+    readText: (k) => local.readText(k),
+    write: (k, d, o) => local.write(k, d, o),
+    list: (k) => local.list(k),
+    exists: (k) => local.exists(k),
+    delete: (k) => local.delete(k),
+    openReadStream: (k) => local.openReadStream(k),
+    openWriteStream: (k) => local.openWriteStream(k),
     openRandomAccess: async (k) => {
       const f = await local.openRandomAccess(k);
       return { fd: -1, stat: () => f.stat(), read: (b, o, l, p) => f.read(b, o, l, p), close: () => f.close() };
     },
-    append: (k, t) => local.append(k, t), size: (k) => local.size(k), modifiedAt: (k) => local.modifiedAt(k),
+    append: (k, t) => local.append(k, t),
+    size: (k) => local.size(k),
+    modifiedAt: (k) => local.modifiedAt(k),
   };
 }
 
@@ -103,8 +113,11 @@ put("should store identical values once", async () => {
 });
 
 put("should refuse what cannot be stored, and write nothing", async () => {
-  await rejects(store.put({ model: { predict: () => 1 } }, ctx), ArtifactError,
-    "Cannot store artifact 'data' of step 'start': this.data.model.predict is a function");
+  await rejects(
+    store.put({ model: { predict: () => 1 } }, ctx),
+    ArtifactError,
+    "Cannot store artifact 'data' of step 'start': this.data.model.predict is a function",
+  );
   assert.equal(await objectFiles(), []);
 });
 
@@ -178,7 +191,9 @@ crash.after.each(async () => removeTempDir(dir));
 crash("should leave only an ignored staging file when killed mid-write", async () => {
   const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
   const script = join(dir, "writer.mts");
-  await writeFile(script, `
+  await writeFile(
+    script,
+    `
     import { ObjectStore } from ${JSON.stringify(src("../../src/store/object-store.ts"))};
     import { LocalStorage } from ${JSON.stringify(src("../../src/store/local-storage.ts"))};
     import { numericTable } from ${JSON.stringify(src("./codec/_tables.ts"))};
@@ -193,8 +208,12 @@ crash("should leave only an ignored staging file when killed mid-write", async (
     };
     await new ObjectStore(storage).put(numericTable(20_000_000), { artifact: "t", step: "s" });
     console.log("done");
-  `);
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] });
+  `,
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let said = "";
   child.stdout.on("data", (d: Buffer) => {
     said += String(d);

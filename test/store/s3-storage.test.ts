@@ -3,9 +3,7 @@ import * as assert from "uvu/assert";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { S3Storage, formatS3Url, parseS3Url } from "../../src/store/s3-storage.js";
-import {
-  S3BucketMissingError, S3CredentialsError, S3UnreachableError,
-} from "../../src/store/s3-errors.js";
+import { S3BucketMissingError, S3CredentialsError, S3UnreachableError } from "../../src/store/s3-errors.js";
 import { DatastoreError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { makeS3Root, removeS3Root } from "../_helpers/s3.js";
@@ -109,7 +107,10 @@ s3("should read byte ranges without reading the whole value", async () => {
   assert.is(bytesRead, 10);
   assert.equal([...buf.subarray(5, 15)], [...bytes.subarray(500, 510)]);
   assert.is((await file.read(buf, 0, 20, 995)).bytesRead, 5);
-  const missing = await storage.openRandomAccess("nope").then(() => undefined, (e: NodeJS.ErrnoException) => e.code);
+  const missing = await storage.openRandomAccess("nope").then(
+    () => undefined,
+    (e: NodeJS.ErrnoException) => e.code,
+  );
   assert.is(missing, "ENOENT");
 });
 s3.run();

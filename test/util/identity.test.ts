@@ -39,6 +39,10 @@ scoped("should make the identity production:<token> inside the call and what it 
   assert.equal(inside, ["production:tok", "tok"]);
   assert.is(resolveIdentity(), "user:alice", "outside the call");
   assert.is(process.env.TSFLOW_PRODUCTION_TOKEN, undefined, "the environment is not changed");
-  assert.is(withProductionToken("tok", () => resolveIdentity({ TSFLOW_USER: "bob" })), "user:bob", "an explicit environment is read as given");
+  assert.is(
+    withProductionToken("tok", () => resolveIdentity({ TSFLOW_USER: "bob" })),
+    "user:bob",
+    "an explicit environment is read as given",
+  );
 });
 scoped.run();

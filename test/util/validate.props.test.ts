@@ -12,7 +12,10 @@ import { reportFigures } from "../_helpers/reliability.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 let cases = 0;
-const counted = <T>(p: fc.IProperty<T>) => { cases += RUNS; return p; };
+const counted = <T>(p: fc.IProperty<T>) => {
+  cases += RUNS;
+  return p;
+};
 
 const isGoodTag = (s: string) =>
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the model of assertTag refuses control characters as it does
@@ -27,32 +30,53 @@ const text = fc.oneof(
 const tags = suite("assertTag / assertNamespace properties");
 
 tags("should accept a tag exactly when it follows the rules, else refuse with TaggingError", () => {
-  fc.assert(counted(fc.property(text, (s) => {
-    if (isGoodTag(s)) return assert.is(assertTag(s), s);
-    assert.throws(() => assertTag(s), (e: unknown) => e instanceof TaggingError && (e as TaggingError).code === "TAGGING");
-  })), { numRuns: RUNS });
+  fc.assert(
+    counted(
+      fc.property(text, (s) => {
+        if (isGoodTag(s)) return assert.is(assertTag(s), s);
+        assert.throws(
+          () => assertTag(s),
+          (e: unknown) => e instanceof TaggingError && (e as TaggingError).code === "TAGGING",
+        );
+      }),
+    ),
+    { numRuns: RUNS },
+  );
 });
 
 tags("should accept a namespace exactly when it is null, '' or a valid tag, else refuse with InvalidNameError", () => {
-  fc.assert(counted(fc.property(fc.oneof(text, fc.constant(null), fc.integer(), fc.constant(undefined)), (s) => {
-    if (s === null || s === "" || (typeof s === "string" && isGoodTag(s))) return assert.is(assertNamespace(s), s);
-    assert.throws(() => assertNamespace(s), (e: unknown) => e instanceof InvalidNameError && /Namespace/.test((e as Error).message));
-  })), { numRuns: RUNS });
+  fc.assert(
+    counted(
+      fc.property(fc.oneof(text, fc.constant(null), fc.integer(), fc.constant(undefined)), (s) => {
+        if (s === null || s === "" || (typeof s === "string" && isGoodTag(s))) return assert.is(assertNamespace(s), s);
+        assert.throws(
+          () => assertNamespace(s),
+          (e: unknown) => e instanceof InvalidNameError && /Namespace/.test((e as Error).message),
+        );
+      }),
+    ),
+    { numRuns: RUNS },
+  );
 });
 
 tags("should accept as flow names and run ids only what is safe in a path", () => {
-  fc.assert(counted(fc.property(text, (s) => {
-    for (const check of [assertFlowName, assertRunId]) {
-      let ok = true;
-      try {
-        check(s);
-      } catch (e) {
-        assert.ok(e instanceof InvalidNameError);
-        ok = false;
-      }
-      if (ok) assert.match(s, /^[A-Za-z0-9_]{1,128}$/);
-    }
-  })), { numRuns: RUNS });
+  fc.assert(
+    counted(
+      fc.property(text, (s) => {
+        for (const check of [assertFlowName, assertRunId]) {
+          let ok = true;
+          try {
+            check(s);
+          } catch (e) {
+            assert.ok(e instanceof InvalidNameError);
+            ok = false;
+          }
+          if (ok) assert.match(s, /^[A-Za-z0-9_]{1,128}$/);
+        }
+      }),
+    ),
+    { numRuns: RUNS },
+  );
 });
 tags.after(() => reportFigures("properties:tags", { cases }));
 tags.run();

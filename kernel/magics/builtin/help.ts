@@ -22,7 +22,8 @@ export function helpText(registry: MagicLookup, written: string): string {
   const options = Object.entries(magic.args.options ?? {});
   if (options.length) {
     lines.push("", "Options:");
-    for (const [name, spec] of options) lines.push(`  ${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "flag" ? "" : ` <${spec.type === "integer" ? "n" : "value"}>`}`);
+    for (const [name, spec] of options)
+      lines.push(`  ${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "flag" ? "" : ` <${spec.type === "integer" ? "n" : "value"}>`}`);
   }
   if (magic.help) lines.push("", magic.help);
   return lines.join("\n");

@@ -13,7 +13,8 @@ export function flowsMagic(api: TsflowApi): Magic {
     args: {},
     async run(_call, ctx) {
       const flows = await api.listFlows();
-      if (flows.length === 0) ctx.out.print(`No flows in namespace ${describeNamespace(api.getNamespace())}. %namespaces lists the namespaces that have runs.\n`);
+      if (flows.length === 0)
+        ctx.out.print(`No flows in namespace ${describeNamespace(api.getNamespace())}. %namespaces lists the namespaces that have runs.\n`);
       else ctx.out.display(listingBundle(flows, `Flows in namespace ${describeNamespace(api.getNamespace())}`));
     },
   };

@@ -17,7 +17,15 @@ import { withNamespaceMagic } from "./with-namespace.js";
 /** Every tsflow magic, bound to the library instance `api`. */
 export function tsflowMagics(api: TsflowApi): Magic[] {
   return [
-    namespaceMagic, withNamespaceMagic, namespacesMagic, flowsMagic, runsMagic, showMagic, tagMagic, runMagic, sqlMagic,
+    namespaceMagic,
+    withNamespaceMagic,
+    namespacesMagic,
+    flowsMagic,
+    runsMagic,
+    showMagic,
+    tagMagic,
+    runMagic,
+    sqlMagic,
     pinMagic,
     unpinMagic,
     lineageMagic,

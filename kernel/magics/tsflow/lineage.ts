@@ -31,7 +31,11 @@ export function lineageMagic(api: TsflowApi): Magic {
 
 async function latestOf(api: TsflowApi, flow: string): Promise<RunLike> {
   const run = await api.Flow(flow).latestSuccessfulRun;
-  if (!run) throw new UsageError(`${flow} has no successful run in namespace ${describeNamespace(api.getNamespace())}: name a run, %lineage ${flow}/<run id>`, "%lineage <Flow/run> | <Flow>");
+  if (!run)
+    throw new UsageError(
+      `${flow} has no successful run in namespace ${describeNamespace(api.getNamespace())}: name a run, %lineage ${flow}/<run id>`,
+      "%lineage <Flow/run> | <Flow>",
+    );
   return run;
 }
 
@@ -41,11 +45,14 @@ export function lineageBundles(run: RunLike, upstream: UpstreamRunLike[], consum
   const ups = upstream.map((u): LineageNode => ({ pathspec: u.pathspec, detail: u.run ? detailOf(u.run) : "no longer exists", label: readLabel(u) }));
   const downs = consumers.map((c): LineageNode => ({ pathspec: c.pathspec, detail: detailOf(c) }));
   const rows = [
-    ...upstream.flatMap((u) => u.reads.map((r) => ["read", u.pathspec, r.pathspec.split("/").slice(2).join("/"), r.task.split("/").slice(2).join("/"), describeNamespace(r.namespace)])),
+    ...upstream.flatMap((u) =>
+      u.reads.map((r) => ["read", u.pathspec, r.pathspec.split("/").slice(2).join("/"), r.task.split("/").slice(2).join("/"), describeNamespace(r.namespace)]),
+    ),
     ...consumers.map((c) => ["read by", c.pathspec, "", "", identityOf(c)]),
   ];
   const table = renderTable({
-    columns: ["", "run", "artifact", "by task", "namespace"], rows,
+    columns: ["", "run", "artifact", "by task", "namespace"],
+    rows,
     caption: `Lineage of ${run} · ${upstream.length} upstream, ${consumers.length} consumer${consumers.length === 1 ? "" : "s"}`,
   });
   const picture = `[lineage of ${run}: ${upstream.length} upstream, ${consumers.length} consumer${consumers.length === 1 ? "" : "s"}]`;

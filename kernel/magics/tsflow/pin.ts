@@ -55,5 +55,10 @@ export function unpinMagic(api: TsflowApi): Magic {
 function pinsBundle(pins: PinLike[], file: string | null) {
   const caption = `${pins.length} pin${pins.length === 1 ? "" : "s"} in ${file ?? "(pins are off)"}`;
   const rows = pins.map((p) => [p.flow, describeNamespace(p.namespace), p.pathspec, p.pinnedAt.toISOString().replace("T", " ").slice(0, 19)]);
-  return renderTable({ columns: ["flow", "namespace", "run", "pinned at (UTC)"], rows, caption, ...(pins.length ? {} : { footer: "nothing is pinned: %pin <Flow> pins its latest successful run" }) });
+  return renderTable({
+    columns: ["flow", "namespace", "run", "pinned at (UTC)"],
+    rows,
+    caption,
+    ...(pins.length ? {} : { footer: "nothing is pinned: %pin <Flow> pins its latest successful run" }),
+  });
 }

@@ -19,7 +19,11 @@ export function runMagic(api: TsflowApi): Magic {
     async run(call, ctx) {
       const name = call.args.positionals[0] as string;
       const flowClass = ctx.locals[name];
-      if (!isFlowClass(api, flowClass)) throw new UsageError(`no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`, usage);
+      if (!isFlowClass(api, flowClass))
+        throw new UsageError(
+          `no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`,
+          usage,
+        );
       const display = attachRunDisplay(ctx.out, name);
       try {
         const run = await api.runFlow(flowClass, {

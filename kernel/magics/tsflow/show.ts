@@ -15,7 +15,8 @@ const usage = "%show <Flow>[/<run>[/<step>[/<task>[/<artifact>]]]]";
 export function lookupPathspec(api: TsflowApi, pathspec: string): Promise<ClientObjectLike> {
   const lookups = [api.Flow, api.Run, api.Step, api.Task, api.DataArtifact];
   const lookup = lookups[pathspec.split("/").length - 1];
-  if (!lookup || pathspec === "") throw new UsageError(`'${pathspec}' is not a pathspec: use Flow, Flow/run, Flow/run/step, Flow/run/step/task or Flow/run/step/task/artifact`, usage);
+  if (!lookup || pathspec === "")
+    throw new UsageError(`'${pathspec}' is not a pathspec: use Flow, Flow/run, Flow/run/step, Flow/run/step/task or Flow/run/step/task/artifact`, usage);
   return lookup(pathspec);
 }
 

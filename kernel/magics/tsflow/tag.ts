@@ -18,7 +18,8 @@ export function tagMagic(api: TsflowApi): Magic {
     async run(call, ctx) {
       const [action, pathspec, tag, replacement] = call.args.positionals as [string, string, string, string | undefined];
       if (!ACTIONS.includes(action)) throw new UsageError(`unknown action '${action}': use add, remove or replace`, usage);
-      if ((action === "replace") !== (replacement !== undefined)) throw new UsageError(action === "replace" ? "replace needs the old and the new tag" : `${action} takes one tag`, usage);
+      if ((action === "replace") !== (replacement !== undefined))
+        throw new UsageError(action === "replace" ? "replace needs the old and the new tag" : `${action} takes one tag`, usage);
       const run = await api.Run(pathspec);
       if (action === "add") await run.addTag(tag);
       else if (action === "remove") await run.removeTag(tag);
@@ -28,7 +29,8 @@ export function tagMagic(api: TsflowApi): Magic {
     },
     async completeArgs({ words, partial }) {
       if (words.length === 0) return ACTIONS;
-      if (words.length === 1) return partial.includes("/") ? runCandidates(api, partial.split("/")[0] as string) : (await flowCandidates(api)).map((f) => `${f}/`);
+      if (words.length === 1)
+        return partial.includes("/") ? runCandidates(api, partial.split("/")[0] as string) : (await flowCandidates(api)).map((f) => `${f}/`);
       if (words.length === 2 && words[0] !== "add") {
         try {
           return (await api.Run(words[1] as string)).userTags;

@@ -27,7 +27,9 @@ export function readRoot(program: Command): string | undefined {
   // Only a local folder can be checked here; a URL root (s3://...) says for itself whether it exists.
   if (given && !given.includes("://") && !existsSync(resolveDatastoreRoot(given))) {
     const how = root === undefined ? "TSFLOW_DATASTORE_ROOT" : "--datastore-root";
-    throw new DatastoreError(`The datastore root ${resolveDatastoreRoot(given)} (${how}) does not exist: check the path, or create it by running a flow there with tsflow run.`);
+    throw new DatastoreError(
+      `The datastore root ${resolveDatastoreRoot(given)} (${how}) does not exist: check the path, or create it by running a flow there with tsflow run.`,
+    );
   }
   return root;
 }

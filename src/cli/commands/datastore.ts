@@ -7,7 +7,9 @@ import { EXIT, printJson } from "../output.js";
 /** Registers `datastore check`; `setExit` receives a non-zero code when a step fails. */
 export function registerDatastore(program: Command, setExit: (code: number) => void): void {
   const cmd = program.command("datastore").description("check the datastore root");
-  cmd.command("check").description("list the root, write a probe create-only, read it back, delete it; say what is wrong")
+  cmd
+    .command("check")
+    .description("list the root, write a probe create-only, read it back, delete it; say what is wrong")
     .option("--json", "print JSON for scripts")
     .action(async (o: { json?: boolean }) => {
       const report = await checkDatastore(openDatastore(program.opts().datastoreRoot));
@@ -17,6 +19,10 @@ export function registerDatastore(program: Command, setExit: (code: number) => v
       for (const s of report.steps) {
         process.stdout.write(`  ${s.ok ? "ok  " : "FAIL"}  ${s.name.padEnd(16)} ${String(s.ms).padStart(5)} ms${s.problem ? `\n        ${s.problem}` : ""}\n`);
       }
-      process.stdout.write(report.ok ? "The datastore root works: runs can be written and shared here.\n" : "The datastore root does not work: fix the problem above and run tsflow datastore check again.\n");
+      process.stdout.write(
+        report.ok
+          ? "The datastore root works: runs can be written and shared here.\n"
+          : "The datastore root does not work: fix the problem above and run tsflow datastore check again.\n",
+      );
     });
 }

@@ -6,17 +6,27 @@ import { printTable } from "../output.js";
 import { jsonSafe } from "../../util/json-text.js";
 import { namespaceOption, positiveInt, useRoot } from "./common.js";
 
-interface DiffOpts { step?: string; json?: boolean; namespace?: string; global?: boolean; rows?: number }
+interface DiffOpts {
+  step?: string;
+  json?: boolean;
+  namespace?: string;
+  global?: boolean;
+  rows?: number;
+}
 
 type Out = (s: string) => void;
 
 /** Registers `diff`. */
 export function registerDiff(program: Command): void {
-  program.command("diff").argument("<a>", "the first run, Flow/RunId").argument("<b>", "the second run, Flow/RunId")
+  program
+    .command("diff")
+    .argument("<a>", "the first run, Flow/RunId")
+    .argument("<b>", "the second run, Flow/RunId")
     .description("compare two runs: parameters, user tags, graph, and the artifacts of the end step (or --step)")
     .option("--step <name>", "compare the artifacts of this step instead of the end step")
     .option("--rows <n>", "differing rows shown per Arrow table (default 5)", positiveInt)
-    .option("--namespace <ns>", "look the runs up in this namespace").option("--global", "look the runs up in every namespace")
+    .option("--namespace <ns>", "look the runs up in this namespace")
+    .option("--global", "look the runs up in every namespace")
     .option("--json", "print the RunDiff as JSON")
     .action(async (a: string, b: string, o: DiffOpts) => {
       useRoot(program);
@@ -36,10 +46,30 @@ export function registerDiff(program: Command): void {
 export function printDiff(diff: RunDiff, out: Out = (s) => process.stdout.write(s)): void {
   const { added, removed, changed, same } = diff.counts;
   out(`${diff.a} -> ${diff.b}: ${changed} changed, ${added} added, ${removed} removed, ${same} same\n`);
-  section(out, "parameters", diff.parameters.map((p) => [p.name, p.status, show(p.a), show(p.b)]), ["PARAMETER", "STATUS", "A", "B"]);
-  section(out, "user tags", diff.tags.map((t) => [t.tag, t.status]), ["TAG", "STATUS"]);
-  section(out, `graph (${diff.graph.status})`, diff.graph.steps.map((s) => [s.name, s.status, s.a ?? "", s.b ?? ""]), ["STEP", "STATUS", "A", "B"]);
-  section(out, `artifacts of step ${diff.step}`, diff.artifacts.map((x) => [x.name, x.status, x.a?.type ?? "", x.b?.type ?? ""]), ["ARTIFACT", "STATUS", "A", "B"]);
+  section(
+    out,
+    "parameters",
+    diff.parameters.map((p) => [p.name, p.status, show(p.a), show(p.b)]),
+    ["PARAMETER", "STATUS", "A", "B"],
+  );
+  section(
+    out,
+    "user tags",
+    diff.tags.map((t) => [t.tag, t.status]),
+    ["TAG", "STATUS"],
+  );
+  section(
+    out,
+    `graph (${diff.graph.status})`,
+    diff.graph.steps.map((s) => [s.name, s.status, s.a ?? "", s.b ?? ""]),
+    ["STEP", "STATUS", "A", "B"],
+  );
+  section(
+    out,
+    `artifacts of step ${diff.step}`,
+    diff.artifacts.map((x) => [x.name, x.status, x.a?.type ?? "", x.b?.type ?? ""]),
+    ["ARTIFACT", "STATUS", "A", "B"],
+  );
   for (const x of diff.artifacts) if (x.status === "changed") out(detail(x));
 }
 

@@ -12,10 +12,13 @@ import { useDatastore } from "../../client/index.js";
 
 /** Registers `exec`. */
 export function registerExec(program: Command, _loaded: unknown, setExit: (code: number) => void): void {
-  program.command("exec").argument("<script>", "a .ts, .mts, .js or .mjs file (an ES module; top-level await works)")
+  program
+    .command("exec")
+    .argument("<script>", "a .ts, .mts, .js or .mjs file (an ES module; top-level await works)")
     .argument("[args...]", "the script's arguments (process.argv.slice(2) in it)")
-    .description("run a script with the tsflow library preloaded (its `import ... from \"tsflow\"` is this one)")
-    .allowUnknownOption().allowExcessArguments()
+    .description('run a script with the tsflow library preloaded (its `import ... from "tsflow"` is this one)')
+    .allowUnknownOption()
+    .allowExcessArguments()
     .action(async (script: string, args: string[]) => {
       const root = readRoot(program);
       if (root) useDatastore(root);

@@ -6,18 +6,23 @@ import { useRoot } from "./common.js";
 
 /** Registers `namespace` and `namespaces`. */
 export function registerNamespaces(program: Command): void {
-  program.command("namespace")
+  program
+    .command("namespace")
     .description("print your default namespace: user:<you>, or production:<token> with TSFLOW_PRODUCTION_TOKEN")
     .action(() => {
       process.stdout.write(`${defaultNamespace()}\n`);
     });
-  program.command("namespaces")
+  program
+    .command("namespaces")
     .description("list every namespace (tag) that has runs, with run counts")
     .option("--json", "print JSON for scripts")
     .action(async (opts: { json?: boolean }) => {
       useRoot(program);
       const all = await listNamespaces();
       if (opts.json) return printJson(all);
-      printTable(["NAMESPACE", "RUNS"], all.map((n) => [n.namespace, String(n.runs)]));
+      printTable(
+        ["NAMESPACE", "RUNS"],
+        all.map((n) => [n.namespace, String(n.runs)]),
+      );
     });
 }

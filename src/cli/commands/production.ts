@@ -13,7 +13,9 @@ import { collect, readRoot } from "./common.js";
 
 /** Registers `deploy` and `trigger`; `loaded` is the flow file (deploy) or the deployed flow (trigger). */
 export function registerProduction(program: Command, loaded: LoadedFlow | undefined, setExit: (code: number) => void): void {
-  program.command("deploy").argument("<file>", "the flow file to deploy")
+  program
+    .command("deploy")
+    .argument("<file>", "the flow file to deploy")
     .description("deploy a flow to production: triggered runs carry production:<token>")
     .option("--authorize <token>", "the production token of an existing deployment (needed to redeploy someone else's)")
     .option("--new-token", "start a new production namespace with a fresh token")
@@ -31,7 +33,9 @@ export function registerProduction(program: Command, loaded: LoadedFlow | undefi
       );
     });
 
-  const trigger = program.command("trigger").argument("<flow>", "the deployed flow's name")
+  const trigger = program
+    .command("trigger")
+    .argument("<flow>", "the deployed flow's name")
     .description("run the deployed version of a flow in its production namespace")
     .option("--tag <tag>", "add a user tag (repeatable)", collect, []);
   const params = addParameterOptions(trigger, loaded);

@@ -12,10 +12,11 @@ import { listRuns } from "../../client/index.js";
 import { collect, positiveInt, readRoot, useRoot } from "./common.js";
 import { type ExecutorChoice, parseExecutor } from "../../runtime/remote/executor-choice.js";
 
-
 /** Registers `run` and `resume`. */
 export function registerRun(program: Command, loaded: LoadedFlow | undefined, setExit: (code: number) => void): void {
-  const run = program.command("run").argument("<file>", "a .ts file exporting a FlowSpec subclass")
+  const run = program
+    .command("run")
+    .argument("<file>", "a .ts file exporting a FlowSpec subclass")
     .description("run a flow file: every task and artifact is persisted in the datastore")
     .option("--tag <tag>", "add a user tag to the run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once (default: number of CPUs)", positiveInt)
@@ -27,11 +28,20 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     const executor = executorChoice(opts);
     const datastore = openDatastore(program.opts().datastoreRoot, { create: true });
     banner(flow.flowClass.name);
-    const result = await runFlowFile(flow, { datastore, params: givenParameters(run, params), tags: opts.tag, executor, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    const result = await runFlowFile(flow, {
+      datastore,
+      params: givenParameters(run, params),
+      tags: opts.tag,
+      executor,
+      ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}),
+    });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);
   });
 
-  const resume = program.command("resume").argument("<file>").argument("[step]", "the step to re-run from (default: the first that failed)")
+  const resume = program
+    .command("resume")
+    .argument("<file>")
+    .argument("[step]", "the step to re-run from (default: the first that failed)")
     .description("re-run a failed run from its failed (or a named) step, reusing the tasks that succeeded")
     .option("--origin-run-id <id>", "the run to resume (default: the flow's latest run in your namespace)")
     .option("--tag <tag>", "add a user tag to the new run (repeatable)", collect, [])
@@ -46,15 +56,26 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
     banner(flow.flowClass.name);
     process.stdout.write(`Resuming ${flow.flowClass.name}/${originRunId}${step ? ` from step ${step}` : ""}\n`);
-    const result = await runFlowFile(flow, { datastore, tags: opts.tag, executor, resume: { originRunId, ...(step ? { step } : {}) }, ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}) });
+    const result = await runFlowFile(flow, {
+      datastore,
+      tags: opts.tag,
+      executor,
+      resume: { originRunId, ...(step ? { step } : {}) },
+      ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}),
+    });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);
   });
 }
 
-interface ExecutorOptions { executor?: string; queue?: string; slurmOption: string[] }
+interface ExecutorOptions {
+  executor?: string;
+  queue?: string;
+  slurmOption: string[];
+}
 
 function addExecutorOptions(cmd: Command): void {
-  cmd.option("--executor <where>", "where tasks run: local (default), redis://host:6379/0 (start workers with `tsflow worker`), slurm[:partition]")
+  cmd
+    .option("--executor <where>", "where tasks run: local (default), redis://host:6379/0 (start workers with `tsflow worker`), slurm[:partition]")
     .option("--queue <name>", "the Redis queue (with --executor redis://...; default: tsflow)")
     .option("--slurm-option <opt>", "an sbatch option passed through, e.g. --slurm-option=--account=lab (repeatable)", collect, []);
 }
@@ -77,6 +98,7 @@ function banner(flow: string): void {
 async function latestRunId(flow: string): Promise<string> {
   const namespace = resolveIdentity();
   const [latest] = await listRuns(flow, { namespace, limit: 1 });
-  if (!latest) throw new UsageError(`${flow} has no run in namespace ${namespace} to resume: run it first with tsflow run, or name a run with --origin-run-id.`);
+  if (!latest)
+    throw new UsageError(`${flow} has no run in namespace ${namespace} to resume: run it first with tsflow run, or name a run with --origin-run-id.`);
   return latest.id;
 }

@@ -8,7 +8,9 @@ import { collect, namespaceOption, positiveInt, useRoot } from "./common.js";
 
 /** Registers `runs`. */
 export function registerRuns(program: Command): void {
-  program.command("runs").argument("<flow>", "the flow name")
+  program
+    .command("runs")
+    .argument("<flow>", "the flow name")
     .description("list a flow's runs in your namespace (or another), newest first")
     .option("--namespace <ns>", "read in this namespace (any tag works as a namespace)")
     .option("--global", "read in the global namespace: every run")
@@ -46,7 +48,13 @@ export function namespaceLabel(ns: string | null): string {
 async function reportNone(flow: string, ns: string | null): Promise<void> {
   const elsewhere = await listNamespacesOf(flow);
   if (elsewhere.length === 0) throw new NotFoundError(`Flow('${flow}') does not exist: no run of it is in this datastore.`);
-  const where = elsewhere.slice(0, 5).map((e) => `${e.namespace} (${e.runs})`).join(", ");
+  const where = elsewhere
+    .slice(0, 5)
+    .map((e) => `${e.namespace} (${e.runs})`)
+    .join(", ");
   const current = ns ?? getNamespace();
-  throw new NamespaceMismatchError(current, `No runs of ${flow} in ${namespaceLabel(current)}. It has runs in: ${where}. Read them with --namespace ${elsewhere[0]!.namespace} or --global.`);
+  throw new NamespaceMismatchError(
+    current,
+    `No runs of ${flow} in ${namespaceLabel(current)}. It has runs in: ${where}. Read them with --namespace ${elsewhere[0]!.namespace} or --global.`,
+  );
 }

@@ -11,16 +11,25 @@ export async function showLineage(run: RunObject, out: Out): Promise<void> {
   if (upstream.length === 0) out(" -\n");
   else {
     out("\n");
-    const rows = upstream.flatMap((u) => u.reads.map((r) => [
-      u.pathspec, r.pathspec.split("/").slice(2).join("/"), r.task.split("/").slice(2).join("/"),
-      r.namespace ?? "global", u.run ? "" : "(deleted)",
-    ]));
+    const rows = upstream.flatMap((u) =>
+      u.reads.map((r) => [
+        u.pathspec,
+        r.pathspec.split("/").slice(2).join("/"),
+        r.task.split("/").slice(2).join("/"),
+        r.namespace ?? "global",
+        u.run ? "" : "(deleted)",
+      ]),
+    );
     printTable(["RUN", "ARTIFACT", "BY TASK", "NAMESPACE", ""], rows, out);
   }
   out(upstream.length ? "\nread by:" : "read by:");
   if (consumers.length === 0) out(" -\n");
   else {
     out("\n");
-    printTable(["RUN", "USER", "STATUS"], consumers.map((c) => [c.pathspec, c.user, c.status]), out);
+    printTable(
+      ["RUN", "USER", "STATUS"],
+      consumers.map((c) => [c.pathspec, c.user, c.status]),
+      out,
+    );
   }
 }

@@ -1,7 +1,18 @@
 /** `tsflow show <pathspec>`: a run, step, task or artifact, read through the client. */
 import { inspect } from "node:util";
 import {
-  DataArtifact, Flow, getNamespace, listRuns, Run, Step, Task, type DataArtifactObject, type FlowObject, type RunObject, type StepObject, type TaskObject,
+  DataArtifact,
+  Flow,
+  getNamespace,
+  listRuns,
+  Run,
+  Step,
+  Task,
+  type DataArtifactObject,
+  type FlowObject,
+  type RunObject,
+  type StepObject,
+  type TaskObject,
 } from "../../client/index.js";
 import { InvalidPathspecError } from "../../util/errors.js";
 import { printJson, printTable } from "../output.js";
@@ -28,7 +39,9 @@ export async function showObject(pathspec: string, json: boolean, out: Out = (s)
 function checkPathspec(pathspec: string): string[] {
   const parts = pathspec.split("/");
   if (pathspec.startsWith("/") || parts.some((p) => p === "." || p === "..")) {
-    throw new InvalidPathspecError(`'${pathspec}' is a path, not a pathspec: give Flow[/RunId[/Step[/TaskId[/Artifact]]]] (names without '.' or '..' parts), or the path of a flow file (.ts).`);
+    throw new InvalidPathspecError(
+      `'${pathspec}' is a path, not a pathspec: give Flow[/RunId[/Step[/TaskId[/Artifact]]]] (names without '.' or '..' parts), or the path of a flow file (.ts).`,
+    );
   }
   return parts;
 }
@@ -45,12 +58,18 @@ async function showFlowRuns(flow: FlowObject, out: Out): Promise<void> {
 
 async function lookup(pathspec: string, depth: number) {
   switch (depth) {
-    case 1: return Flow(pathspec);
-    case 2: return Run(pathspec);
-    case 3: return Step(pathspec);
-    case 4: return Task(pathspec);
-    case 5: return DataArtifact(pathspec);
-    default: throw new InvalidPathspecError(`Expects a pathspec Flow/RunId[/Step[/TaskId[/Artifact]]], got '${pathspec}'.`);
+    case 1:
+      return Flow(pathspec);
+    case 2:
+      return Run(pathspec);
+    case 3:
+      return Step(pathspec);
+    case 4:
+      return Task(pathspec);
+    case 5:
+      return DataArtifact(pathspec);
+    default:
+      throw new InvalidPathspecError(`Expects a pathspec Flow/RunId[/Step[/TaskId[/Artifact]]], got '${pathspec}'.`);
   }
 }
 
@@ -59,7 +78,8 @@ async function showRun(run: RunObject, out: Out): Promise<void> {
   if (run.originPathspec) out(`  resumed    from ${run.originPathspec}\n`);
   const rows: string[][] = [];
   for await (const step of run) {
-    for await (const task of step) rows.push([step.id, task.id, task.successful ? "ok" : task.finished ? "finished" : "failed/running", localTime(task.finishedAt)]);
+    for await (const task of step)
+      rows.push([step.id, task.id, task.successful ? "ok" : task.finished ? "finished" : "failed/running", localTime(task.finishedAt)]);
   }
   out("\n");
   printTable(["STEP", "TASK", "OUTCOME", "FINISHED"], rows, out);
@@ -94,9 +114,15 @@ async function showArtifact(artifact: DataArtifactObject, out: Out): Promise<voi
 async function showArrowPreview(artifact: DataArtifactObject, out: Out): Promise<void> {
   const { schema, numRows, rows, numBatches } = await artifact.preview(PREVIEW_ROWS);
   out(`  schema     ${schema.map((f) => `${f.name}: ${f.type}`).join(", ") || "(no columns)"}\n`);
-  out(`  rows       ${numRows} in ${numBatches} record batch${numBatches === 1 ? "" : "es"}${numRows > rows.length ? ` (the first ${rows.length} below)` : ""}\n\n`);
+  out(
+    `  rows       ${numRows} in ${numBatches} record batch${numBatches === 1 ? "" : "es"}${numRows > rows.length ? ` (the first ${rows.length} below)` : ""}\n\n`,
+  );
   if (schema.length === 0 || rows.length === 0) return;
-  printTable(schema.map((f) => f.name), rows.map((row) => schema.map((f) => cellText(row[f.name]))), out);
+  printTable(
+    schema.map((f) => f.name),
+    rows.map((row) => schema.map((f) => cellText(row[f.name]))),
+    out,
+  );
 }
 
 const PREVIEW_ROWS = 10;

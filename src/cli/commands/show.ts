@@ -10,7 +10,9 @@ import { useRoot } from "./common.js";
 
 /** Registers `show`; `loaded` is the flow file the command line names, if it names one. */
 export function registerShow(program: Command, loaded: LoadedFlow | undefined): void {
-  program.command("show").argument("<target>", "a flow file, or a pathspec Flow[/RunId[/Step[/TaskId[/Artifact]]]]")
+  program
+    .command("show")
+    .argument("<target>", "a flow file, or a pathspec Flow[/RunId[/Step[/TaskId[/Artifact]]]]")
     .description("show a flow file's graph, or a flow's recent runs, a run, step, task or artifact")
     .option("--flow <name>", "the flow class, when the file exports several")
     .option("--json", "print JSON for scripts (pathspecs)")

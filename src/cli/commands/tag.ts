@@ -4,20 +4,32 @@ import { listRuns, Run, namespace, type RunObject } from "../../client/index.js"
 import { printJson, printTable } from "../output.js";
 import { namespaceOption, useRoot } from "./common.js";
 
-interface NsOpts { namespace?: string; global?: boolean; json?: boolean }
+interface NsOpts {
+  namespace?: string;
+  global?: boolean;
+  json?: boolean;
+}
 
 /** Registers `tag` and its subcommands. */
 export function registerTag(program: Command): void {
   const tag = program.command("tag").description("add, remove, replace or list a run's user tags");
-  const withNs = (c: Command) => c.option("--namespace <ns>", "look the run up in this namespace").option("--global", "look the run up in the global namespace").option("--json", "print JSON");
-  withNs(tag.command("add").argument("<run>", "Flow/RunId").argument("<tags...>").description("add user tags to a run"))
-    .action(async (run: string, tags: string[], o: NsOpts) => edit(program, run, o, (r) => r.addTags(tags)));
-  withNs(tag.command("remove").argument("<run>", "Flow/RunId").argument("<tags...>").description("remove user tags from a run"))
-    .action(async (run: string, tags: string[], o: NsOpts) => edit(program, run, o, (r) => r.removeTags(tags)));
-  withNs(tag.command("replace").argument("<run>", "Flow/RunId").argument("<old>").argument("<new>").description("replace a user tag atomically"))
-    .action(async (run: string, old: string, add: string, o: NsOpts) => edit(program, run, o, (r) => r.replaceTag(old, add)));
-  withNs(tag.command("list").argument("<target>", "Flow/RunId, or Flow for all its runs").description("list tags (global namespace unless --namespace)"))
-    .action(async (target: string, o: NsOpts) => list(program, target, o));
+  const withNs = (c: Command) =>
+    c
+      .option("--namespace <ns>", "look the run up in this namespace")
+      .option("--global", "look the run up in the global namespace")
+      .option("--json", "print JSON");
+  withNs(tag.command("add").argument("<run>", "Flow/RunId").argument("<tags...>").description("add user tags to a run")).action(
+    async (run: string, tags: string[], o: NsOpts) => edit(program, run, o, (r) => r.addTags(tags)),
+  );
+  withNs(tag.command("remove").argument("<run>", "Flow/RunId").argument("<tags...>").description("remove user tags from a run")).action(
+    async (run: string, tags: string[], o: NsOpts) => edit(program, run, o, (r) => r.removeTags(tags)),
+  );
+  withNs(tag.command("replace").argument("<run>", "Flow/RunId").argument("<old>").argument("<new>").description("replace a user tag atomically")).action(
+    async (run: string, old: string, add: string, o: NsOpts) => edit(program, run, o, (r) => r.replaceTag(old, add)),
+  );
+  withNs(
+    tag.command("list").argument("<target>", "Flow/RunId, or Flow for all its runs").description("list tags (global namespace unless --namespace)"),
+  ).action(async (target: string, o: NsOpts) => list(program, target, o));
 }
 
 async function open(program: Command, pathspec: string, o: NsOpts): Promise<RunObject> {
@@ -47,5 +59,8 @@ async function list(program: Command, target: string, o: NsOpts): Promise<void> 
 }
 
 function printTags(runs: RunObject[]): void {
-  printTable(["RUN", "USER TAGS (editable)", "SYSTEM TAGS"], runs.map((r) => [r.pathspec, r.userTags.join(", ") || "-", r.systemTags.join(", ")]));
+  printTable(
+    ["RUN", "USER TAGS (editable)", "SYSTEM TAGS"],
+    runs.map((r) => [r.pathspec, r.userTags.join(", ") || "-", r.systemTags.join(", ")]),
+  );
 }

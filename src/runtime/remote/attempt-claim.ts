@@ -26,7 +26,9 @@ export async function claimAttempt(ds: Datastore, spec: TaskSpec, executor: stri
     const done = await ds.readDone(flow, runId, step, taskId, n);
     if (done) return { done };
   }
-  throw new ExecutorError(`Task ${flow}/${runId}/${step}/${taskId} was delivered more than ${MAX_REDELIVERIES} times without finishing: its workers keep dying (out of memory? killed?). Look at the attempts' stderr with \`tsflow show ${flow}/${runId}/${step}/${taskId}\`.`);
+  throw new ExecutorError(
+    `Task ${flow}/${runId}/${step}/${taskId} was delivered more than ${MAX_REDELIVERIES} times without finishing: its workers keep dying (out of memory? killed?). Look at the attempts' stderr with \`tsflow show ${flow}/${runId}/${step}/${taskId}\`.`,
+  );
 }
 
 /** The outcome an attempt recorded, as the scheduler takes it (with the names of the artifacts it ended with). */
@@ -34,8 +36,12 @@ export async function outcomeOf(ds: Datastore, spec: TaskSpec, d: AttemptRecord)
   const refs = d.success ? await ds.readArtifacts(spec.flow, spec.runId, spec.step, spec.taskId, d.attempt).catch(() => ({})) : {};
   return {
     artifacts: Object.keys(refs).filter((name) => !(name in spec.parameters)),
-    success: d.success, next: d.next, attempt: d.attempt, ...(d.host ? { host: d.host } : {}),
-    ...(d.foreachCount !== undefined ? { foreachCount: d.foreachCount } : {}), ...(d.exception ? { exception: d.exception } : {}),
+    success: d.success,
+    next: d.next,
+    attempt: d.attempt,
+    ...(d.host ? { host: d.host } : {}),
+    ...(d.foreachCount !== undefined ? { foreachCount: d.foreachCount } : {}),
+    ...(d.exception ? { exception: d.exception } : {}),
   };
 }
 

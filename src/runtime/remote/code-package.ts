@@ -42,8 +42,15 @@ export async function storeCodePackage(storage: Storage, flowFile: string, class
 export async function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
   try {
     const out = await build({
-      entryPoints: [flowFile], bundle: true, write: false, format: "esm", platform: "node", target: "node20",
-      external: [...SHARED_PACKAGES, ...SHARED_PACKAGES.map((p) => `${p}/*`)], logLevel: "silent", legalComments: "none",
+      entryPoints: [flowFile],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      external: [...SHARED_PACKAGES, ...SHARED_PACKAGES.map((p) => `${p}/*`)],
+      logLevel: "silent",
+      legalComments: "none",
       // Legacy or standard decorators, as the file's own tsconfig says (tsx does the same).
       absWorkingDir: path.dirname(path.resolve(flowFile)),
       banner: { js: "import { createRequire as __tsflowCreateRequire } from 'node:module'; const require = __tsflowCreateRequire(import.meta.url);" },
@@ -67,7 +74,10 @@ export async function fetchCodePackage(storage: Storage, sha: string, cacheDir =
   mkdirSync(cacheDir, { recursive: true });
   linkSharedPackages(cacheDir);
   const bytes = await storage.read(keys.codePackage(sha));
-  if (!bytes) throw new FlowFileError(`The run's code package ${sha.slice(0, 12)} is not in the datastore ${storage.location}: the launcher stored it before queueing tasks, so this worker is on another root (check --datastore-root / TSFLOW_DATASTORE_ROOT).`);
+  if (!bytes)
+    throw new FlowFileError(
+      `The run's code package ${sha.slice(0, 12)} is not in the datastore ${storage.location}: the launcher stored it before queueing tasks, so this worker is on another root (check --datastore-root / TSFLOW_DATASTORE_ROOT).`,
+    );
   const got = createHash("sha256").update(bytes).digest("hex");
   if (got !== sha) throw new FlowFileError(`The code package ${sha.slice(0, 12)} in ${storage.location} is damaged (its bytes hash to ${got.slice(0, 12)}).`);
   const tmp = tempName(file);

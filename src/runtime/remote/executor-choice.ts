@@ -13,10 +13,7 @@ import { type RedisTarget, parseRedisTarget } from "./redis-target.js";
 import { SlurmExecutor } from "./slurm-executor.js";
 
 /** What `--executor` names. */
-export type ExecutorChoice =
-  | { kind: "local" }
-  | { kind: "redis"; target: RedisTarget }
-  | { kind: "slurm"; partition?: string; extra: string[] };
+export type ExecutorChoice = { kind: "local" } | { kind: "redis"; target: RedisTarget } | { kind: "slurm"; partition?: string; extra: string[] };
 
 /** Set when a folder root is on a filesystem every worker mounts at the same path (NFS, Lustre). */
 export const SHARED_ROOT_ENV = "TSFLOW_SHARED_ROOT";
@@ -44,14 +41,28 @@ export async function createRemoteExecutor(choice: Exclude<ExecutorChoice, { kin
   const code = await storeCodePackage(o.datastore.storage, o.flowFile, o.className);
   if (choice.kind === "redis") {
     const warn = Number(process.env.TSFLOW_PICKUP_WARN_SECONDS);
-    return RedisExecutor.create({ target: choice.target, root: o.datastore.location, code, notice: o.notice, ...(warn > 0 ? { pickupWarnMs: warn * 1000 } : {}) });
+    return RedisExecutor.create({
+      target: choice.target,
+      root: o.datastore.location,
+      code,
+      notice: o.notice,
+      ...(warn > 0 ? { pickupWarnMs: warn * 1000 } : {}),
+    });
   }
-  return SlurmExecutor.create({ root: o.datastore.location, code, notice: o.notice, extra: choice.extra, ...(choice.partition ? { partition: choice.partition } : {}) });
+  return SlurmExecutor.create({
+    root: o.datastore.location,
+    code,
+    notice: o.notice,
+    extra: choice.extra,
+    ...(choice.partition ? { partition: choice.partition } : {}),
+  });
 }
 
 function assertShareable(ds: Datastore, choice: ExecutorChoice): void {
   // An object-store root (s3://) is shared by nature, even where a local cache gives it local paths.
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(ds.location) || !ds.storage.localPath || process.env[SHARED_ROOT_ENV] === "1") return;
   const how = choice.kind === "slurm" ? ` If ${ds.location} is on a filesystem every node mounts at the same path, set ${SHARED_ROOT_ENV}=1.` : "";
-  throw new ExecutorError(`The datastore root ${ds.location} is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3://bucket/prefix (see "Sharing runs with a team" in the README).${how}`);
+  throw new ExecutorError(
+    `The datastore root ${ds.location} is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3://bucket/prefix (see "Sharing runs with a team" in the README).${how}`,
+  );
 }

@@ -5,7 +5,7 @@
  */
 
 /** `[stream, text, pid]` tuples, in order. */
-export type OutputBatch = { o: [("stdout" | "stderr"), string, number][] };
+export type OutputBatch = { o: ["stdout" | "stderr", string, number][] };
 
 /** How long output is gathered before it is sent. */
 const FLUSH_MS = 100;
@@ -30,7 +30,13 @@ export class OutputBatcher {
     const items = this.items;
     this.items = [];
     // Output is also in the datastore (task.stdout): a lost live message loses nothing.
-    if (items.length) this.sending = this.sending.then(() => this.send({ o: items })).then(() => undefined, () => undefined);
+    if (items.length)
+      this.sending = this.sending
+        .then(() => this.send({ o: items }))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
     return this.sending;
   }
 }

@@ -96,6 +96,8 @@ export class RedisExecutor implements TaskExecutor {
     if ((await this.queue.getJobState(jobId).catch(() => "unknown")) !== "waiting") return;
     this.warned = Date.now();
     const t = this.o.target;
-    this.o.notice(`No worker has taken a task from queue '${t.queue}' at ${t.display} for ${Math.round(idle / 1000)} s. Start one on a machine that reaches Redis and the datastore: tsflow worker --executor ${t.display}${t.queue === "tsflow" ? "" : ` --queue ${t.queue}`}`);
+    this.o.notice(
+      `No worker has taken a task from queue '${t.queue}' at ${t.display} for ${Math.round(idle / 1000)} s. Start one on a machine that reaches Redis and the datastore: tsflow worker --executor ${t.display}${t.queue === "tsflow" ? "" : ` --queue ${t.queue}`}`,
+    );
   }
 }

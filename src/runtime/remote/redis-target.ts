@@ -31,15 +31,21 @@ export function parseRedisTarget(address: string, queue?: string): RedisTarget {
   } catch {
     throw new ExecutorError(`'${address}' is not a Redis address: write redis://host:6379/0 (optionally redis://user:password@host:6379/0?queue=name).`);
   }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new ExecutorError(`'${url.protocol}' is not a Redis address scheme: write redis://host:6379/0.`);
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    throw new ExecutorError(`'${url.protocol}' is not a Redis address scheme: write redis://host:6379/0.`);
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new ExecutorError(`'${url.pathname.slice(1)}' in ${address} is not a Redis database number: write redis://host:6379/0.`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new ExecutorError(`'${url.pathname.slice(1)}' in ${address} is not a Redis database number: write redis://host:6379/0.`);
   const name = queue ?? url.searchParams.get("queue") ?? DEFAULT_QUEUE;
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) throw new ExecutorError(`'${name}' is not a valid queue name: use letters, digits, '_', '.', '-'.`);
   const port = url.port ? Number(url.port) : 6379;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   return {
-    host, port, db, tls: url.protocol === "rediss:", queue: name,
+    host,
+    port,
+    db,
+    tls: url.protocol === "rediss:",
+    queue: name,
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     display: `${url.protocol}//${url.hostname}:${port}/${db}`,
@@ -49,8 +55,14 @@ export function parseRedisTarget(address: string, queue?: string): RedisTarget {
 /** BullMQ connection options for a target; workers need `maxRetriesPerRequest: null` (BullMQ's rule). */
 export function connectionOptions(t: RedisTarget, forWorker: boolean): Record<string, unknown> {
   return {
-    host: t.host, port: t.port, db: t.db, ...(t.username ? { username: t.username } : {}), ...(t.password ? { password: t.password } : {}),
-    ...(t.tls ? { tls: {} } : {}), maxRetriesPerRequest: forWorker ? null : 20, enableOfflineQueue: true,
+    host: t.host,
+    port: t.port,
+    db: t.db,
+    ...(t.username ? { username: t.username } : {}),
+    ...(t.password ? { password: t.password } : {}),
+    ...(t.tls ? { tls: {} } : {}),
+    maxRetriesPerRequest: forWorker ? null : 20,
+    enableOfflineQueue: true,
   };
 }
 

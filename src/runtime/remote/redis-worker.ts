@@ -34,24 +34,36 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
   const executor = `redis:${o.target.queue}`;
   const runner = new RemoteTaskRunner({ concurrency, executor });
   const lockDuration = o.lockMs ?? 10_000;
-  const worker = new Worker<RemoteTask, TaskOutcome>(o.target.queue, async (job) => {
-    const { spec } = job.data;
-    const batcher = new OutputBatcher((batch) => job.updateProgress(batch));
-    const started = Date.now();
-    const task = `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
-    try {
-      const outcome = await runner.run(job.data, (stream, text, pid) => batcher.push(stream, text, pid), (attempt) => {
-        o.log(`${task} attempt ${attempt}: started (delivery ${job.stalledCounter + 1})`);
-      });
-      o.log(`${task} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
-      return outcome;
-    } finally {
-      await batcher.flush();
-    }
-  }, {
-    connection: connectionOptions(o.target, true) as never, concurrency, lockDuration,
-    stalledInterval: Math.max(1000, lockDuration / 2), maxStalledCount: 3, autorun: true,
-  });
+  const worker = new Worker<RemoteTask, TaskOutcome>(
+    o.target.queue,
+    async (job) => {
+      const { spec } = job.data;
+      const batcher = new OutputBatcher((batch) => job.updateProgress(batch));
+      const started = Date.now();
+      const task = `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
+      try {
+        const outcome = await runner.run(
+          job.data,
+          (stream, text, pid) => batcher.push(stream, text, pid),
+          (attempt) => {
+            o.log(`${task} attempt ${attempt}: started (delivery ${job.stalledCounter + 1})`);
+          },
+        );
+        o.log(`${task} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
+        return outcome;
+      } finally {
+        await batcher.flush();
+      }
+    },
+    {
+      connection: connectionOptions(o.target, true) as never,
+      concurrency,
+      lockDuration,
+      stalledInterval: Math.max(1000, lockDuration / 2),
+      maxStalledCount: 3,
+      autorun: true,
+    },
+  );
   worker.on("error", (err) => o.log(`queue error: ${err.message}`));
   await worker.waitUntilReady();
   o.log(`tsflow worker on ${hostname()} taking tasks from queue '${o.target.queue}' at ${o.target.display} (concurrency ${concurrency})`);

@@ -87,5 +87,10 @@ export class RemoteTaskRunner {
 
 async function inProcess(file: string, className: string, ds: Datastore): Promise<TaskExecutor> {
   const loaded = await loadFlowFile(file, className);
-  return new InProcessExecutor({ datastore: ds, store: createArtifactStore(ds), flowClass: loaded.flowClass, graph: buildGraph(loaded.flowClass, loaded.docs) });
+  return new InProcessExecutor({
+    datastore: ds,
+    store: createArtifactStore(ds),
+    flowClass: loaded.flowClass,
+    graph: buildGraph(loaded.flowClass, loaded.docs),
+  });
 }

@@ -103,19 +103,34 @@ export class SlurmExecutor implements TaskExecutor {
       const key = `${p.spec.step}|${JSON.stringify(p.resources ?? {})}|${p.hooks.timeoutMs ?? 0}`;
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
-    await Promise.all([...groups.values()].map((g) => this.submit(g).catch((err: Error) => {
-      for (const p of g) p.resolve(failure(`sbatch refused the job: ${err.message}`));
-    })));
+    await Promise.all(
+      [...groups.values()].map((g) =>
+        this.submit(g).catch((err: Error) => {
+          for (const p of g) p.resolve(failure(`sbatch refused the job: ${err.message}`));
+        }),
+      ),
+    );
   }
 
   private async submit(group: Pending[]): Promise<void> {
     const first = group[0]!.spec;
     const name = `${first.step}-${first.taskId}-${++this.batches}`;
     const batchKey = keys.remoteBatch(first.flow, first.runId, name);
-    const tasks: RemoteTask[] = group.map((p) => ({ root: this.o.root, code: this.o.code, spec: p.spec, ...(p.hooks.timeoutMs ? { timeoutMs: p.hooks.timeoutMs } : {}) }));
+    const tasks: RemoteTask[] = group.map((p) => ({
+      root: this.o.root,
+      code: this.o.code,
+      spec: p.spec,
+      ...(p.hooks.timeoutMs ? { timeoutMs: p.hooks.timeoutMs } : {}),
+    }));
     await this.ds.storage.write(batchKey, JSON.stringify(tasks));
-    const args = ["--parsable", "--requeue", `--job-name=tsflow-${first.runId}-${first.step}`, `--output=${this.logDir}/%A_%a.out`,
-      ...this.resourceArgs(group[0]!), ...(group.length > 1 ? [`--array=0-${group.length - 1}`] : [])];
+    const args = [
+      "--parsable",
+      "--requeue",
+      `--job-name=tsflow-${first.runId}-${first.step}`,
+      `--output=${this.logDir}/%A_%a.out`,
+      ...this.resourceArgs(group[0]!),
+      ...(group.length > 1 ? [`--array=0-${group.length - 1}`] : []),
+    ];
     const script = `#!/bin/sh\nexec ${taskCommand()} --root ${quote(this.o.root)} --batch ${quote(batchKey)} --index "\${SLURM_ARRAY_TASK_ID:-0}"\n`;
     const jobId = (await run("sbatch", args, script)).trim().split(";")[0]!;
     if (!/^\d+$/.test(jobId)) throw new Error(`unexpected sbatch output '${jobId}'`);
@@ -131,8 +146,11 @@ export class SlurmExecutor implements TaskExecutor {
     const minutes = p.hooks.timeoutMs ? Math.ceil(p.hooks.timeoutMs / 60_000) + 1 : undefined;
     return [
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
-      ...(r.cpu ? [`--cpus-per-task=${r.cpu}`] : []), ...(r.memory ? [`--mem=${r.memory}M`] : []), ...(r.gpu ? [`--gres=gpu:${r.gpu}`] : []),
-      ...(minutes ? [`--time=${minutes}`] : []), ...this.o.extra,
+      ...(r.cpu ? [`--cpus-per-task=${r.cpu}`] : []),
+      ...(r.memory ? [`--mem=${r.memory}M`] : []),
+      ...(r.gpu ? [`--gres=gpu:${r.gpu}`] : []),
+      ...(minutes ? [`--time=${minutes}`] : []),
+      ...this.o.extra,
     ];
   }
 
@@ -143,7 +161,12 @@ export class SlurmExecutor implements TaskExecutor {
     try {
       const jobs = [...new Set([...this.running.keys()].map((id) => id.split("_")[0]!))];
       const out = await run("squeue", ["-h", "-r", "-o", "%i|%T", "-j", jobs.join(",")]).catch(() => "");
-      const states = new Map(out.split("\n").filter(Boolean).map((l) => l.split("|") as [string, string]));
+      const states = new Map(
+        out
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split("|") as [string, string]),
+      );
       for (const [id, p] of [...this.running]) {
         const state = states.get(id);
         if (state && !FINAL.has(state)) continue;
@@ -166,7 +189,9 @@ export class SlurmExecutor implements TaskExecutor {
       return p.resolve(outcome);
     }
     const log = this.slurmLog(id);
-    p.resolve(failure(`Slurm job ${id} ended${state ? ` (${state})` : ""} without recording the task's outcome${log ? `; its output ends with:\n${log}` : ""}`));
+    p.resolve(
+      failure(`Slurm job ${id} ended${state ? ` (${state})` : ""} without recording the task's outcome${log ? `; its output ends with:\n${log}` : ""}`),
+    );
   }
 
   // Slurm tasks' output reaches the launcher from the datastore once they end (no live stream).
@@ -206,7 +231,11 @@ function requireCommand(cmd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(cmd, ["--version"], { timeout: 10_000 }, (err) => {
       if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") {
-        reject(new ExecutorError(`The Slurm command '${cmd}' is not on PATH: run tsflow on a machine of the cluster (a login node), or install Slurm's client commands (Debian: slurm-client).`));
+        reject(
+          new ExecutorError(
+            `The Slurm command '${cmd}' is not on PATH: run tsflow on a machine of the cluster (a login node), or install Slurm's client commands (Debian: slurm-client).`,
+          ),
+        );
       } else resolve();
     });
   });

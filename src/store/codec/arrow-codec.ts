@@ -112,8 +112,13 @@ function writeBatch(writer: RecordBatchFileWriter, batch: RecordBatch, ctx: Arti
     writer.write(batch);
   } catch (err) {
     if (!/replacement dictionaries/.test((err as Error).message)) throw err;
-    throw refusal(ctx, renderPath(ctx, []), "has a dictionary-encoded column whose dictionary changes between batches",
-      "Rebuild the column with one dictionary for the whole table (e.g. decode it to plain strings) before storing.", err);
+    throw refusal(
+      ctx,
+      renderPath(ctx, []),
+      "has a dictionary-encoded column whose dictionary changes between batches",
+      "Rebuild the column with one dictionary for the whole table (e.g. decode it to plain strings) before storing.",
+      err,
+    );
   }
 }
 

@@ -7,8 +7,7 @@ const TABLE = Symbol.for("apache-arrow/Table");
 const VECTOR = Symbol.for("apache-arrow/Vector");
 const RECORD_BATCH = Symbol.for("apache-arrow/RecordBatch");
 
-const marked = (x: unknown, symbol: symbol) =>
-  typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[symbol] === true;
+const marked = (x: unknown, symbol: symbol) => typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[symbol] === true;
 
 /** Tells whether a value is an Arrow `Table` from any copy of apache-arrow. */
 export const isArrowTable = (x: unknown): boolean => marked(x, TABLE);

@@ -84,7 +84,11 @@ class Cursor {
   rows = 0;
   private done = false;
 
-  constructor(readonly schema: Schema, private readonly it: AsyncIterator<RecordBatch>, private readonly release: () => Promise<void>) {}
+  constructor(
+    readonly schema: Schema,
+    private readonly it: AsyncIterator<RecordBatch>,
+    private readonly release: () => Promise<void>,
+  ) {}
 
   /** Rows left in the current batch, loading the next non-empty batch when it is used up (0 at the end). */
   async available(): Promise<number> {
@@ -156,15 +160,25 @@ async function compare(a: Cursor, b: Cursor, maxRows: number): Promise<ArrowTabl
   await a.drain();
   await b.drain();
   return {
-    schema, rows: { a: a.rows, b: b.rows }, comparedRows: out.compared, differingRows: out.differing,
-    firstDifferences: out.first, batchesRead: { a: a.batches, b: b.batches },
+    schema,
+    rows: { a: a.rows, b: b.rows },
+    comparedRows: out.compared,
+    differingRows: out.differing,
+    firstDifferences: out.first,
+    batchesRead: { a: a.batches, b: b.batches },
   };
 }
 
 /** Rows per block when a column range is not byte-equal: blocks that are equal are still skipped undecoded. */
 const BLOCK_ROWS = 4096;
 
-function compareRange(x: RecordBatch, y: RecordBatch, pairs: Pairing, out: { compared: number; differing: number; first: ArrowRowChange[] }, maxRows: number): void {
+function compareRange(
+  x: RecordBatch,
+  y: RecordBatch,
+  pairs: Pairing,
+  out: { compared: number; differing: number; first: ArrowRowChange[] },
+  maxRows: number,
+): void {
   const differing = new Map<number, string[]>();
   pairs.names.forEach((name, k) => {
     const dx = x.data.children[pairs.left[k]!]!;
@@ -198,7 +212,9 @@ function schemaDiff(a: Schema, b: Schema): ArrowTableDiff["schema"] {
   return {
     added: b.fields.filter((f) => !typesA.has(f.name)).map((f) => ({ name: f.name, type: String(f.type) })),
     removed: a.fields.filter((f) => !typesB.has(f.name)).map((f) => ({ name: f.name, type: String(f.type) })),
-    changed: a.fields.filter((f) => typesB.has(f.name) && typesB.get(f.name) !== String(f.type)).map((f) => ({ name: f.name, a: String(f.type), b: typesB.get(f.name)! })),
+    changed: a.fields
+      .filter((f) => typesB.has(f.name) && typesB.get(f.name) !== String(f.type))
+      .map((f) => ({ name: f.name, a: String(f.type), b: typesB.get(f.name)! })),
   };
 }
 

@@ -2,7 +2,10 @@
  * The Arrow half of the codec, loaded on first need: most runs never store a table, and loading
  * apache-arrow costs about 200 ms of start-up in every CLI and worker process.
  */
-type ArrowCodec = typeof import("./arrow-codec.js") & typeof import("./arrow-preview.js") & typeof import("./arrow-diff.js") & typeof import("./arrow-columns.js");
+type ArrowCodec = typeof import("./arrow-codec.js") &
+  typeof import("./arrow-preview.js") &
+  typeof import("./arrow-diff.js") &
+  typeof import("./arrow-columns.js");
 
 let codec: ArrowCodec | undefined;
 

@@ -35,8 +35,11 @@ export function arrowLibraryOf(table: object, ctx: ArtifactContext): ArrowLibrar
     const lib = entry?.exports as Partial<ArrowLibrary> | undefined;
     if (lib && lib.Table === ctor && typeof lib.RecordBatchFileWriter === "function") return lib as ArrowLibrary;
   }
-  throw refusal(ctx, renderPath(ctx, []),
+  throw refusal(
+    ctx,
+    renderPath(ctx, []),
     "is a Table made by a copy of apache-arrow that tsflow cannot write with (an ES module build of another installation)",
     "Import apache-arrow from the installation tsflow uses (one version in the project: `npm ls apache-arrow`, " +
-      "`npm dedupe`), or rebuild the table with that copy before storing.");
+      "`npm dedupe`), or rebuild the table with that copy before storing.",
+  );
 }

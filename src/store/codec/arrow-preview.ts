@@ -106,7 +106,12 @@ function plainRows(batches: readonly RecordBatch[], limit: number): Record<strin
 export function plainRow(batch: RecordBatch, index: number): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   batch.schema.fields.forEach((field, j) => {
-    Object.defineProperty(row, field.name, { value: plainValue(batch.getChildAt(j)?.get(index), field.type), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(row, field.name, {
+      value: plainValue(batch.getChildAt(j)?.get(index), field.type),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   });
   return row;
 }

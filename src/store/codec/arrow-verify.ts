@@ -44,7 +44,10 @@ export class ArrowFileCheck {
   private messageStart = 0;
   private readonly tail: Uint8Array[] = [];
 
-  constructor(private readonly expected: ExpectedArrowFile, private readonly ctx: ArtifactContext) {}
+  constructor(
+    private readonly expected: ExpectedArrowFile,
+    private readonly ctx: ArtifactContext,
+  ) {}
 
   /** Takes the next chunk of the file. */
   push(chunk: Uint8Array): void {

@@ -6,17 +6,24 @@
 
 /** Every typed array class the codec stores, by name. */
 export const TYPED_ARRAYS = {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
 } as const;
 
 type BinaryTag = keyof typeof TYPED_ARRAYS | "ArrayBuffer" | "DataView";
 
 /** Base64 of the bytes a binary value covers (only its view, not the whole underlying buffer). */
 export function bytesToBase64(value: ArrayBufferView | ArrayBuffer): string {
-  const bytes = ArrayBuffer.isView(value)
-    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-    : Buffer.from(value);
+  const bytes = ArrayBuffer.isView(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
   return bytes.toString("base64");
 }
 

@@ -10,8 +10,20 @@ import { TYPED_ARRAYS } from "./binary.js";
  * (`arrow.Table` only as an artifact of its own, in the Arrow format).
  */
 export type ObjectKind =
-  | "Array" | "object" | "null-object" | "Map" | "Set" | "Date" | "RegExp" | "Error"
-  | "Buffer" | "ArrayBuffer" | "DataView" | TypedArrayName | "arrow.Table" | "other";
+  | "Array"
+  | "object"
+  | "null-object"
+  | "Map"
+  | "Set"
+  | "Date"
+  | "RegExp"
+  | "Error"
+  | "Buffer"
+  | "ArrayBuffer"
+  | "DataView"
+  | TypedArrayName
+  | "arrow.Table"
+  | "other";
 
 /** The name of a supported typed array class (`Uint8Array`, `Float64Array`, ...). */
 export type TypedArrayName = keyof typeof TYPED_ARRAYS;

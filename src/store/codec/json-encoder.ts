@@ -47,7 +47,10 @@ export class JsonEncoder {
     try {
       return JSON.stringify(new JsonEncoder(ctx).value(value));
     } catch (err) {
-      if ((err instanceof RangeError && /Invalid string length|allocation failed/i.test(err.message)) || (err as { code?: string }).code === "ERR_STRING_TOO_LONG") {
+      if (
+        (err instanceof RangeError && /Invalid string length|allocation failed/i.test(err.message)) ||
+        (err as { code?: string }).code === "ERR_STRING_TOO_LONG"
+      ) {
         throw refusal(ctx, renderPath(ctx, []), "is too large to store as JSON (its encoding exceeds V8's longest string, about 512 MB)", TOO_LARGE, err);
       }
       if (!(err instanceof RangeError) || !/call stack/.test(err.message)) throw err;
@@ -57,13 +60,21 @@ export class JsonEncoder {
 
   private value(v: unknown): Json {
     switch (typeof v) {
-      case "string": case "boolean": return v;
-      case "number": return encodeNumber(v);
-      case "undefined": return UNDEFINED;
-      case "bigint": return tagged("bigint", v.toString());
-      case "object": return v === null ? null : this.object(v);
-      case "function": throw this.refuse(v.name ? `is a function (${v.name})` : "is a function");
-      default: throw this.refuse(`is a symbol (${String(v)})`);
+      case "string":
+      case "boolean":
+        return v;
+      case "number":
+        return encodeNumber(v);
+      case "undefined":
+        return UNDEFINED;
+      case "bigint":
+        return tagged("bigint", v.toString());
+      case "object":
+        return v === null ? null : this.object(v);
+      case "function":
+        throw this.refuse(v.name ? `is a function (${v.name})` : "is a function");
+      default:
+        throw this.refuse(`is a symbol (${String(v)})`);
     }
   }
 
@@ -81,22 +92,34 @@ export class JsonEncoder {
 
   private byKind(o: object, kind: ObjectKind): Json {
     switch (kind) {
-      case "object": return this.plainObject(o);
-      case "null-object": return tagged("NullObject", this.entries(o, this.ownKeys(o)));
-      case "Array": return this.array(o as unknown[]);
-      case "Map": return tagged("Map", this.map(o as Map<unknown, unknown>));
-      case "Set": return tagged("Set", this.set(o as Set<unknown>));
-      case "Date": return tagged("Date", dateJson(o as Date));
-      case "RegExp": return tagged("RegExp", [(o as RegExp).source, (o as RegExp).flags]);
-      case "Error": return tagged("Error", this.error(o as Error));
-      case "arrow.Table": throw this.refuse("is an Arrow Table inside another value", TABLE_ADVICE);
-      case "other": throw this.refuseInstance(o);
-      default: return tagged(kind, this.base64(o as ArrayBufferView | ArrayBuffer));
+      case "object":
+        return this.plainObject(o);
+      case "null-object":
+        return tagged("NullObject", this.entries(o, this.ownKeys(o)));
+      case "Array":
+        return this.array(o as unknown[]);
+      case "Map":
+        return tagged("Map", this.map(o as Map<unknown, unknown>));
+      case "Set":
+        return tagged("Set", this.set(o as Set<unknown>));
+      case "Date":
+        return tagged("Date", dateJson(o as Date));
+      case "RegExp":
+        return tagged("RegExp", [(o as RegExp).source, (o as RegExp).flags]);
+      case "Error":
+        return tagged("Error", this.error(o as Error));
+      case "arrow.Table":
+        throw this.refuse("is an Arrow Table inside another value", TABLE_ADVICE);
+      case "other":
+        throw this.refuseInstance(o);
+      default:
+        return tagged(kind, this.base64(o as ArrayBufferView | ArrayBuffer));
     }
   }
 
   private base64(o: ArrayBufferView | ArrayBuffer): string {
-    if (Math.ceil(o.byteLength / 3) * 4 > MAX_STRING) throw this.refuse(`is too large to store as JSON (${o.byteLength} bytes; base64 would exceed V8's longest string)`, TOO_LARGE);
+    if (Math.ceil(o.byteLength / 3) * 4 > MAX_STRING)
+      throw this.refuse(`is too large to store as JSON (${o.byteLength} bytes; base64 would exceed V8's longest string)`, TOO_LARGE);
     return bytesToBase64(o);
   }
 

@@ -33,21 +33,27 @@ async function script(name: string, source: string): Promise<string> {
 }
 
 exec("should run a TypeScript script with top-level await that reads a run, outside any project", async () => {
-  const file = await script("read.ts", `import { Flow, Run } from "tsflow";
+  const file = await script(
+    "read.ts",
+    `import { Flow, Run } from "tsflow";
 const run = await Flow("TeamCollabFlow").latestSuccessfulRun;
 const choice: number = (await run!.data.choice) as number;
 console.log(\`run=\${run!.id} choice=\${choice} same=\${run!.pathspec === (await Run(run!.pathspec)).pathspec}\`);
-`);
+`,
+  );
   const r = await tsflow(["exec", file], { root, cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`run=${runId} choice=[1-5] same=true`));
 });
 
 exec("should resolve the script's tsflow to the library the CLI loaded", async () => {
-  const file = await script("same.mts", `import * as viaName from "tsflow";
+  const file = await script(
+    "same.mts",
+    `import * as viaName from "tsflow";
 const loaded = await import(${JSON.stringify(LIBRARY)});
 console.log(\`same=\${viaName.Flow === loaded.Flow && viaName.FlowSpec === loaded.FlowSpec}\`);
-`);
+`,
+  );
   const r = await tsflow(["exec", file], { root, cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /same=true/);
@@ -73,7 +79,9 @@ exec("should load the script's own TypeScript imports, named NodeNext-style with
 });
 
 exec("should define and run a flow with decorators in the script", async () => {
-  const file = await script("flow.ts", `import { FlowSpec, step, runFlow } from "tsflow";
+  const file = await script(
+    "flow.ts",
+    `import { FlowSpec, step, runFlow } from "tsflow";
 class ScriptFlow extends FlowSpec {
   n = 0;
   @step start() { this.n = 7; this.next(this.end); }
@@ -81,7 +89,8 @@ class ScriptFlow extends FlowSpec {
 }
 const run = await runFlow(ScriptFlow, { onEvent: () => {} });
 console.log(\`n=\${await run.data.n}\`);
-`);
+`,
+  );
   const r = await tsflow(["exec", file], { root, cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /n=7/);

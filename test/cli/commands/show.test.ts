@@ -7,8 +7,12 @@ import { runIdFrom } from "../../_helpers/runs.js";
 
 const show = suite("registerShow");
 let root = "";
-show.before(async () => { root = await makeTempDir("tsflow-show-"); });
-show.after(async () => { await removeTempDir(root); });
+show.before(async () => {
+  root = await makeTempDir("tsflow-show-");
+});
+show.after(async () => {
+  await removeTempDir(root);
+});
 
 show("should list a flow's recent runs in the current namespace, newest first", async () => {
   const ids: string[] = [];
@@ -39,12 +43,21 @@ show("should refuse paths as pathspecs before looking anything up", async () => 
   for (const target of ["TeamCollabFlow/../../etc", "/etc/passwd", "./TeamCollabFlow", "TeamCollabFlow/1/./x"]) {
     const r = await tsflow(["show", target], { root });
     assert.is(r.code, 2, target);
-    assert.is(r.stderr.split("\n")[0], `Invalid pathspec: '${target}' is a path, not a pathspec: give Flow[/RunId[/Step[/TaskId[/Artifact]]]] (names without '.' or '..' parts), or the path of a flow file (.ts).`);
+    assert.is(
+      r.stderr.split("\n")[0],
+      `Invalid pathspec: '${target}' is a path, not a pathspec: give Flow[/RunId[/Step[/TaskId[/Artifact]]]] (names without '.' or '..' parts), or the path of a flow file (.ts).`,
+    );
   }
 });
 
 show("should name every missing object with the same headline, whatever the command", async () => {
-  const lines = [["show", "NoSuchFlow"], ["show", "TeamCollabFlow/1"], ["runs", "NoSuchFlow"], ["tag", "list", "NoSuchFlow/1"], ["resume", example("team-collab.ts"), "--origin-run-id", "1"]];
+  const lines = [
+    ["show", "NoSuchFlow"],
+    ["show", "TeamCollabFlow/1"],
+    ["runs", "NoSuchFlow"],
+    ["tag", "list", "NoSuchFlow/1"],
+    ["resume", example("team-collab.ts"), "--origin-run-id", "1"],
+  ];
   for (const line of lines) {
     const r = await tsflow(line, { root });
     assert.is(r.code, 2, line.join(" "));

@@ -5,12 +5,24 @@ import { graphSvg } from "../../../kernel/display/graph-svg.js";
 
 class Fan extends FlowSpec {
   items = [1];
-  @step start() { this.next(this.a, this.b); }
-  @step a() { this.next(this.each, { foreach: "items" }); }
-  @step each() { this.next(this.eachJoin); }
-  @step eachJoin(_i: Inputs) { this.next(this.join); }
-  @step b() { this.next(this.join); }
-  @step join(_i: Inputs) { this.next(this.end); }
+  @step start() {
+    this.next(this.a, this.b);
+  }
+  @step a() {
+    this.next(this.each, { foreach: "items" });
+  }
+  @step each() {
+    this.next(this.eachJoin);
+  }
+  @step eachJoin(_i: Inputs) {
+    this.next(this.join);
+  }
+  @step b() {
+    this.next(this.join);
+  }
+  @step join(_i: Inputs) {
+    this.next(this.end);
+  }
   @step end() {}
 }
 

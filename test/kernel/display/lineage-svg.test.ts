@@ -4,7 +4,11 @@ import { lineageSvg } from "../../../kernel/display/lineage-svg.js";
 
 const svg = suite("lineageSvg");
 svg("should draw upstream runs, the run and its consumers with labelled arrows", () => {
-  const out = lineageSvg({ pathspec: "Reader/2", detail: "user:bob · successful" }, [{ pathspec: "Source/1", label: "choice (in user:alice)" }], [{ pathspec: "Report/3" }, { pathspec: "Report/4" }]);
+  const out = lineageSvg(
+    { pathspec: "Reader/2", detail: "user:bob · successful" },
+    [{ pathspec: "Source/1", label: "choice (in user:alice)" }],
+    [{ pathspec: "Report/3" }, { pathspec: "Report/4" }],
+  );
   assert.match(out, /^<svg [^>]*class="tsflow-lineage"/);
   for (const name of ["Reader/2", "Source/1", "Report/3", "Report/4", "choice (in user:alice)", "user:bob · successful"]) assert.ok(out.includes(name), name);
   assert.is(out.match(/<line /g)?.length, 3, "one arrow per link");

@@ -4,7 +4,15 @@ import { cellText, renderTable } from "../../../kernel/display/table.js";
 
 const t = suite("renderTable");
 t("should render escaped HTML and an aligned text twin", () => {
-  const out = renderTable({ columns: ["run", "ok"], rows: [["F/1", true], ["<F>/22", false]], caption: "Runs", footer: "2 rows" });
+  const out = renderTable({
+    columns: ["run", "ok"],
+    rows: [
+      ["F/1", true],
+      ["<F>/22", false],
+    ],
+    caption: "Runs",
+    footer: "2 rows",
+  });
   assert.match(out["text/html"], /<b>Runs<\/b>/);
   assert.match(out["text/html"], /<td style="text-align:left">&lt;F&gt;\/22<\/td>/);
   assert.is(out["text/plain"], "Runs\nrun     ok\n------  --\nF/1     ✓\n<F>/22  ✗\n2 rows");

@@ -15,7 +15,9 @@ function compile(code: string, label: string): string {
   const named = nameCellScript(code, label);
   const name = /sourceURL=(\S+)$/.exec(named)?.[1] as string;
   assert.ok(CELL_SCRIPT_POSITION.test(`${name}:1:1`));
-  const esm = ts.transpileModule(`export {};\n${named}`, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020, inlineSourceMap: true } }).outputText;
+  const esm = ts.transpileModule(`export {};\n${named}`, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020, inlineSourceMap: true },
+  }).outputText;
   rememberCompiledMap(esm, { cellLinesBefore: 1, rootDir: "/nb" });
   return name;
 }
@@ -48,14 +50,16 @@ scripts("should place frames of cells and of local modules at their source, and 
   const name = compile("interface P {\n  x: number;\n}\nfunction f(p: P): number {\n  throw new Error(String(p.x));\n}", "In[11]");
   assert.is(placeFrame(`    at Proxy.f (${name}:2:9)`), "    at f (Cell In[11], line 5)");
   assert.is(placeFrame(`    at ${name}:30:1`), undefined);
-  const module = ts.transpileModule("type T = number;\nexport const g = (t: T): never => {\n  throw new Error(String(t));\n};", {
-    fileName: "/nb/outDir/lib/util.ts",
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020, inlineSourceMap: true, sourceRoot: "" },
-  }).outputText.replace(/sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/, (_all, b64: string) => {
-    const map = JSON.parse(Buffer.from(b64, "base64").toString()) as { sources: string[] };
-    map.sources = ["../../lib/util.ts"]; // as tslab's compile names it: from <root>/outDir/lib/util.js
-    return `sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`;
-  });
+  const module = ts
+    .transpileModule("type T = number;\nexport const g = (t: T): never => {\n  throw new Error(String(t));\n};", {
+      fileName: "/nb/outDir/lib/util.ts",
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020, inlineSourceMap: true, sourceRoot: "" },
+    })
+    .outputText.replace(/sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/, (_all, b64: string) => {
+      const map = JSON.parse(Buffer.from(b64, "base64").toString()) as { sources: string[] };
+      map.sources = ["../../lib/util.ts"]; // as tslab's compile names it: from <root>/outDir/lib/util.js
+      return `sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`;
+    });
   const kept = rememberCompiledMap(module, { cellLinesBefore: 1, rootDir: "/nb" });
   assert.is(placeFrame("    at g (/nb/lib/util.js:2:11)"), "    at g (/nb/lib/util.ts:3:9)");
   const inline = /base64,(\S+)$/.exec(kept)?.[1] as string;

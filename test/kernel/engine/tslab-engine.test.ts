@@ -25,9 +25,15 @@ const cells = suite("tslab engine cells");
 cells.before(async () => {
   dir = await makeTempDir();
   await writeFile(join(dir, "factor.ts"), "export const FACTOR = 2;\n");
-  await writeFile(join(dir, "helpers.ts"), 'import { FACTOR } from "./factor";\nexport const twice = (x: number): number => FACTOR * x;\nexport default class Box { constructor(readonly v: number) {} }\n');
+  await writeFile(
+    join(dir, "helpers.ts"),
+    'import { FACTOR } from "./factor";\nexport const twice = (x: number): number => FACTOR * x;\nexport default class Box { constructor(readonly v: number) {} }\n',
+  );
   await writeFile(join(dir, "broken.ts"), 'export const size: number = "large";\n');
-  await writeFile(join(dir, "thrower.ts"), 'interface Opts {\n  n: number;\n}\nexport function explodeWith(o: Opts): never {\n  throw new Error("helper boom " + o.n);\n}\n');
+  await writeFile(
+    join(dir, "thrower.ts"),
+    'interface Opts {\n  n: number;\n}\nexport function explodeWith(o: Opts): never {\n  throw new Error("helper boom " + o.n);\n}\n',
+  );
   process.chdir(dir); // tslab resolves a cell's relative imports from the process's folder, as in the kernel
   engine = createTslabEngine({ cwd: dir, packages: [] });
 });
@@ -51,7 +57,11 @@ cells("should bind namespace, named and default imports from Node and from a loc
 });
 cells("should report a type error inside an imported local file, and only to cells that import it", async () => {
   const problems: unknown[] = [];
-  const ok = await engine.execute('import { size } from "./broken";\nsize', { result: () => undefined, thrown: (e) => problems.push(e), diagnostic: (d) => problems.push(d) });
+  const ok = await engine.execute('import { size } from "./broken";\nsize', {
+    result: () => undefined,
+    thrown: (e) => problems.push(e),
+    diagnostic: (d) => problems.push(d),
+  });
   assert.is(ok, false);
   assert.equal(problems, [{ line: 1, column: 14, message: "Type 'string' is not assignable to type 'number'.", file: "broken.ts" }]);
   assert.is(await cell("1 + 1"), 2);
@@ -65,13 +75,21 @@ cells("should keep the compiled cell's line numbers: the CommonJS pass adds no l
 cells("should place a thrown error's frames at the cell and line they come from, across cells", async () => {
   await cell('interface Shape {\n  kind: string;\n}\nfunction explode(s: Shape): never {\n  throw new Error("boom " + s.kind);\n}', "In[3]");
   let thrown: unknown;
-  await engine.execute('type Kind = string;\nconst kind: Kind = "x";\nexplode({ kind });', { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined }, "In[4]");
+  await engine.execute(
+    'type Kind = string;\nconst kind: Kind = "x";\nexplode({ kind });',
+    { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined },
+    "In[4]",
+  );
   const { traceback } = thrownError(thrown);
   assert.equal(traceback.slice(0, 3), ["Error: boom x", "    at explode (Cell In[3], line 5)", "    at Cell In[4], line 3"]);
 });
 cells("should place a frame in an imported local file at its TypeScript line", async () => {
   let thrown: unknown;
-  await engine.execute('import { explodeWith } from "./thrower";\nexplodeWith({ n: 1 });', { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined }, "In[5]");
+  await engine.execute(
+    'import { explodeWith } from "./thrower";\nexplodeWith({ n: 1 });',
+    { result: () => undefined, thrown: (e) => (thrown = e), diagnostic: () => undefined },
+    "In[5]",
+  );
   const { traceback } = thrownError(thrown);
   assert.equal(traceback.slice(0, 3), ["Error: helper boom 1", `    at explodeWith (${join(dir, "thrower.ts")}:5:9)`, "    at Cell In[5], line 2"]);
 });

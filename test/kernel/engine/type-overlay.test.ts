@@ -29,11 +29,11 @@ overlay("should show a package under <cwd>/node_modules with a synthetic package
   assert.not.ok(sys.fileExists("/nb/node_modules/other/package.json"));
 });
 overlay("should list a scoped type package in its @types folder", () => {
-  const sys = fakeSys({ "/k/@types/node/package.json": "{\"types\":\"index.d.ts\"}", "/k/@types/node/index.d.ts": "" });
+  const sys = fakeSys({ "/k/@types/node/package.json": '{"types":"index.d.ts"}', "/k/@types/node/index.d.ts": "" });
   overlayPackages(sys, "/nb", [{ name: "@types/node", root: "/k/@types/node" }]);
   assert.ok(sys.directoryExists("/nb/node_modules/@types"));
   assert.equal(sys.getDirectories("/nb/node_modules/@types"), ["node"]);
-  assert.is(sys.readFile("/nb/node_modules/@types/node/package.json"), "{\"types\":\"index.d.ts\"}");
+  assert.is(sys.readFile("/nb/node_modules/@types/node/package.json"), '{"types":"index.d.ts"}');
   assert.ok(hasNodeTypes(sys, "/nb/sub"));
 });
 overlay.run();

@@ -33,7 +33,10 @@ out("should honour Symbol.for('Jupyter.display'), also async, keeping a text/pla
 out("should stream console output and keep tslab's display API working", async () => {
   const r = await execute(`import * as tslab from "tslab";\nconsole.log("to stdout"); console.error("to stderr");\ntslab.display.html("<i>x</i>")`);
   const streams = r.iopub.filter((m) => m.msg_type === "stream").map((m) => [m.content.name, m.content.text]);
-  assert.equal(streams, [["stdout", "to stdout\n"], ["stderr", "to stderr\n"]]);
+  assert.equal(streams, [
+    ["stdout", "to stdout\n"],
+    ["stderr", "to stderr\n"],
+  ]);
   assert.is(find(r.iopub, "display_data").data["text/html"], "<i>x</i>");
 });
 out("should not publish input, result or a new count for a silent execution", async () => {
@@ -53,8 +56,14 @@ errors("should send an error with ename, evalue and a traceback without internal
   assert.is(e.ename, "RangeError");
   assert.is(e.evalue, "kaboom");
   assert.is(e.traceback[0], "RangeError: kaboom");
-  assert.ok(e.traceback.some((l: string) => /^ {4}at inner \(Cell In\[\d+\], line 1\)$/.test(l)), e.traceback.join("\n"));
-  assert.not.ok(e.traceback.some((l: string) => /node:internal|tslab|[\\/]kernel[\\/]/.test(l)), e.traceback.join("\n"));
+  assert.ok(
+    e.traceback.some((l: string) => /^ {4}at inner \(Cell In\[\d+\], line 1\)$/.test(l)),
+    e.traceback.join("\n"),
+  );
+  assert.not.ok(
+    e.traceback.some((l: string) => /node:internal|tslab|[\\/]kernel[\\/]/.test(l)),
+    e.traceback.join("\n"),
+  );
   assert.is((await execute("'still alive'")).reply.status, "ok");
 });
 errors("should place a frame at its cell and line, also when the cell's types were compiled away", async () => {
@@ -66,12 +75,17 @@ errors("should place a frame at its cell and line, also when the cell's types we
 });
 errors("should place cell frames in any stack the kernel process formats, e.g. one a cell prints", async () => {
   const r = await execute("type Unused = string;\nfunction where(): string | undefined {\n  return new Error('here').stack;\n}\nconsole.log(where());");
-  const printed = r.iopub.filter((m) => m.msg_type === "stream").map((m) => m.content.text).join("");
+  const printed = r.iopub
+    .filter((m) => m.msg_type === "stream")
+    .map((m) => m.content.text)
+    .join("");
   assert.match(printed, new RegExp(`^Error: here\\n    at where \\(Cell In\\[${r.reply.execution_count}\\], line 3\\)\\n`), printed);
   assert.not.match(printed, /tsflow-cell-|__tslab__/, printed);
 });
 errors("should print a tsflow-style error as 'headline: message' with no stack", async () => {
-  const r = await execute(`throw Object.assign(new Error("Run 'F/1' is not in namespace user:bob"), { name: "NamespaceMismatchError", code: "NAMESPACE_MISMATCH", headline: "Object not in the current namespace" })`);
+  const r = await execute(
+    `throw Object.assign(new Error("Run 'F/1' is not in namespace user:bob"), { name: "NamespaceMismatchError", code: "NAMESPACE_MISMATCH", headline: "Object not in the current namespace" })`,
+  );
   assert.equal(find(r.iopub, "error").traceback, ["Object not in the current namespace: Run 'F/1' is not in namespace user:bob"]);
 });
 errors("should report type errors at the right line even below magic lines", async () => {
@@ -99,12 +113,18 @@ errors.run();
 const abort = suite("stop_on_error");
 abort("should abort the requests queued behind a failing cell, like ipykernel", async () => {
   const r = await s.send({ op: "execute_many", codes: ["await new Promise((r) => setTimeout(r, 200)); throw new Error('first')", "1", "2"] });
-  assert.equal(r["results"].map((x: any) => x.reply.status), ["error", "aborted", "aborted"]);
+  assert.equal(
+    r["results"].map((x: any) => x.reply.status),
+    ["error", "aborted", "aborted"],
+  );
   assert.is((await execute("'runs after the abort'")).reply.status, "ok");
 });
 abort("should run the queued requests when stop_on_error is false (nbclient --allow-errors)", async () => {
   const r = await s.send({ op: "execute_many", stop_on_error: false, codes: ["throw new Error('first')", "40 + 2"] });
-  assert.equal(r["results"].map((x: any) => x.reply.status), ["error", "ok"]);
+  assert.equal(
+    r["results"].map((x: any) => x.reply.status),
+    ["error", "ok"],
+  );
   assert.is(find(r["results"][1].iopub, "execute_result").data["text/plain"], "42");
 });
 abort.run();

@@ -41,9 +41,18 @@ install("should install into the user data dir by default, and refuse bad names"
 install("should list tsflow and foreign kernelspecs and uninstall only its own", async () => {
   await installKernelSpec({ prefix: dir });
   await mkdir(join(dir, "share", "jupyter", "kernels", "python3"), { recursive: true });
-  await writeFile(join(dir, "share", "jupyter", "kernels", "python3", "kernel.json"), JSON.stringify({ argv: ["python3"], display_name: "Python 3", language: "python" }));
+  await writeFile(
+    join(dir, "share", "jupyter", "kernels", "python3", "kernel.json"),
+    JSON.stringify({ argv: ["python3"], display_name: "Python 3", language: "python" }),
+  );
   const listed = await listKernelSpecs();
-  assert.equal(listed.filter((k) => k.dir.startsWith(dir)).map((k) => [k.name, k.isTsflow]), [["python3", false], ["tsflow", true]]);
+  assert.equal(
+    listed.filter((k) => k.dir.startsWith(dir)).map((k) => [k.name, k.isTsflow]),
+    [
+      ["python3", false],
+      ["tsflow", true],
+    ],
+  );
   try {
     await uninstallKernelSpec({ prefix: dir, name: "python3" });
     assert.unreachable();
@@ -63,6 +72,12 @@ install.run();
 const spec = suite("buildKernelSpec");
 spec("should use signal interrupts and the given argv", () => {
   const s = buildKernelSpec("0.1.0", ["/usr/bin/node", "/opt/k/main.js", "{connection_file}"]);
-  assert.equal(s, { argv: ["/usr/bin/node", "/opt/k/main.js", "{connection_file}"], display_name: "TypeScript (tsflow)", language: "typescript", interrupt_mode: "signal", metadata: { tsflow: { version: "0.1.0" } } });
+  assert.equal(s, {
+    argv: ["/usr/bin/node", "/opt/k/main.js", "{connection_file}"],
+    display_name: "TypeScript (tsflow)",
+    language: "typescript",
+    interrupt_mode: "signal",
+    metadata: { tsflow: { version: "0.1.0" } },
+  });
 });
 spec.run();

@@ -14,7 +14,13 @@ p.run();
 
 const d = suite("jupyterDataPath");
 d("should put JUPYTER_PATH first, then the user dir, then system dirs", () => {
-  assert.equal(jupyterDataPath({ ...linux, env: { JUPYTER_PATH: "/p1:/p2" } }), ["/p1", "/p2", "/home/a/.local/share/jupyter", "/usr/local/share/jupyter", "/usr/share/jupyter"]);
+  assert.equal(jupyterDataPath({ ...linux, env: { JUPYTER_PATH: "/p1:/p2" } }), [
+    "/p1",
+    "/p2",
+    "/home/a/.local/share/jupyter",
+    "/usr/local/share/jupyter",
+    "/usr/share/jupyter",
+  ]);
   assert.is(prefixDataDir("/venv"), "/venv/share/jupyter");
 });
 d.run();

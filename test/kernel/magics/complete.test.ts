@@ -4,15 +4,17 @@ import { completeMagic } from "../../../kernel/magics/complete.js";
 import { createBuiltinRegistry } from "../../../kernel/magics/builtin/index.js";
 import type { Magic } from "../../../kernel/magics/magic.js";
 
-const registry = createBuiltinRegistry().add({
-  name: "runs",
-  kind: "line",
-  summary: "s",
-  usage: "%runs",
-  args: {},
-  run() {},
-  completeArgs: ({ words }) => (words.length === 0 ? ["TeamCollabFlow", "TrainFlow"] : ["--tag", "--limit"]),
-} satisfies Magic).add({ name: "sql", kind: "cell", summary: "s", usage: "%%sql", args: {}, run() {} });
+const registry = createBuiltinRegistry()
+  .add({
+    name: "runs",
+    kind: "line",
+    summary: "s",
+    usage: "%runs",
+    args: {},
+    run() {},
+    completeArgs: ({ words }) => (words.length === 0 ? ["TeamCollabFlow", "TrainFlow"] : ["--tag", "--limit"]),
+  } satisfies Magic)
+  .add({ name: "sql", kind: "cell", summary: "s", usage: "%%sql", args: {}, run() {} });
 
 const c = suite("completeMagic");
 c("should complete magic names from the % on", async () => {

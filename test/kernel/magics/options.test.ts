@@ -8,7 +8,10 @@ const spec: ArgsSpec = {
   positionals: { min: 0, max: 1 },
 };
 const fails = (words: string[], re: RegExp, s: ArgsSpec = spec) =>
-  assert.throws(() => parseArgs(words, s, "%usage"), (e: unknown) => e instanceof UsageError && re.test((e as Error).message) && (e as UsageError).usage === "%usage");
+  assert.throws(
+    () => parseArgs(words, s, "%usage"),
+    (e: unknown) => e instanceof UsageError && re.test((e as Error).message) && (e as UsageError).usage === "%usage",
+  );
 
 const p = suite("parseArgs");
 p("should parse options, flags, aliases and positionals", () => {

@@ -5,7 +5,8 @@ import type { Magic } from "../../../kernel/magics/magic.js";
 import { UsageError } from "../../../kernel/magics/usage-error.js";
 
 const magic = (name: string, kind: Magic["kind"] = "line"): Magic => ({ name, kind, summary: "s", usage: `%${name}`, args: {}, run() {} });
-const registry = () => new MagicRegistry().add(magic("namespace")).add(magic("namespaces")).add(magic("sql", "cell")).add(magic("time")).add(magic("time", "cell"));
+const registry = () =>
+  new MagicRegistry().add(magic("namespace")).add(magic("namespaces")).add(magic("sql", "cell")).add(magic("time")).add(magic("time", "cell"));
 const usage = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: unknown) => e instanceof UsageError && re.test((e as Error).message));
 
 const r = suite("MagicRegistry");
@@ -14,7 +15,10 @@ r("should keep line and cell magics apart", () => {
   assert.is(reg.find("line", "time")?.kind, "line");
   assert.is(reg.find("cell", "time")?.kind, "cell");
   assert.is(reg.find("line", "sql"), undefined);
-  assert.equal(reg.list().map((m) => m.name), ["namespace", "namespaces", "sql", "time", "time"]);
+  assert.equal(
+    reg.list().map((m) => m.name),
+    ["namespace", "namespaces", "sql", "time", "time"],
+  );
 });
 r("should explain an unknown magic like IPython and suggest close names", () => {
   const reg = registry();

@@ -13,6 +13,9 @@ t("should honour quotes and escapes", () => {
   assert.equal(tokenize(`"x\\"y"`), ['x"y']);
 });
 t("should refuse an unterminated quote with a UsageError", () => {
-  assert.throws(() => tokenize(`"abc`), (e: unknown) => e instanceof UsageError && /unterminated double quote/.test((e as Error).message));
+  assert.throws(
+    () => tokenize(`"abc`),
+    (e: unknown) => e instanceof UsageError && /unterminated double quote/.test((e as Error).message),
+  );
 });
 t.run();

@@ -28,7 +28,14 @@ w("should refuse a bad signature, bad JSON, a missing delimiter or too few frame
   assert.throws(() => decode(signer, badSig), isWire(/signature does not match/));
   const parts = [Buffer.from("{not json"), ...frames.slice(4, 7)];
   assert.throws(() => decode(signer, [frames[0] as Buffer, frames[1] as Buffer, Buffer.from(sign(signer, parts)), ...parts]), isWire(/not valid JSON/));
-  assert.throws(() => decode(signer, frames.filter((_, i) => i !== 1)), isWire(/no <IDS\|MSG> delimiter/));
+  assert.throws(
+    () =>
+      decode(
+        signer,
+        frames.filter((_, i) => i !== 1),
+      ),
+    isWire(/no <IDS\|MSG> delimiter/),
+  );
   assert.throws(() => decode(signer, frames.slice(0, 5)), isWire(/expected at least 4/));
 });
 w("should accept unsigned messages when the key is empty", () => {

@@ -7,7 +7,9 @@ import { asTsflowApi } from "../../../kernel/tsflow/api.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 
 class F extends FlowSpec {
-  @step start() { this.next(this.end); }
+  @step start() {
+    this.next(this.end);
+  }
   @step end() {}
 }
 const api = asTsflowApi(tsflow as unknown as Record<string, unknown>).api!;

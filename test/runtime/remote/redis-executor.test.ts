@@ -99,7 +99,10 @@ queue("should run the code it was launched with while the file changes on disk",
 queue("should refuse a folder root that workers on other machines cannot reach", async () => {
   const r = await tsflow(["run", fixture("remote-fan.ts"), "--executor", redis.url], { root });
   assert.is(r.code, 2);
-  assert.match(r.stderr, /^Executor error: The datastore root .* is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3:\/\//m);
+  assert.match(
+    r.stderr,
+    /^Executor error: The datastore root .* is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3:\/\//m,
+  );
   assert.not.match(r.stderr, /\n\s+at /);
 });
 
@@ -120,7 +123,10 @@ queue("should say when no worker takes the tasks, and remove them from the queue
   let err = "";
   child.stderr.on("data", (d) => (err += d));
   for (let i = 0; i < 100 && !/No worker has taken/.test(err); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.match(err, /No worker has taken a task from queue 'tsflow' at redis:\/\/127\.0\.0\.1:\d+\/0 for \d+ s\. Start one .*: tsflow worker --executor redis:\/\/127\.0\.0\.1:\d+\/0/);
+  assert.match(
+    err,
+    /No worker has taken a task from queue 'tsflow' at redis:\/\/127\.0\.0\.1:\d+\/0 for \d+ s\. Start one .*: tsflow worker --executor redis:\/\/127\.0\.0\.1:\d+\/0/,
+  );
   child.kill("SIGINT");
   const [code] = await once(child, "exit");
   assert.is(code, 1);

@@ -9,10 +9,18 @@ import { type SlurmCluster, startSlurm } from "../../_helpers/slurm-cluster.js";
 const slurm = suite("SlurmExecutor");
 let cluster: SlurmCluster;
 let root = "";
-slurm.before(async () => { cluster = await startSlurm("tss", 3); });
-slurm.after(async () => { await cluster.stop(); });
-slurm.before.each(async () => { root = await makeTempDir(); });
-slurm.after.each(async () => { await removeTempDir(root); });
+slurm.before(async () => {
+  cluster = await startSlurm("tss", 3);
+});
+slurm.after(async () => {
+  await cluster.stop();
+});
+slurm.before.each(async () => {
+  root = await makeTempDir();
+});
+slurm.after.each(async () => {
+  await removeTempDir(root);
+});
 
 // The launcher runs on the controller "machine"; the root is a folder every node mounts (one filesystem here).
 function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -1,7 +1,21 @@
 /** Arrow tables for codec and object store tests, and a faithful comparison of two tables. */
 import {
-  DateDay, DateMillisecond, Dictionary, Field, Int32, Int64, List, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
-  makeVector, tableFromArrays, vectorFromArray,
+  DateDay,
+  DateMillisecond,
+  Dictionary,
+  Field,
+  Int32,
+  Int64,
+  List,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  makeVector,
+  tableFromArrays,
+  vectorFromArray,
 } from "apache-arrow";
 import * as assert from "uvu/assert";
 
@@ -18,13 +32,18 @@ export function mixedTable(): Table {
     big: vectorFromArray([1n, null, -(2n ** 62n), 0n], new Int64()),
     flag: vectorFromArray([true, null, false, true]),
     tags: vectorFromArray([[1, 2], null, [], [3]], new List(new Field("item", new Int32(), true))),
-    point: vectorFromArray([{ x: 1, label: "a" }, null, { x: 3, label: null }, { x: 4, label: "d" }],
-      new Struct([new Field("x", new Int32(), true), new Field("label", new Utf8(), true)])),
+    point: vectorFromArray(
+      [{ x: 1, label: "a" }, null, { x: 3, label: null }, { x: 4, label: "d" }],
+      new Struct([new Field("x", new Int32(), true), new Field("label", new Utf8(), true)]),
+    ),
   };
   const table = new Table(columns);
   const fields = table.schema.fields.map((f) => (f.name === "id" ? f.clone({ metadata: new Map([["unit", "count"]]) }) : f));
   const schema = new Schema(fields, new Map([["source", "test"]]));
-  return new Table(schema, table.batches.map((b) => new RecordBatch(schema, b.data)));
+  return new Table(
+    schema,
+    table.batches.map((b) => new RecordBatch(schema, b.data)),
+  );
 }
 
 /** A numeric table of `rows` rows: an Int32 column and a Float64 column. */

@@ -37,7 +37,10 @@ encode("should write an Arrow IPC file that other readers open", async () => {
 encode("should write a table of another copy of apache-arrow (the CommonJS build) with that copy, every column type intact", () => {
   for (const table of [everyTypeTable(cjsArrow), cjsArrow.tableFromArrays({ x: new Int32Array(0), s: [] as string[] })]) {
     const back = tableFromIPC(Buffer.concat([...encodeArrowTable(table, ctx)]));
-    assert.equal(back.schema.fields.map((f) => `${f.name}: ${f.type}`), table.schema.fields.map((f) => `${f.name}: ${f.type}`));
+    assert.equal(
+      back.schema.fields.map((f) => `${f.name}: ${f.type}`),
+      table.schema.fields.map((f) => `${f.name}: ${f.type}`),
+    );
     assert.equal(JSON.parse(JSON.stringify(back.toArray(), bigints)), JSON.parse(JSON.stringify(table.toArray(), bigints)));
     assert.is(back.numRows, table.numRows);
   }
@@ -58,15 +61,23 @@ encode("should produce the file lazily, about one batch per step", () => {
 });
 
 encode("should refuse a value that is not a Table", () => {
-  assert.throws(() => [...encodeArrowTable({ numRows: 1 }, ctx)], (e: unknown) => e instanceof ArtifactError && /this\.frame is not an Arrow Table/.test(e.message));
+  assert.throws(
+    () => [...encodeArrowTable({ numRows: 1 }, ctx)],
+    (e: unknown) => e instanceof ArtifactError && /this\.frame is not an Arrow Table/.test(e.message),
+  );
 });
 
 encode("should refuse a dictionary replaced between batches, with what to do", () => {
   const part = (values: string[]) => new Table({ c: vectorFromArray(values, new Dictionary(new Utf8(), new Int32())) });
   const table = part(["a", "b"]).concat(part(["c"]));
-  assert.throws(() => [...encodeArrowTable(table, ctx)], (e: unknown) =>
-    e instanceof ArtifactError && e.code === "UNSERIALIZABLE_ARTIFACT" &&
-    e.message.includes("'frame' of step 'load': this.frame has a dictionary-encoded column") && e.message.includes("one dictionary"));
+  assert.throws(
+    () => [...encodeArrowTable(table, ctx)],
+    (e: unknown) =>
+      e instanceof ArtifactError &&
+      e.code === "UNSERIALIZABLE_ARTIFACT" &&
+      e.message.includes("'frame' of step 'load': this.frame has a dictionary-encoded column") &&
+      e.message.includes("one dictionary"),
+  );
 });
 encode.run();
 
@@ -96,20 +107,32 @@ read("should read tables of several input batches, and empty tables with their s
   const empty = tableFromArrays({ x: new Int32Array(0), s: [] as string[] });
   const back = await readArrowFile(await open(await writeTable(dir, empty, "b")));
   assertSameTable(back, empty);
-  assert.equal(back.schema.fields.map((f) => f.name), ["x", "s"]);
+  assert.equal(
+    back.schema.fields.map((f) => f.name),
+    ["x", "s"],
+  );
 });
 
 read("should decode a file held in memory synchronously, keeping an empty table's schema", () => {
   const table = mixedTable();
   assertSameTable(decodeArrowBytes(Buffer.concat([...encodeArrowTable(table, ctx)])), table);
   const empty = tableFromArrays({ x: new Int32Array(0) });
-  assert.equal(decodeArrowBytes(Buffer.concat([...encodeArrowTable(empty, ctx)])).schema.fields.map((f) => f.name), ["x"]);
-  assert.throws(() => decodeArrowBytes(Buffer.from("nope")), (e: unknown) => e instanceof DatastoreError);
+  assert.equal(
+    decodeArrowBytes(Buffer.concat([...encodeArrowTable(empty, ctx)])).schema.fields.map((f) => f.name),
+    ["x"],
+  );
+  assert.throws(
+    () => decodeArrowBytes(Buffer.from("nope")),
+    (e: unknown) => e instanceof DatastoreError,
+  );
 });
 
 read("should raise DatastoreError for a damaged file, and close it", async () => {
   const good = Buffer.concat([...encodeArrowTable(mixedTable(), ctx)]);
-  for (const [name, bytes] of [["junk", Buffer.from("ARROW1\0\0 not really an arrow file, just text")], ["cut", good.subarray(0, good.length - 100)]] as const) {
+  for (const [name, bytes] of [
+    ["junk", Buffer.from("ARROW1\0\0 not really an arrow file, just text")],
+    ["cut", good.subarray(0, good.length - 100)],
+  ] as const) {
     const file = join(dir, name);
     await writeFile(file, bytes);
     const handle = await open(file);

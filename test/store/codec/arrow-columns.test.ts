@@ -26,9 +26,17 @@ scan.after(async () => {
 scan("should give every column a SQL type and plain values, nested ones as JSON text", async () => {
   const s = await scanOf(mixedTable());
   assert.equal(s.columns, [
-    { name: "id", type: "INTEGER" }, { name: "score", type: "DOUBLE" }, { name: "name", type: "VARCHAR" }, { name: "city", type: "VARCHAR" },
-    { name: "day", type: "TIMESTAMP" }, { name: "at", type: "TIMESTAMP" }, { name: "ts", type: "TIMESTAMP" }, { name: "big", type: "BIGINT" },
-    { name: "flag", type: "BOOLEAN" }, { name: "tags", type: "VARCHAR" }, { name: "point", type: "VARCHAR" },
+    { name: "id", type: "INTEGER" },
+    { name: "score", type: "DOUBLE" },
+    { name: "name", type: "VARCHAR" },
+    { name: "city", type: "VARCHAR" },
+    { name: "day", type: "TIMESTAMP" },
+    { name: "at", type: "TIMESTAMP" },
+    { name: "ts", type: "TIMESTAMP" },
+    { name: "big", type: "BIGINT" },
+    { name: "flag", type: "BOOLEAN" },
+    { name: "tags", type: "VARCHAR" },
+    { name: "point", type: "VARCHAR" },
   ]);
   const batches = [];
   for await (const b of s.batches()) batches.push(b);

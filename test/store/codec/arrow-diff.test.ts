@@ -60,14 +60,21 @@ diff("should compare tables whose batches are cut at other rows", async () => {
   assert.is(d.batchesRead.b, 3);
 });
 diff("should report schema changes and compare the common columns, strings and nulls by value", async () => {
-  const a = new Table({ id: vectorFromArray(Int32Array.of(1, 2, 3)), gone: vectorFromArray(Int32Array.of(0, 0, 0)), name: vectorFromArray(["x", "y", "z"], new Utf8()) });
+  const a = new Table({
+    id: vectorFromArray(Int32Array.of(1, 2, 3)),
+    gone: vectorFromArray(Int32Array.of(0, 0, 0)),
+    name: vectorFromArray(["x", "y", "z"], new Utf8()),
+  });
   const b = new Table({ id: vectorFromArray([1, 2, 4]), name: vectorFromArray(["x", null, "z"], new Utf8()) });
   const d = await diffFiles(a, b, 1);
   assert.equal(d.schema.added, []);
   assert.equal(d.schema.removed, [{ name: "gone", type: "Int32" }]);
   assert.equal(d.schema.changed, [{ name: "id", a: "Int32", b: "Float64" }]);
   assert.is(d.differingRows, 2, "row 1 (name null) and row 2 (id 3 -> 4)");
-  assert.equal(d.firstDifferences.map((r) => [r.row, r.columns]), [[1, ["name"]]]);
+  assert.equal(
+    d.firstDifferences.map((r) => [r.row, r.columns]),
+    [[1, ["name"]]],
+  );
 });
 diff("should read a byte stream as well as a file", async () => {
   const fa = await stored(numericTable(10));

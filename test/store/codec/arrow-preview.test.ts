@@ -36,15 +36,26 @@ preview.after.each(async () => removeTempDir(dir));
 preview("should give the schema, the row count and the first rows as plain values", async () => {
   const result = await previewArrowFile(await open(await stored(mixedTable())), 3);
   assert.equal(result.schema.slice(0, 4), [
-    { name: "id", type: "Int32" }, { name: "score", type: "Float64" }, { name: "name", type: "Utf8" },
+    { name: "id", type: "Int32" },
+    { name: "score", type: "Float64" },
+    { name: "name", type: "Utf8" },
     { name: "city", type: "Dictionary<Int32, Utf8>" },
   ]);
   assert.is(result.numRows, 4);
   assert.is(result.rows.length, 3);
   const [first, second, third] = result.rows as Record<string, unknown>[];
   assert.equal(first, {
-    id: 1, score: 1.5, name: "ada", city: "paris", day: new Date(Date.UTC(2024, 0, 2)), at: new Date(123), ts: new Date(0),
-    big: 1n, flag: true, tags: [1, 2], point: { x: 1, label: "a" },
+    id: 1,
+    score: 1.5,
+    name: "ada",
+    city: "paris",
+    day: new Date(Date.UTC(2024, 0, 2)),
+    at: new Date(123),
+    ts: new Date(0),
+    big: 1n,
+    flag: true,
+    tags: [1, 2],
+    point: { x: 1, label: "a" },
   });
   assert.is(second!.name, null);
   assert.is(second!.tags, null);
@@ -67,9 +78,21 @@ preview("should read only the footer, the batch headers and the first batch", as
 
 preview("should handle empty tables and more rows asked than stored", async () => {
   const empty = await previewArrowFile(await open(await stored(numericTable(0))), 10);
-  assert.equal(empty, { schema: [{ name: "i", type: "Int32" }, { name: "f", type: "Float64" }], numRows: 0, rows: [], numBatches: 1, batchesRead: 1 });
+  assert.equal(empty, {
+    schema: [
+      { name: "i", type: "Int32" },
+      { name: "f", type: "Float64" },
+    ],
+    numRows: 0,
+    rows: [],
+    numBatches: 1,
+    batchesRead: 1,
+  });
   const small = await previewArrowFile(await open(await stored(numericTable(2))), 10);
-  assert.equal(small.rows, [{ i: 0, f: 0 }, { i: 1, f: 0.5 }]);
+  assert.equal(small.rows, [
+    { i: 0, f: 0 },
+    { i: 1, f: 0.5 },
+  ]);
 });
 preview.run();
 

@@ -29,15 +29,25 @@ test("should accept every other column type apache-arrow writes, nested ones inc
   const { vectorFromArray: v, Field: F } = own;
   const field = (name: string, type: own.DataType, nullable = true) => new F(name, type, nullable);
   const columns = {
-    int8: v([1, null], new own.Int8()), uint64: v([1n, null], new own.Uint64()), f16: v([1.5, null], new own.Float16()),
-    largeUtf8: v(["a", null], new own.LargeUtf8()), utf8View: v(["a", null], new own.Utf8View()),
-    binary: v([Uint8Array.of(1), null], new own.Binary()), fixedBinary: v([Uint8Array.of(1, 2), null], new own.FixedSizeBinary(2)),
-    day: v([new Date(0), null], new own.DateDay()), time: v([1000n, null], new own.TimeMicrosecond()),
-    zoned: v([0, null], new own.TimestampSecond("UTC")), duration: v([1n, null], new own.DurationMillisecond()),
-    interval: v([Int32Array.of(1, 2), null], new own.IntervalDayTime()), nothing: v([null, null], new own.Null()),
+    int8: v([1, null], new own.Int8()),
+    uint64: v([1n, null], new own.Uint64()),
+    f16: v([1.5, null], new own.Float16()),
+    largeUtf8: v(["a", null], new own.LargeUtf8()),
+    utf8View: v(["a", null], new own.Utf8View()),
+    binary: v([Uint8Array.of(1), null], new own.Binary()),
+    fixedBinary: v([Uint8Array.of(1, 2), null], new own.FixedSizeBinary(2)),
+    day: v([new Date(0), null], new own.DateDay()),
+    time: v([1000n, null], new own.TimeMicrosecond()),
+    zoned: v([0, null], new own.TimestampSecond("UTC")),
+    duration: v([1n, null], new own.DurationMillisecond()),
+    interval: v([Int32Array.of(1, 2), null], new own.IntervalDayTime()),
+    nothing: v([null, null], new own.Null()),
     decimal: own.makeVector({ type: new own.Decimal(2, 10, 128), data: new Uint32Array(8), length: 2 }),
     fixedList: v([[1, 2], null], new own.FixedSizeList(2, field("i", new own.Int32()))),
-    map: v([new Map([["a", 1]]), null], new own.Map_<own.Utf8, own.Int32>(new F("entries", new own.Struct([field("key", new own.Utf8(), false), field("value", new own.Int32())]), false) as any)),
+    map: v(
+      [new Map([["a", 1]]), null],
+      new own.Map_<own.Utf8, own.Int32>(new F("entries", new own.Struct([field("key", new own.Utf8(), false), field("value", new own.Int32())]), false) as any),
+    ),
     nested: v([[[1]], null], new own.List(field("l", new own.List(field("i", new own.Int32()))))),
     dictInStruct: v([{ d: "x" }, null], new own.Struct([field("d", new own.Dictionary(new own.Utf8(), new own.Int32()))])),
   };
@@ -50,8 +60,11 @@ test("should accept every other column type apache-arrow writes, nested ones inc
 test("should refuse the damaged file one copy's writer makes of another copy's table (issue 15)", async () => {
   const foreign = cjsArrow.tableFromArrays({ x: Int32Array.from([1, 2, 3]), y: Float64Array.from([0.5, 1.5, 2.5]) });
   const damaged = tableToIPC(foreign as unknown as own.Table, "file"); // tsflow's own writer, a CommonJS table
-  await rejects(() => check(damaged, foreign as unknown as own.Table), ArtifactError,
-    /Cannot store artifact 'frame' of step 'load': the Arrow file written for it does not read back \(the footer's schema/);
+  await rejects(
+    () => check(damaged, foreign as unknown as own.Table),
+    ArtifactError,
+    /Cannot store artifact 'frame' of step 'load': the Arrow file written for it does not read back \(the footer's schema/,
+  );
 });
 
 test("should refuse a file whose rows, batches or end differ from the table", async () => {

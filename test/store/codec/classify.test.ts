@@ -7,11 +7,28 @@ import { classifyObject, describeType } from "../../../src/store/codec/classify.
 const describe = suite("describeType");
 describe("should name primitives, containers and classes in a few characters", () => {
   const cases: [unknown, string][] = [
-    [1, "number"], ["s", "string"], [true, "boolean"], [undefined, "undefined"], [null, "null"], [1n, "bigint"],
-    [Symbol(), "symbol"], [() => 0, "function"], [[], "Array"], [{}, "object"], [Object.create(null), "object"],
-    [new Map(), "Map"], [new Set(), "Set"], [new Date(), "Date"], [/x/, "RegExp"], [new Uint8Array(), "Uint8Array"],
-    [new Float64Array(), "Float64Array"], [Buffer.from(""), "Buffer"], [new TypeError(), "TypeError"],
-    [tableFromArrays({ x: [1] }), "arrow.Table"], [new (class Foo {})(), "Foo"], [Promise.resolve(), "Promise"],
+    [1, "number"],
+    ["s", "string"],
+    [true, "boolean"],
+    [undefined, "undefined"],
+    [null, "null"],
+    [1n, "bigint"],
+    [Symbol(), "symbol"],
+    [() => 0, "function"],
+    [[], "Array"],
+    [{}, "object"],
+    [Object.create(null), "object"],
+    [new Map(), "Map"],
+    [new Set(), "Set"],
+    [new Date(), "Date"],
+    [/x/, "RegExp"],
+    [new Uint8Array(), "Uint8Array"],
+    [new Float64Array(), "Float64Array"],
+    [Buffer.from(""), "Buffer"],
+    [new TypeError(), "TypeError"],
+    [tableFromArrays({ x: [1] }), "arrow.Table"],
+    [new (class Foo {})(), "Foo"],
+    [Promise.resolve(), "Promise"],
   ];
   for (const [value, name] of cases) assert.is(describeType(value), name, String(name));
 });

@@ -49,17 +49,37 @@ encode("should round-trip bigints, dates and regular expressions", () => {
 
 encode("should round-trip Maps with keys of any type and Sets, in insertion order", () => {
   const key = { id: 1 };
-  assertRoundTrips(new Map<unknown, unknown>([[key, "obj"], [1, "n"], ["1", "s"], [NaN, -0], [undefined, null], [2n, new Set([3, 1, 2])]]));
+  assertRoundTrips(
+    new Map<unknown, unknown>([
+      [key, "obj"],
+      [1, "n"],
+      ["1", "s"],
+      [NaN, -0],
+      [undefined, null],
+      [2n, new Set([3, 1, 2])],
+    ]),
+  );
   assertRoundTrips(new Set(["b", "a", { z: 1 }, [1]]));
   assertRoundTrips(new Map([[new Map([[1, 2]]), new Set([new Date(5)])]]));
 });
 
 encode("should round-trip every typed array, ArrayBuffer, DataView and Buffer", () => {
   const values = [
-    Int8Array.of(-128, 127), Uint8Array.of(0, 255), Uint8ClampedArray.of(0, 255), Int16Array.of(-32768, 1),
-    Uint16Array.of(65535), Int32Array.of(-(2 ** 31)), Uint32Array.of(2 ** 32 - 1), Float32Array.of(1.5, NaN, -0),
-    Float64Array.of(Math.PI, -Infinity, -0), BigInt64Array.of(-(2n ** 63n)), BigUint64Array.of(2n ** 64n - 1n),
-    new Uint8Array(0), Uint8Array.of(1, 2, 3).buffer, new DataView(Uint8Array.of(9, 8).buffer), Buffer.from("hi"),
+    Int8Array.of(-128, 127),
+    Uint8Array.of(0, 255),
+    Uint8ClampedArray.of(0, 255),
+    Int16Array.of(-32768, 1),
+    Uint16Array.of(65535),
+    Int32Array.of(-(2 ** 31)),
+    Uint32Array.of(2 ** 32 - 1),
+    Float32Array.of(1.5, NaN, -0),
+    Float64Array.of(Math.PI, -Infinity, -0),
+    BigInt64Array.of(-(2n ** 63n)),
+    BigUint64Array.of(2n ** 64n - 1n),
+    new Uint8Array(0),
+    Uint8Array.of(1, 2, 3).buffer,
+    new DataView(Uint8Array.of(9, 8).buffer),
+    Buffer.from("hi"),
   ];
   for (const v of values) assertRoundTrips(v, v.constructor.name);
 });
@@ -74,7 +94,7 @@ encode("should store only the bytes a typed array view covers", () => {
 
 encode("should round-trip sparse arrays and null-prototype objects", () => {
   // biome-ignore lint/suspicious/noSparseArray: the holes are what this test round-trips
-  assertRoundTrips([1, , 3, , ]);
+  assertRoundTrips([1, , 3, ,]);
   assertRoundTrips(new Array(5));
   const bare = Object.create(null) as Record<string, unknown>;
   bare.x = 1;
@@ -94,7 +114,10 @@ encode("should escape plain objects that use the tag key and keep odd keys", () 
 encode("should round-trip nested combinations", () => {
   const nested = {
     layers: [{ w: Float32Array.of(1, 2), b: [0n, -1n], seen: new Set([new Date(1)]) }],
-    index: new Map<unknown, unknown>([["a", { nan: NaN, missing: undefined }], [[1, 2], new Map([[-0, [undefined]]])]]),
+    index: new Map<unknown, unknown>([
+      ["a", { nan: NaN, missing: undefined }],
+      [[1, 2], new Map([[-0, [undefined]]])],
+    ]),
     meta: { $t: [Infinity], created: new Date("2024-01-02T03:04:05.678Z") },
   };
   assertRoundTrips(nested);
@@ -124,7 +147,12 @@ encode("should round-trip errors with name, message, stack, cause and own proper
 
 encode("should read each getter exactly once", () => {
   let reads = 0;
-  const v = { get counted() { reads++; return reads; } };
+  const v = {
+    get counted() {
+      reads++;
+      return reads;
+    },
+  };
   const back = roundTrip(v) as { counted: number };
   assert.is(reads, 1);
   assert.is(back.counted, 1);
@@ -133,7 +161,15 @@ encode.run();
 
 const determinism = suite("encodeJson determinism");
 determinism("should give the same bytes for the same value, every time", () => {
-  const make = () => ({ m: new Map([[1, "a"], [2, "b"]]), s: new Set([3]), d: new Date(7), n: [NaN, -0, 1n] });
+  const make = () => ({
+    m: new Map([
+      [1, "a"],
+      [2, "b"],
+    ]),
+    s: new Set([3]),
+    d: new Date(7),
+    n: [NaN, -0, 1n],
+  });
   assert.equal(encodeJson(make(), ctx), encodeJson(make(), ctx));
   assert.equal(encodeJson(roundTrip(make()), ctx), encodeJson(make(), ctx));
 });
@@ -192,7 +228,7 @@ refusals("should refuse promises with advice to await them", () => {
 
 refusals("should refuse cycles, naming both ends, and accept shared references", () => {
   const root: Record<string, unknown> = { child: { list: [] as unknown[] } };
-  ((root.child as { list: unknown[] }).list).push(root.child);
+  (root.child as { list: unknown[] }).list.push(root.child);
   refused(root, "this.model.child.list[0]", "refers back to this.model.child, which contains it (a reference cycle)");
   const self: unknown[] = [];
   self.push(self);
@@ -215,7 +251,15 @@ refusals("should refuse an Arrow Table or vector nested inside another value", (
 });
 
 refusals("should report a getter that throws", () => {
-  const err = refused({ get boom(): number { throw new Error("nope"); } }, "this.model.boom", "getter threw: nope");
+  const err = refused(
+    {
+      get boom(): number {
+        throw new Error("nope");
+      },
+    },
+    "this.model.boom",
+    "getter threw: nope",
+  );
   assert.ok(err.cause instanceof Error);
 });
 refusals.run();

@@ -55,7 +55,9 @@ diff("should show one table of parameters, tags, graph and artifacts with the ch
 });
 diff("should bind the RunDiff with -o and compare another step with --step (its table is still the null default)", async () => {
   await ok(`%diff DiffFlow/${a} DiffFlow/${b} --step start -o d`);
-  const r = await ok("[d.step, d.artifacts.find((x) => x.name === 'table')?.status ?? 'absent', d.artifacts.find((x) => x.name === 'config')?.status, d.counts.changed > 0]");
+  const r = await ok(
+    "[d.step, d.artifacts.find((x) => x.name === 'table')?.status ?? 'absent', d.artifacts.find((x) => x.name === 'config')?.status, d.counts.changed > 0]",
+  );
   assert.is(of(r, "execute_result")[0].data["text/plain"], "[ 'start', 'same', 'changed', true ]");
 });
 diff("should take runs from variables of earlier cells with $name", async () => {

@@ -34,7 +34,10 @@ class TeamCollabFlow extends FlowSpec {
   assert.ok(updates.length >= 1);
   assert.is(updates.at(-1).transient.display_id, displays[0].transient.display_id);
   assert.match(updates.at(-1).data["text/plain"], /succeeded · 2 tasks done, 0 running, 0 failed/);
-  assert.ok(of(r, "stream").some((c) => c.text.includes("[start/1] hello from alice")), text(r));
+  assert.ok(
+    of(r, "stream").some((c) => c.text.includes("[start/1] hello from alice")),
+    text(r),
+  );
   const result = of(r, "execute_result")[0].data;
   assert.match(result["text/html"], /<table class="tsflow-table">/);
   runId = /Run\('TeamCollabFlow\/(\d+)'\)/.exec(result["text/plain"])?.[1] ?? "";
@@ -170,7 +173,10 @@ class TableFlow extends FlowSpec {
   assert.match(cell["text/plain"], /first 10 of 2000000 rows · read 1 of \d+ record batches$/);
   const shown = await ok(`%show ${pathspec}`);
   assert.match(of(shown, "display_data")[0].data["text/plain"], /DataArtifact\('TableFlow\//);
-  assert.match(of(shown, "execute_result")[0].data["text/plain"], /^Arrow table · 2000000 rows × 2 columns[\s\S]*9\s+4\.5\nfirst 10 of 2000000 rows · read 1 of \d+ record batches$/);
+  assert.match(
+    of(shown, "execute_result")[0].data["text/plain"],
+    /^Arrow table · 2000000 rows × 2 columns[\s\S]*9\s+4\.5\nfirst 10 of 2000000 rows · read 1 of \d+ record batches$/,
+  );
 });
 arrow.run();
 
@@ -179,7 +185,10 @@ stop("should run a flow split across cells (steps in one, the class in a later o
   await ok("abstract class SplitSteps extends FlowSpec {\n  x?: number;\n  abstract end(): void;\n  @step start() { this.x = 1; this.next(this.end); }\n}");
   await ok("class SplitFlow extends SplitSteps {\n  @step end() { console.log('x is', this.x); }\n}");
   const r = await ok("%run SplitFlow");
-  assert.ok(of(r, "stream").some((c) => c.text.includes("[end/2] x is 1")), text(r));
+  assert.ok(
+    of(r, "stream").some((c) => c.text.includes("[end/2] x is 1")),
+    text(r),
+  );
 });
 stop("should keep Metaflow's foreach and join semantics for a cell-compiled flow (legacy decorators)", async () => {
   await ok(`import { type Inputs } from "tsflow";
@@ -194,7 +203,10 @@ class CellJoinFlow extends FlowSpec {
   @step end() { console.log("joined", this.items.join(","), "total" in this); console.log(this.total); }
 }`);
   const r = await run("%run CellJoinFlow");
-  assert.ok(of(r, "stream").some((c) => c.text.includes("joined p0,q1 false")), text(r));
+  assert.ok(
+    of(r, "stream").some((c) => c.text.includes("joined p0,q1 false")),
+    text(r),
+  );
   assert.match(text(r), /MissingArtifactError: Step \*end\* reads this\.total, but no input of this step carries the artifact 'total'/);
 });
 stop("should stop a %run flow on interrupt, mark the run failed (status failed) and keep the kernel", async () => {
@@ -206,7 +218,10 @@ stop("should stop a %run flow on interrupt, mark the run failed (status failed) 
   assert.is(r["reply"].ename, "KeyboardInterrupt", JSON.stringify(r));
   const cell = await s.send({ op: "interrupt_during", code: "await runFlow(SlowFlow)", wait_for: "sleeping" });
   assert.is(cell["reply"].ename, "KeyboardInterrupt");
-  assert.ok(cell["iopub"].some((m: any) => m.msg_type === "display_data" && /SlowFlow/.test(m.content.data["text/plain"])), "runFlow in a cell shows progress");
+  assert.ok(
+    cell["iopub"].some((m: any) => m.msg_type === "display_data" && /SlowFlow/.test(m.content.data["text/plain"])),
+    "runFlow in a cell shows progress",
+  );
   // The interrupted runs record their failure as they unwind: wait for that, not for a fixed time.
   const runs = await ok(`import { listRuns } from 'tsflow';
 let slow = await listRuns('SlowFlow');

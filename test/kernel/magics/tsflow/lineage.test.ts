@@ -33,7 +33,8 @@ class ReaderFlow extends FlowSpec {
 lineage.after(async () => {
   await s.close();
 });
-let source = "", reader = "";
+let source = "",
+  reader = "";
 lineage("should record what an in-kernel run read and draw it with %lineage", async () => {
   source = idOf(await ok("%run SourceFlow"), "SourceFlow");
   reader = idOf(await ok("%run ReaderFlow"), "ReaderFlow");

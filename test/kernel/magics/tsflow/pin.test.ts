@@ -31,11 +31,17 @@ pin("should pin the latest successful run in the notebook's pin file and follow 
   const file = join(s.cwd, "analysis.ipynb.tsflow-pins.json");
   assert.ok(text(pinned).includes(`Pinned TeamCollabFlow to run TeamCollabFlow/${first} in namespace user:alice (${file}).\n`), text(pinned));
   const saved = JSON.parse(await readFile(file, "utf8"));
-  assert.equal(saved.pins.map((p: { flow: string; runId: string; namespace: string }) => [p.flow, p.runId, p.namespace]), [["TeamCollabFlow", first, "user:alice"]]);
+  assert.equal(
+    saved.pins.map((p: { flow: string; runId: string; namespace: string }) => [p.flow, p.runId, p.namespace]),
+    [["TeamCollabFlow", first, "user:alice"]],
+  );
   await ok("%run TeamCollabFlow");
   await ok("%run TeamCollabFlow");
   const shown = await ok(`await Flow("TeamCollabFlow").latestSuccessfulRun`);
-  assert.match(html(shown), new RegExp(`Run\\(&#39;TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 2 newer runs exist`));
+  assert.match(
+    html(shown),
+    new RegExp(`Run\\(&#39;TeamCollabFlow/${first}&#39;\\) · read in namespace user:alice · pinned to run ${first}; 2 newer runs exist`),
+  );
   assert.match(text(shown), new RegExp(`pinned to run ${first}; 2 newer runs exist`));
   assert.is(of(await ok(`pinStatus((await Flow("TeamCollabFlow").latestSuccessfulRun)!)?.newerRuns`), "execute_result")[0].data["text/plain"], "2");
 });
