@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { foreachFlow } from "./flow-sources.js";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const GEN = join(REPO, "bench/.generated");
@@ -17,18 +18,6 @@ function linearFlow(name: string, steps: number): string {
     return `  @step s${i}() { this.x = ${i}; this.next(this.${next}); }`;
   }).join("\n");
   return `import { FlowSpec, step } from "tsflow";\nexport class ${name} extends FlowSpec {\n  x = 0;\n  @step start() { this.next(this.s0); }\n${body}\n  @step end() {}\n}\n`;
-}
-
-function foreachFlow(name: string, n: number, work: string): string {
-  return `import { FlowSpec, step, type Inputs } from "tsflow";
-export class ${name} extends FlowSpec {
-  items: number[] = [];
-  out = 0;
-  @step start() { this.items = Array.from({ length: ${n} }, (_, i) => i); this.next(this.each, { foreach: "items" }); }
-  @step each() { ${work} this.next(this.join); }
-  @step join(inputs: Inputs<${name}>) { this.out = inputs.length; this.next(this.end); }
-  @step end() {}
-}\n`;
 }
 
 function write(name: string, source: string): string {

@@ -13,6 +13,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { tableFromArrays } from "apache-arrow";
 import { PART_SIZE, PARTS_IN_FLIGHT, S3Storage } from "../src/store/s3-storage.js";
 import { ObjectStore } from "../src/store/object-store.js";
+import { foreachFlow } from "./flow-sources.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -121,19 +122,7 @@ function timeCli(label: string, args: string[]): number[] {
 const GEN = join(REPO, "bench/.generated");
 mkdirSync(GEN, { recursive: true });
 const foreach = join(GEN, "S3Foreach20.ts");
-writeFileSync(
-  foreach,
-  `import { FlowSpec, step, type Inputs } from "tsflow";
-export class S3Foreach20 extends FlowSpec {
-  items: number[] = [];
-  v = 0;
-  out = 0;
-  @step start() { this.items = Array.from({ length: 20 }, (_, i) => i); this.next(this.each, { foreach: "items" }); }
-  @step each() { this.v = (this.input as number) * 2; this.next(this.join); }
-  @step join(inputs: Inputs<S3Foreach20>) { this.out = inputs.reduce((s, i) => s + i.v, 0); this.next(this.end); }
-  @step end() {}
-}\n`,
-);
+writeFileSync(foreach, foreachFlow("S3Foreach20", 20, "(this as { v?: number }).v = (this.input as number) * 2;"));
 
 console.log(`S3 endpoint: ${process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? "AWS"}, bucket ${BUCKET}, ${RUNS} runs each (median)\n`);
 const team = timeCli("team", ["run", join(REPO, "examples/team-collab.ts")]);

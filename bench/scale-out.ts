@@ -20,6 +20,7 @@ import { BIN, REPO } from "../test/_helpers/cli.js";
 import { type RedisServer, startRedis } from "../test/_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../test/_helpers/workers.js";
 import { type SlurmCluster, startSlurm } from "../test/_helpers/slurm-cluster.js";
+import { foreachFlow } from "./flow-sources.js";
 
 const RUNS = Number(process.argv[2] ?? 3);
 const N = 200;
@@ -28,20 +29,7 @@ mkdirSync(GEN, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "tsflow-bench-scale-"));
 
 const fanFile = join(GEN, "Scale200.ts");
-writeFileSync(
-  fanFile,
-  `import { FlowSpec, step, type Inputs } from "tsflow";
-export class Scale200Flow extends FlowSpec {
-  items: number[] = [];
-  sq = 0;
-  total = 0;
-  @step start() { this.items = Array.from({ length: ${N} }, (_, i) => i); this.next(this.each, { foreach: "items" }); }
-  @step each() { this.sq = (this.input as number) ** 2; this.next(this.join); }
-  @step join(inputs: Inputs<Scale200Flow>) { this.total = [...inputs].reduce((a, i) => a + i.sq, 0); this.next(this.end); }
-  @step end() {}
-}
-`,
-);
+writeFileSync(fanFile, foreachFlow("Scale200Flow", N, "(this as { sq?: number }).sq = (this.input as number) ** 2;"));
 const chainSteps = 20;
 const killFile = join(GEN, "Kill4.ts");
 writeFileSync(

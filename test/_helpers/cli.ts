@@ -14,11 +14,17 @@ export interface CliResult {
 
 /**
  * Runs `tsflow <args>` with the given datastore root and user; never throws for a non-zero exit.
- * `bin` runs another installation's command (a packed install) instead of this checkout's.
+ * `bin` runs another installation's command (a packed install) instead of this checkout's; `netns` runs
+ * it on a test's network-namespace "host".
  */
-export function tsflow(args: string[], options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string }): Promise<CliResult> {
+export function tsflow(
+  args: string[],
+  options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string; netns?: string },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    const command = [process.execPath, options.bin ?? BIN, ...args];
+    const [file, ...rest] = options.netns ? ["ip", "netns", "exec", options.netns, ...command] : command;
+    const child = spawn(file!, rest, {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, TSFLOW_USER: options.user ?? "alice", TSFLOW_DATASTORE_ROOT: options.root, TSFLOW_PRODUCTION_TOKEN: "", ...options.env },
     });

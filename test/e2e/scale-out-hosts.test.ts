@@ -2,9 +2,9 @@
 // and write them to a shared S3 root (Ceph RGW), all on addresses that exist only inside the namespaces.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { BIN, REPO, fixture, type CliResult } from "../_helpers/cli.js";
+import { REPO, fixture, tsflow, type CliResult } from "../_helpers/cli.js";
 import { type RedisServer, startRedis } from "../_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../_helpers/workers.js";
 import { killNamespace } from "../_helpers/netns.js";
@@ -85,24 +85,7 @@ const startHosts = (env: NodeJS.ProcessEnv = {}) =>
   );
 
 function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn("ip", ["netns", "exec", CTL, process.execPath, BIN, ...args], {
-      env: {
-        ...process.env,
-        ...s3Env,
-        TSFLOW_USER: "alice",
-        TSFLOW_DATASTORE_ROOT: root,
-        TSFLOW_PRODUCTION_TOKEN: "",
-        TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-ctl`,
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return tsflow(args, { root, netns: CTL, env: { ...s3Env, TSFLOW_CACHE_DIR: `/tmp/tsflow-cache-${P}-ctl`, ...env } });
 }
 
 type Attempts = Record<string, Record<string, { attempt: number; success: boolean | null; host: string | null }[]>>;

@@ -49,7 +49,8 @@ export class RemoteTaskRunner {
   constructor(private readonly options: RemoteTaskRunnerOptions) {}
 
   /** Runs one delivered task to its outcome (a failure of the step is an outcome, not a rejection). */
-  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], onStart?: (attempt: number) => void, executor = this.options.executor): Promise<TaskOutcome> {
+  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], onStart?: (attempt: number) => void): Promise<TaskOutcome> {
+    const { executor } = this.options;
     const ds = openDatastore(task.root);
     const claim = await claimAttempt(ds, task.spec, executor);
     if ("done" in claim) return outcomeOf(ds, task.spec, claim.done);

@@ -1,7 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
-import { BIN, fixture, tsflow, type CliResult } from "../../_helpers/cli.js";
+import { fixture, tsflow, type CliResult } from "../../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
 import { datastoreAt, runIdFrom } from "../../_helpers/runs.js";
 import { type SlurmCluster, startSlurm } from "../../_helpers/slurm-cluster.js";
@@ -24,16 +23,7 @@ slurm.after.each(async () => {
 
 // The launcher runs on the controller "machine"; the root is a folder every node mounts (one filesystem here).
 function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn("ip", ["netns", "exec", cluster.controller, process.execPath, BIN, ...args], {
-      env: { ...process.env, ...cluster.env, TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: root, TSFLOW_PRODUCTION_TOKEN: "", TSFLOW_SHARED_ROOT: "1", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return tsflow(args, { root, netns: cluster.controller, env: { ...cluster.env, TSFLOW_SHARED_ROOT: "1", ...env } });
 }
 
 slurm("should run a 50-task foreach as one job array over the nodes, and resubmit a failed index (@retry)", async () => {
