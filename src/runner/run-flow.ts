@@ -59,9 +59,10 @@ export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlo
   });
   const pathspec = `${result.flow}/${result.runId}`;
   if (!result.success && options.throwOnFailure !== false) {
+    // The reason is often a step's own message, ending with its own full stop.
     throw new RunFailedError(
       pathspec,
-      `Run ${pathspec} failed: ${result.reason}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`,
+      `Run ${pathspec} failed: ${result.reason?.replace(/\.$/, "")}. Fix the step, then resume it with runFlow(${result.flow}, { resume: { originRunId: "${result.runId}" } }).`,
     );
   }
   return readRunUnchecked<F>(pathspec);

@@ -71,6 +71,19 @@ run("should reject a failed run with RunFailedError, and resume it", async () =>
   assert.is(resumed.originPathspec, `ResumeFlow/${origin}`);
 });
 
+run("should say in one sentence why a run failed, when the step's message ends with a full stop", async () => {
+  class StopFlow extends FlowSpec {
+    rows = 0;
+    @step start() {
+      if (this.rows === 0) throw new Error("No data today.");
+      this.next(this.end);
+    }
+    @step end() {}
+  }
+  const err = await rejects(runFlow(StopFlow, { onEvent: () => {} }), RunFailedError, "failed: Error: No data today. Fix the step");
+  assert.not.match(err.message, "..");
+});
+
 run("should run in process with the runtime's Metaflow semantics: foreach input in every step, lost artifacts refused", async () => {
   class InProcessFlow extends FlowSpec {
     items: number[] = [];
