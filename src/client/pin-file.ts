@@ -33,7 +33,21 @@ export interface Pin {
   pinnedAt: Date;
 }
 
-/** Raised when a pin file cannot be used: not JSON, not a pin file, or a pin entry is malformed. */
+/**
+ * Raised when a pin file cannot be used: not JSON, not a pin file, or a pin entry is malformed.
+ * `latestSuccessfulRun` then fails rather than quietly ignoring the pins; `file` names the file.
+ * @example
+ * import assert from "node:assert/strict";
+ * import { writeFileSync } from "node:fs";
+ * import { Flow, usePins, PinFileError } from "tsflow";
+ *
+ * writeFileSync("broken-pins.json", '{ "tsflow": "pins-1", "pins": [ '); // cut short
+ * usePins("broken-pins.json");
+ * const err = await Flow("TeamCollabFlow").latestSuccessfulRun.catch((e: unknown) => e);
+ * assert.ok(err instanceof PinFileError);
+ * assert.equal(err.code, "PIN_FILE_INVALID");
+ * console.log(err.message); // .../broken-pins.json: is not JSON (...). Fix the file, or delete it to drop every pin.
+ */
 export class PinFileError extends TsflowError {
   static override readonly code = "PIN_FILE_INVALID";
   static override readonly headline = "Bad pin file";
@@ -46,7 +60,21 @@ export class PinFileError extends TsflowError {
   }
 }
 
-/** Raised when a pin cannot be made or removed (nothing to pin, not pinned, an unsuccessful run). */
+/**
+ * Raised when a pin cannot be made or removed (nothing to pin, not pinned, an unsuccessful run), or
+ * when a pinned run is gone from the datastore.
+ * @example
+ * import assert from "node:assert/strict";
+ * import { pin, unpin, usePins, PinError } from "tsflow";
+ *
+ * usePins("example-pins.json");
+ * const err = await unpin("TeamCollabFlow").catch((e: unknown) => e);
+ * assert.ok(err instanceof PinError);
+ * assert.equal(err.code, "PIN_ERROR");
+ * console.log(err.message); // TeamCollabFlow is not pinned in namespace user:alice.
+ * const made = await pin("TeamCollabFlow");
+ * assert.equal((await unpin("TeamCollabFlow")).pathspec, made.pathspec);
+ */
 export class PinError extends TsflowError {
   static override readonly code = "PIN_ERROR";
   static override readonly headline = "Cannot pin";

@@ -63,9 +63,24 @@ export interface Current {
 }
 
 /**
- * `current` is the running task's context.
+ * `current` is the running task's context: which flow, run, step and task is running, for whom and
+ * in which namespace; outside a step its fields are undefined and `isRunningFlow` is false.
  * @example
- * @step start() { console.log(`current.username: ${current.username}`); this.next(this.end); }
+ * import assert from "node:assert/strict";
+ * import { FlowSpec, step, current, runFlow } from "tsflow";
+ *
+ * class WhoFlow extends FlowSpec {
+ *   ranBy?: string;
+ *   @step start() {
+ *     this.ranBy = `${current.username} in ${current.pathspec}`;
+ *     this.next(this.end);
+ *   }
+ *   @step end() {}
+ * }
+ * const run = await runFlow(WhoFlow, { onEvent: () => {} });
+ * assert.equal(await run.data.ranBy, `${run.user} in ${run.pathspec}/start/1`);
+ * assert.equal(current.isRunningFlow, false);
+ * console.log(await run.data.ranBy); // alice in WhoFlow/1796.../start/1
  */
 export const current: Current = Object.freeze({
   get flowName() {

@@ -123,7 +123,16 @@ export interface QuerySqlOptions {
   namespace: string | null;
 }
 
-/** The result of `RunIndex.querySql`. */
+/**
+ * The result of `querySql`: the column names and the rows, one array of values per row.
+ * @example
+ * import assert from "node:assert/strict";
+ * import { querySql, type SqlResult } from "tsflow";
+ *
+ * const result: SqlResult = await querySql("SELECT flow, count(*) AS n FROM runs WHERE successful GROUP BY flow");
+ * assert.deepEqual(result.columns, ["flow", "n"]);
+ * for (const [flow, n] of result.rows) console.log(flow, n); // TeamCollabFlow 1
+ */
 export interface SqlResult {
   /** Column names. */
   columns: string[];

@@ -6,7 +6,18 @@
 import type { Datastore } from "../store/datastore.js";
 import type { AttemptRecord } from "../store/records.js";
 
-/** How a run stands: still running (or its runtime died), ended successfully, or failed. */
+/**
+ * How a run stands: still running (or its runtime died), ended successfully, or failed; a run's
+ * `status` and the `status` column of the SQL view `runs`.
+ * @example
+ * import assert from "node:assert/strict";
+ * import { listRuns, type RunState } from "tsflow";
+ *
+ * const byState: Partial<Record<RunState, number>> = {};
+ * for (const run of await listRuns("TeamCollabFlow")) byState[run.status] = (byState[run.status] ?? 0) + 1;
+ * assert.ok(byState.successful! >= 1);
+ * console.log(byState); // { successful: 1 }
+ */
 export type RunState = "running" | "successful" | "failed";
 
 /** One run as the index holds it; a `Run` of the client is built from it without further I/O. */

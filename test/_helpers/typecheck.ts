@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeTempDir, removeTempDir } from "./tmp.js";
 
@@ -18,15 +18,22 @@ export interface Diagnostic {
   message: string;
 }
 
-/** Type-checks `files` (paths relative to the repository) as one program; resolves to every diagnostic. */
-export async function typecheckFiles(files: readonly string[]): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
+/**
+ * Type-checks `files` (paths relative to the repository, or absolute: a user's project elsewhere) as
+ * one program; resolves to every diagnostic. `compilerOptions` override the repository's.
+ */
+export async function typecheckFiles(
+  files: readonly string[],
+  compilerOptions: Record<string, unknown> = {},
+): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
   const dir = await makeTempDir("tsflow-types-");
   try {
     const config = {
       extends: join(ROOT, "tsconfig.json"),
-      compilerOptions: { rootDir: ROOT, typeRoots: [join(ROOT, "node_modules/@types")] },
+      // rootDir "/": files outside the repository are checked too (nothing is emitted).
+      compilerOptions: { rootDir: "/", typeRoots: [join(ROOT, "node_modules/@types")], ...compilerOptions },
       include: [],
-      files: files.map((f) => join(ROOT, f)),
+      files: files.map((f) => resolve(ROOT, f)),
     };
     await writeFile(join(dir, "tsconfig.json"), JSON.stringify(config));
     const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
