@@ -17,7 +17,7 @@ import { RunIndex } from "../src/run-index/run-index.js";
 import { Datastore } from "../src/store/datastore.js";
 import { LocalStorage } from "../src/store/local-storage.js";
 import { mapLimit } from "../src/util/concurrency.js";
-import { createTestBucket } from "../test/_helpers/s3-bucket.js";
+import { createTestBucket } from "../test/_helpers/s3.js";
 import { makeRun } from "../test/_helpers/index-runs.js";
 import { countCalls } from "../test/_helpers/counting-storage.js";
 

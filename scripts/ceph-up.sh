@@ -74,6 +74,11 @@ rgw frontends = beast endpoint=$ADDR:$RGW_PORT tcp_nodelay=1
 rgw data = $D/rgw
 log file = $D/log/rgw.log
 rgw thread pool size = 64
+# RGW frees a deleted object's data in its garbage collector, by default 2 h later and once an hour:
+# a 4 GiB memstore then fills (HEALTH_ERR full osd, every request hangs) after a few dozen 120 MB
+# artifacts written and deleted, as the S3 bench and the test roots do. Free it within a minute.
+rgw gc obj min wait = 30
+rgw gc processor period = 30
 CONF
 : > "$D/keyring"
 C="-c $CONF"

@@ -42,6 +42,7 @@ interface PinState {
   cache?: { file: string; stamp: string; pins: Pin[] };
 }
 
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const STATE = Symbol.for("tsflow.client.pins");
 const STATUS = Symbol.for("tsflow.pin.status");
 // `pin()` asks for the real latest run, not the pinned one.
@@ -58,11 +59,18 @@ function pinState(): PinState {
  * changes), and need not exist yet. `usePins(null)` turns pins off.
  * @param file A path (relative to the working directory). @default "tsflow-pins.json"
  * @returns The absolute path of the active pin file, or null when pins are off.
+ * @throws PinError when `file` is a URL (`s3://...`): pin files are local, even on a shared S3 root.
  * @example
  * usePins("notebooks/analysis.ipynb.tsflow-pins.json");
  * const run = await Flow("TeamCollabFlow").latestSuccessfulRun; // the run the notebook pinned
  */
 export function usePins(file: string | null = DEFAULT_PIN_FILE): string | null {
+  // A pin file belongs to one notebook or script, not to the shared root; path.resolve would turn
+  // `s3://b/p` into a local folder named `s3:`.
+  if (file !== null && URL_LIKE.test(file))
+    throw new PinError(
+      `usePins(${JSON.stringify(file)}): a pin file is a local file (beside the notebook), not a URL. Give a local path such as "analysis.ipynb.tsflow-pins.json".`,
+    );
   const state = pinState();
   state.file = file === null ? null : path.resolve(file);
   delete state.cache;

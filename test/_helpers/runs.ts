@@ -1,13 +1,23 @@
 /** Reads runs straight from a datastore root (the source of truth), for runtime tests. */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { Datastore } from "../../src/store/datastore.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
 import { S3Storage, isS3Url } from "../../src/store/s3-storage.js";
+import { keys } from "../../src/store/layout.js";
 import { createArtifactStore } from "../../src/runtime/datastore-artifacts.js";
 import type { AttemptRecord } from "../../src/store/records.js";
 
 /** A datastore over a test root. */
 export function datastoreAt(root: string): Datastore {
   return new Datastore(isS3Url(root) ? new S3Storage(root) : new LocalStorage(root));
+}
+
+/** Deletes a run's whole folder from a test root (as a user deleting it by hand would), local or S3. */
+export async function removeRunFolder(root: string, flow: string, runId: string): Promise<void> {
+  const dir = keys.runDir(flow, runId);
+  if (isS3Url(root)) await new S3Storage(root).deletePrefix(`${dir}/`);
+  else await rm(join(root, dir), { recursive: true });
 }
 
 /** The run id a `tsflow run` printed (`Workflow starting (run-id N)`). */

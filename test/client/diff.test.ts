@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { closeClient, diffRuns, namespace, runFlow, useDatastore, NotFoundError, NamespaceMismatchError, UsageError, type RunObject } from "tsflow";
 import { DiffFlow } from "../_fixtures/flows/diff-flow.js";
 import { ForeachFlow } from "../_fixtures/flows/foreach.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 
 const quiet = { onEvent: () => {} };
@@ -12,7 +12,7 @@ let root = "";
 let base: RunObject;
 let cand: RunObject;
 diff.before(async () => {
-  root = await makeTempDir();
+  root = await makeTempRoot();
   process.env.TSFLOW_USER = "alice";
   useDatastore(root);
   base = await runFlow(DiffFlow, { params: { rows: 50_000 }, tags: ["baseline", "shared"], ...quiet });
@@ -20,7 +20,7 @@ diff.before(async () => {
 });
 diff.after(async () => {
   await closeClient();
-  await removeTempDir(root);
+  await removeTempRoot(root);
 });
 
 diff("should compare parameters, user tags and the graph, every status relative to the first run", async () => {

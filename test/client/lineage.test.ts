@@ -2,15 +2,15 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { runFlow, useDatastore, closeClient, namespace, Run, Flow, RunFailedError } from "tsflow";
 import { SourceFlow, ReaderFlow } from "../_fixtures/flows/lineage.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
-import { datastoreAt } from "../_helpers/runs.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
+import { datastoreAt, removeRunFolder } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 
 const quiet = { onEvent: () => {} };
 let root = "";
 function setup(s: { before: { each(fn: () => unknown): void }; after: { each(fn: () => unknown): void } }): void {
   s.before.each(async () => {
-    root = await makeTempDir();
+    root = await makeTempRoot();
     process.env.TSFLOW_USER = "alice";
     useDatastore(root);
     namespace("user:alice");
@@ -18,7 +18,7 @@ function setup(s: { before: { each(fn: () => unknown): void }; after: { each(fn:
   s.after.each(async () => {
     delete process.env.FAIL_READER_END;
     await closeClient();
-    await removeTempDir(root);
+    await removeTempRoot(root);
   });
 }
 
@@ -62,8 +62,7 @@ lineage("should record the global namespace as null and keep a resumed run's clo
 lineage("should give a null run for an upstream run that no longer exists", async () => {
   const source = await runFlow(SourceFlow, quiet);
   const reader = await runFlow(ReaderFlow, { ...quiet, params: { ns: "user:alice" } });
-  const { rm } = await import("node:fs/promises");
-  await rm(`${root}/flows/SourceFlow/runs/${source.id}`, { recursive: true });
+  await removeRunFolder(root, "SourceFlow", source.id);
   await datastoreAt(root).notifyRunChanged("SourceFlow", source.id);
   const [up] = await reader.lineage();
   assert.is(up!.run, null);

@@ -7,18 +7,22 @@ import { Flow, Run, namespace } from "../../src/client/index.js";
 import { getPinFile, listPins, pin, pinStatus, unpin, usePins, PinError, PinFileError } from "../../src/client/pins.js";
 import { NamespaceMismatchError, NotFoundError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
+import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 import { buildRun, useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
 
-type Ctx = FixtureContext & { file: string };
+// The pin file sits in a local folder of its own, beside the "notebook": the datastore root may be on S3.
+type Ctx = FixtureContext & { dir: string; file: string };
 
 function withPins(s: ReturnType<typeof suite<Ctx>>): void {
   useFixture(s);
-  s.before.each((ctx) => {
-    ctx.file = join(ctx.fx.root, "analysis.ipynb.tsflow-pins.json");
+  s.before.each(async (ctx) => {
+    ctx.dir = await makeTempDir("tsflow-pins-");
+    ctx.file = join(ctx.dir, "analysis.ipynb.tsflow-pins.json");
     usePins(ctx.file);
   });
-  s.after.each(() => {
+  s.after.each(async (ctx) => {
     usePins(null);
+    await removeTempDir(ctx.dir);
   });
 }
 
@@ -156,7 +160,15 @@ console.log(JSON.stringify({ id: run.id, choice: await run.data.choice, newer: p
   const out = await node(["--conditions=tsflow-source", "--import", "tsx", "--input-type=module", "-e", script], { TSFLOW_USER: "alice" });
   assert.equal(JSON.parse(out), { id: first.runId, choice: 4, newer: 1 });
 });
-usePinsSuite("should refuse a bad pin file with PinFileError naming the file and the problem", async ({ fx, file }) => {
+usePinsSuite("should refuse a URL: a pin file is local even when the root is on S3", async ({ file }) => {
+  await rejects(
+    () => usePins("s3://team-bucket/tsflow/analysis.ipynb.tsflow-pins.json"),
+    PinError,
+    "a pin file is a local file (beside the notebook), not a URL",
+  );
+  assert.is(getPinFile(), file, "the active pin file is unchanged");
+});
+usePinsSuite("should refuse a bad pin file with PinFileError naming the file and the problem", async ({ fx, dir, file }) => {
   await buildRun(fx);
   const cases: [string, string][] = [
     ["{ not json", "is not JSON"],
@@ -189,7 +201,7 @@ usePinsSuite("should refuse a bad pin file with PinFileError naming the file and
     assert.is(await readFile(file, "utf8"), text, "a bad file is never overwritten");
   }
   assert.equal(
-    (await readdir(fx.root)).filter((n) => n.includes("tsflow-pins")),
+    (await readdir(dir)).filter((n) => n.includes("tsflow-pins")),
     ["analysis.ipynb.tsflow-pins.json"],
     "no temporary file left",
   );

@@ -4,16 +4,16 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { example, fixture, tsflow } from "../_helpers/cli.js";
-import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
+import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
 import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
 
 let root = "";
 const cli = suite("lineage (CLI)");
 cli.before.each(async () => {
-  root = await makeTempDir();
+  root = await makeTempRoot();
 });
 cli.after.each(async () => {
-  await removeTempDir(root);
+  await removeTempRoot(root);
 });
 
 cli("should record a worker task's reads of a teammate's run and show them on both runs", async () => {

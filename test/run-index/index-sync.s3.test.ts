@@ -10,7 +10,7 @@ import { Datastore } from "../../src/store/datastore.js";
 import { journalNameAt, listJournal } from "../../src/store/journal.js";
 import { keys } from "../../src/store/layout.js";
 import { makeRun } from "../_helpers/index-runs.js";
-import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 import { countCalls } from "../_helpers/counting-storage.js";
 import { runFixture } from "../_helpers/index-child.js";
 

@@ -3,7 +3,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { hostname } from "node:os";
 import { tryLease, waitLease, LEASE_SKEW_MS } from "../../src/run-index/lease.js";
-import { createTestBucket, type TestBucket } from "../_helpers/s3-bucket.js";
+import { createTestBucket, type TestBucket } from "../_helpers/s3.js";
 
 const KEY = "index/compact.lease";
 

@@ -8,7 +8,7 @@ import { Database } from "../../src/run-index/duckdb.js";
 import { ATTACH_EMPTY_BASE, CREATE_TABLES } from "../../src/run-index/schema.js";
 import { loadSnapshot } from "../../src/run-index/snapshot.js";
 import { SharedSnapshotHome } from "../../src/run-index/snapshot-home.js";
-import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 
 /** An index database whose runs view holds `n` made-up runs of `flow`. */
 async function dbWith(flow: string, n: number): Promise<Database> {

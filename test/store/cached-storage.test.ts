@@ -7,7 +7,7 @@ import { CachedStorage } from "../../src/store/cached-storage.js";
 import { ObjectCache } from "../../src/store/object-cache.js";
 import { ObjectStore } from "../../src/store/object-store.js";
 import { keys } from "../../src/store/layout.js";
-import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 import { assertSameTable, numericTable } from "./codec/_tables.js";
 
 const cached = useBucket(suite<BucketContext>("CachedStorage"));

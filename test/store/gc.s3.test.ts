@@ -8,7 +8,7 @@ import { ObjectCache } from "../../src/store/object-cache.js";
 import { ObjectStore } from "../../src/store/object-store.js";
 import { Datastore } from "../../src/store/datastore.js";
 import { rootCacheDir } from "../../src/store/cache-dir.js";
-import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 import { tsflow } from "../_helpers/cli.js";
 
 /** Stores `n` artifacts of about `bytes` each and reads them through a cache at `cacheDir`. */

@@ -9,7 +9,7 @@ import { ObjectCache, parseSize } from "../../src/store/object-cache.js";
 import { keys } from "../../src/store/layout.js";
 import { DatastoreError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
-import { type BucketContext, useBucket } from "../_helpers/s3-bucket.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 
 /** Stores `bytes` as an object in the bucket; returns its sha. */
 async function putObject(ctx: BucketContext, bytes: Buffer): Promise<string> {

@@ -89,6 +89,20 @@ s3("should make a streamed value visible only at commit, at the final key, with 
   assert.equal(await storage.list("objects"), ["ab"]);
 });
 
+s3("should store a streamed value byte for byte whatever the sizes of the writes around part boundaries", async () => {
+  const bytes = new Uint8Array(13 << 20);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >>> 16)) & 0xff;
+  // a 1-byte write, one larger than a part (an Arrow column), many small ones, an odd tail
+  const cuts = [0, 1, (7 << 20) + 3, ...Array.from({ length: 40 }, (_, i) => (7 << 20) + 3 + (i + 1) * 65_537), 13 << 20];
+  const writes = cuts.slice(1).map((end, i) => bytes.subarray(cuts[i]!, end));
+  const staged = await storage.openWriteStream("objects/incoming");
+  await pipeline(Readable.from(writes), staged.stream);
+  await staged.commit("objects/cd/final");
+  const back = await storage.read("objects/cd/final");
+  assert.is(back?.byteLength, bytes.byteLength);
+  assert.ok(Buffer.from(back!).equals(bytes), "the value read back is the bytes written, in order");
+});
+
 s3("should leave nothing behind when a streamed write is aborted", async () => {
   const staged = await storage.openWriteStream("objects/incoming");
   staged.stream.write(Buffer.alloc(1 << 20));
