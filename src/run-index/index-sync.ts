@@ -28,7 +28,9 @@ import type { SnapshotHome } from "./snapshot-home.js";
 import { loadSyncState, saveSyncState } from "./sync-state.js";
 import { type RunKey, listAllRuns, readRuns } from "./scan.js";
 import { mapLimit } from "../util/concurrency.js";
-import { type RunFacts, toStageRow } from "./run-row.js";
+import { type RunFacts, factsFromSnapshotRow, toStageRow } from "./run-row.js";
+import { asksReread, foldNews, groupNews, withBody } from "./event-facts.js";
+import { SNAPSHOT_FACTS } from "./queries.js";
 
 /** Journal events a reader tolerates before it folds them into a new snapshot. */
 export const COMPACT_AFTER = 256;
@@ -357,6 +359,10 @@ export class IndexSync {
   /**
    * Applies events not applied yet; returns true when one vanished (compacted meanwhile). The
    * listing started after `startAfter`: applied names before it are kept (not listed, not gone).
+   *
+   * Typed events are folded into what the index knew of their run (`event-facts.ts`): a new run costs
+   * the bodies of its `run` and `end` events, a tag edit one read of the run's tags. A run the events
+   * cannot settle is re-read from the datastore.
    */
   private async applyEvents(names: string[], startAfter: string | undefined): Promise<boolean> {
     const present = new Set(names);
@@ -364,12 +370,55 @@ export class IndexSync {
     for (const name of this.pending) if (!present.has(name)) this.pending.delete(name);
     const fresh = names.filter((n) => !this.applied.has(n));
     if (fresh.length === 0) return false;
-    const events = await mapLimit<string, JournalEvent | undefined | null>(
-      fresh,
+    const storage = this.ds.storage;
+    // A name without the run (an old writer's) needs its body, and then means "re-read the run".
+    const heads = await mapLimit<string, JournalEvent | undefined | null>(fresh, 32, async (n) => {
+      const head = journalEventRun(n);
+      if (head) return head;
+      const body = await readJournalEvent(storage, n).catch(() => null);
+      return body && typeof body.flow === "string" && typeof body.runId === "string" ? { flow: body.flow, runId: body.runId } : body;
+    });
+    let vanished = heads.includes(undefined);
+    // Runs an event asks to re-read need no bodies; the others' facts so far come from the index.
+    const rereads = new Set(heads.filter(isEvent).flatMap((e) => (asksReread(e) ? [deltaKey(e.flow, e.runId)] : [])));
+    const known = await this.knownFacts(uniqueRuns(heads).filter((r) => !rereads.has(deltaKey(r.flow, r.runId))));
+    // Bodies: every `end` event's, and a `run` event's when the run is new to the index.
+    const indexed = heads.map((head, i) => ({ head, name: fresh[i]! }));
+    const events = await mapLimit<{ head: JournalEvent | undefined | null; name: string }, JournalEvent | undefined | null>(
+      indexed,
       32,
-      async (n) => journalEventRun(n) ?? readJournalEvent(this.ds.storage, n).catch(() => null),
+      async ({ head, name }) => {
+        if (!head || !(head.kind === "run" || head.kind === "end")) return head;
+        const key = deltaKey(head.flow, head.runId);
+        if (rereads.has(key)) return head;
+        if (head.kind === "run" && known.has(key)) return { flow: head.flow, runId: head.runId, kind: "new" as const };
+        const body = await readJournalEvent(storage, name).catch(() => null);
+        if (body === undefined) vanished = true;
+        return withBody(head, body);
+      },
     );
-    const found = await this.reread(uniqueRuns(events));
+    const news = [...groupNews(events.filter(isEvent)).values()];
+    const tags = new Map<string, string[]>();
+    await mapLimit(
+      news.filter((n) => n.tags && !n.reread),
+      32,
+      async (n) => void tags.set(deltaKey(n.flow, n.runId), (await this.ds.readTags(n.flow, n.runId)).userTags),
+    );
+    const found = new Set<string>();
+    const toReread: RunKey[] = [];
+    for (const n of news) {
+      const key = deltaKey(n.flow, n.runId);
+      const facts = foldNews(n, known.get(key), tags.get(key));
+      if (!facts) {
+        toReread.push({ flow: n.flow, runId: n.runId });
+        continue;
+      }
+      this.delta.set(key, facts);
+      this.unflushed.set(key, { key: { flow: n.flow, runId: n.runId }, facts });
+      found.add(key);
+    }
+    if (found.size > 0) this.version++;
+    for (const key of await this.reread(toReread)) found.add(key);
     fresh.forEach((name, i) => {
       const e = events[i];
       // A run is announced just before its run.json is created: until the run appears (or the
@@ -383,7 +432,34 @@ export class IndexSync {
       }
     });
     this.dirty = true;
-    return events.includes(undefined);
+    return vanished;
+  }
+
+  /**
+   * What the index holds for these runs: the delta's facts, else the base's row (one query per flow).
+   * A run it does not hold, or that vanished, is absent.
+   */
+  private async knownFacts(runs: readonly { flow: string; runId: string }[]): Promise<Map<string, RunFacts>> {
+    const out = new Map<string, RunFacts>();
+    const fromBase = new Map<string, string[]>();
+    for (const { flow, runId } of runs) {
+      const key = deltaKey(flow, runId);
+      if (this.delta.has(key)) {
+        const facts = this.delta.get(key);
+        if (facts) out.set(key, facts);
+      } else {
+        let ids = fromBase.get(flow);
+        if (!ids) fromBase.set(flow, (ids = []));
+        ids.push(runId);
+      }
+    }
+    for (const [flow, ids] of fromBase) {
+      for (const row of (await this.db.query(SNAPSHOT_FACTS, [flow, ids])).rows) {
+        const facts = factsFromSnapshotRow(row);
+        out.set(deltaKey(facts.flow, facts.runId), facts);
+      }
+    }
+    return out;
   }
 
   /** Re-reads some runs from the datastore into the delta; returns the runs that exist. */
@@ -434,13 +510,16 @@ function deltaKey(flow: string, runId: string): string {
   return `${flow}/${runId}`;
 }
 
-/** Runs named by journal events, without duplicates (damaged events are skipped). */
+/** Runs named by journal events, without duplicates (vanished and damaged events are skipped). */
 function uniqueRuns(events: readonly (JournalEvent | undefined | null)[]): RunKey[] {
   const seen = new Map<string, RunKey>();
-  for (const e of events) {
-    if (e && typeof e.flow === "string" && typeof e.runId === "string") seen.set(deltaKey(e.flow, e.runId), { flow: e.flow, runId: e.runId });
-  }
+  for (const e of events) if (isEvent(e)) seen.set(deltaKey(e.flow, e.runId), { flow: e.flow, runId: e.runId });
   return [...seen.values()];
+}
+
+/** True for an event that names a run (not a vanished or damaged one). */
+function isEvent(e: JournalEvent | undefined | null): e is JournalEvent {
+  return !!e && typeof e.flow === "string" && typeof e.runId === "string";
 }
 
 function lookbackFromEnv(): number {

@@ -69,3 +69,7 @@ ORDER BY created_at DESC, run_id DESC`;
 /** $1 flow, $2 global, $3 ns, $4 created_at, $5 run id: successful runs newer than that run. */
 export const COUNT_NEWER_SUCCESSFUL = `SELECT count(*) FROM runs WHERE flow = $1 AND ${IN_NS(2, 3)} AND successful
   AND (created_at > $4 OR (created_at = $4 AND run_id > $5))`;
+
+/** $1 flow, $2 run ids: those runs' snapshot rows, every column (what `factsFromSnapshotRow` reads). */
+export const SNAPSHOT_FACTS = `SELECT flow, run_id, created_at, "user", system_tags, user_tags, successful, finished, finished_at,
+  status, origin_run_id, end_step, upstream FROM snap.runs WHERE flow = $1 AND list_contains($2, run_id)`;

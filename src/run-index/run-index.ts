@@ -6,14 +6,17 @@
  * Design (no process ever opens a DuckDB file read-write in place, so nobody sees a lock error):
  * 1. `index/index.duckdb` is an immutable snapshot of the `runs` table. It is only ever replaced
  *    whole: written to a unique temporary file, closed, and renamed over the old one.
- * 2. Writers never touch it: after a run's files change they drop one event file `{flow, runId}` in
- *    `index/journal/` (`Datastore.notifyRunChanged`). An event means "re-read this run", so events are
- *    idempotent and their order does not matter.
+ * 2. Writers never touch it: after a run's files change they drop one small event file in
+ *    `index/journal/` whose name carries the run and what happened (`store/journal.ts`): created,
+ *    the end task's outcome, the run's status, a tag edit, or plain "re-read this run". The events a
+ *    runtime writes carry the facts it knows, so a reader folds them into the run's row
+ *    (`event-facts.ts`) instead of re-reading the run's files; a run they cannot settle is re-read.
+ *    Folding is idempotent and needs no order (the newest end attempt wins; success never goes back).
  * 3. Each `RunIndex` is an in-memory DuckDB with the snapshot attached read-only and queried in place
  *    (no copy: opening the index costs the same at 100 runs as at 100,000), plus a small delta of the
  *    runs named by journal events. Before every query it lists the journal, then stats the snapshot
- *    (a replacement means re-attach), and re-reads the runs of new events into the delta: a run
- *    finished by another process shows on the next query.
+ *    (a replacement means re-attach), and applies the new events to the delta: a run finished by
+ *    another process shows on the next query.
  * 4. Compaction (a reader with many events pending, `compact()`, or `rebuild()`) holds the create-only
  *    lock `index/compact.lock` (stale-lock takeover), writes a new snapshot, renames it into place,
  *    then deletes exactly the events it folded in.

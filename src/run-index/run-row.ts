@@ -3,7 +3,7 @@
  * It is derived from the datastore only (`run.json`, the newest tag revision, `status.json` and the
  * end task's newest attempt), so the index can always be rebuilt from the datastore.
  */
-import type { Datastore } from "../store/datastore.js";
+import { type Datastore, upstreamRuns } from "../store/datastore.js";
 import type { AttemptRecord } from "../store/records.js";
 
 /**
@@ -93,11 +93,6 @@ export async function readRunFacts(ds: Datastore, flow: string, runId: string): 
   };
 }
 
-/** The distinct runs (`Flow/RunId`) that lineage records read, in first-read order. */
-export function upstreamRuns(records: readonly { reads: readonly { pathspec: string }[] }[]): string[] {
-  return [...new Set(records.flatMap((r) => r.reads.map((read) => read.pathspec.split("/").slice(0, 2).join("/"))))];
-}
-
 /** The outcome of the newest attempt of the (last) end task, or undefined while there is none. */
 async function readEndAttempt(ds: Datastore, flow: string, runId: string, endStep: string): Promise<AttemptRecord | undefined> {
   const taskIds = await ds.listTaskIds(flow, runId, endStep);
@@ -153,6 +148,26 @@ export function toRunColumns(f: RunFacts): unknown[] {
     f.originRunId,
     f.endStep,
   ];
+}
+
+/** Converts one row selected with `SNAPSHOT_FACTS` (every column of the snapshot but `tags`) into facts. */
+export function factsFromSnapshotRow(row: readonly unknown[]): RunFacts {
+  const [flow, runId, createdAt, user, systemTags, userTags, successful, finished, finishedAt, status, origin, endStep, upstream] = row;
+  return {
+    flow: flow as string,
+    runId: runId as string,
+    createdAt: createdAt as number,
+    user: user as string,
+    systemTags: systemTags as string[],
+    userTags: userTags as string[],
+    successful: successful as boolean,
+    finished: finished as boolean,
+    finishedAt: finishedAt as number | null,
+    status: status as RunState,
+    originRunId: origin as string | null,
+    endStep: endStep as string,
+    upstream: upstream as string[],
+  };
 }
 
 /** Converts facts into the flat row of the `stage_runs` table (tags joined by newlines). */

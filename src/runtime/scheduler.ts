@@ -105,7 +105,6 @@ class Scheduler {
   async execute(): Promise<RunResult> {
     const { flow, runId } = this.run;
     this.emit({ type: "run-started", flow, runId, identity: this.o.identity });
-    await this.o.datastore.notifyRunChanged(flow, runId);
     const done = new Promise<void>((resolve) => (this.finish = resolve));
     const onAbort = () => this.abort("interrupted");
     this.o.signal?.addEventListener("abort", onAbort, { once: true });
@@ -312,7 +311,6 @@ class Scheduler {
     // not turn the run's own report into a crash of the runtime.
     try {
       await this.o.datastore.writeStatus(flow, runId, { state: success ? "successful" : "failed", finishedAt: Date.now(), ...(reason ? { reason } : {}) });
-      await this.o.datastore.notifyRunChanged(flow, runId);
     } catch (err) {
       if (!success) reason = `${reason} (the run's status could not be recorded either: ${(err as Error).message})`;
     }

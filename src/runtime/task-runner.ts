@@ -21,6 +21,8 @@ import { ReadLog } from "./read-log.js";
 
 // The reads of each running attempt, saved by `writeDone` just before the outcome.
 const readLogs = new WeakMap<TaskSpec, ReadLog>();
+// The outcome each attempt recorded: an end task's goes into its journal event.
+const recorded = new WeakMap<TaskSpec, AttemptRecord>();
 
 /** What a task runner works with. */
 export interface TaskContext {
@@ -60,8 +62,12 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
   // The outcome is recorded already; output or an index event lost to a full disk must not undo it.
   await log.flush().catch(() => undefined);
   // The end task's outcome decides the run's: tell the run index now, not only when the runtime
-  // records the run's status (it may be killed in between).
-  if (node.type === "end") await ds.notifyRunChanged(spec.flow, spec.runId).catch(() => undefined);
+  // records the run's status (it may be killed in between). An outcome that could not be recorded
+  // leaves the index to re-read the run.
+  if (node.type === "end") {
+    const done = recorded.get(spec);
+    await (done ? ds.notifyRunEnded(spec.flow, spec.runId, done) : ds.notifyRunChanged(spec.flow, spec.runId)).catch(() => undefined);
+  }
   return outcome;
 }
 
@@ -294,7 +300,8 @@ async function inheritedWith(error: ExceptionInfo, { spec, node, ctx }: Failure)
 async function writeDone(ds: Datastore, spec: TaskSpec, r: Omit<AttemptRecord, "attempt" | "finishedAt" | "pid">): Promise<void> {
   await readLogs.get(spec)?.save(ds);
   const where = { host: hostname(), ...(spec.executor ? { executor: spec.executor } : {}) };
-  await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...where, ...r });
+  const record: AttemptRecord = { attempt: spec.attempt, finishedAt: Date.now(), pid: process.pid, ...where, ...r };
+  if (await ds.writeDone(spec.flow, spec.runId, spec.step, spec.taskId, record)) recorded.set(spec, record);
 }
 
 /** Turns anything thrown into the stored exception record. */

@@ -46,11 +46,14 @@ export class Datastore {
     for (let id = nextRunId(); ; id = bumpRunId(id)) {
       // Announced before it exists: a runtime killed right after run.json still leaves the event
       // that makes the run index read the run (the index keeps such an event pending until it appears).
-      await notifyRunChanged(this.storage, { flow: record.flow, runId: id });
+      await notifyRunChanged(this.storage, { flow: record.flow, runId: id, kind: "new" });
       const full: RunRecord = { ...record, runId: id, createdAt: Date.now() };
       if (await this.storage.write(keys.run(record.flow, id), json(full), { ifAbsent: true })) {
         const tags: TagsRecord = { rev: 0, userTags: [...new Set(userTags)], updatedAt: full.createdAt };
         await this.storage.write(keys.tagsRevision(record.flow, id, 0), json(tags), { ifAbsent: true });
+        const { createdAt, user, systemTags, originRunId, endStep } = full;
+        const created = { createdAt, user, systemTags, originRunId: originRunId ?? null, endStep, userTags: tags.userTags };
+        await notifyRunChanged(this.storage, { flow: record.flow, runId: id, kind: "run", created });
         return full;
       }
     }
@@ -80,7 +83,7 @@ export class Datastore {
       const current = await this.readTags(flow, runId);
       const next: TagsRecord = { rev: current.rev + 1, userTags: edit([...current.userTags]), updatedAt: Date.now() };
       if (await this.storage.write(keys.tagsRevision(flow, runId, next.rev), json(next), { ifAbsent: true })) {
-        await notifyRunChanged(this.storage, { flow, runId });
+        await notifyRunChanged(this.storage, { flow, runId, kind: "tags" });
         return next;
       }
       await sleep(Math.random() * 5 * (attempt + 1));
@@ -99,6 +102,7 @@ export class Datastore {
   /** Records how a run ended (display only: success is decided by the end task's attempt record). */
   async writeStatus(flow: string, runId: string, status: RunStatusRecord): Promise<void> {
     await this.storage.write(keys.status(flow, runId), json(status));
+    await notifyRunChanged(this.storage, { flow, runId, kind: status.state === "successful" ? "ok" : "failed" });
   }
 
   /** Reads how a run ended, or undefined while it runs (or if its runtime died). */
@@ -228,10 +232,25 @@ export class Datastore {
     return this.storage.write(keys.deployment(record.flow), json(record), { ifAbsent: options.create ?? false });
   }
 
-  /** Tells the run index that a run's files changed. */
+  /** Tells the run index that a run's files changed in a way it must re-read (a resume, a repair). */
   async notifyRunChanged(flow: string, runId: string): Promise<void> {
     await notifyRunChanged(this.storage, { flow, runId });
   }
+
+  /**
+   * Tells the run index that an attempt of the run's end task recorded `outcome`, with the runs the
+   * run's tasks read (every other task has ended by then), so readers need not re-read the run.
+   */
+  async notifyRunEnded(flow: string, runId: string, outcome: AttemptRecord): Promise<void> {
+    const upstream = upstreamRuns(await this.readRunLineage(flow, runId));
+    const ended = { attempt: outcome.attempt, success: outcome.success, finishedAt: outcome.finishedAt, upstream };
+    await notifyRunChanged(this.storage, { flow, runId, kind: "end", ended });
+  }
+}
+
+/** The distinct runs (`Flow/RunId`) that lineage records read, in first-read order. */
+export function upstreamRuns(records: readonly { reads: readonly { pathspec: string }[] }[]): string[] {
+  return [...new Set(records.flatMap((r) => r.reads.map((read) => read.pathspec.split("/").slice(0, 2).join("/"))))];
 }
 
 function json(value: unknown): string {

@@ -58,9 +58,18 @@ sync("should cost two requests when nothing changed, and requests for the new ru
   counted.calls.length = 0;
   assert.is((await ids(bob)).length, 15);
   assert.ok(!counted.calls.some((c) => c === `list ${keys.runsDir(FLOW)}` || c === `list ${keys.flowsDir()}`), "no scan of the root");
-  const runReads = counted.calls.filter((c) => c.startsWith("readText") && c.endsWith("/run.json"));
-  assert.is(runReads.length, 3, "each new run is read once");
-  assert.ok(!counted.calls.some((c) => c.startsWith("openReadStream")), "the unchanged snapshot is not downloaded again");
+  assert.equal(
+    counted.calls.filter((c) => !c.startsWith(`readText ${keys.journalDir()}/`)).map((c) => c.split(" ")[0]),
+    ["list", "version"],
+    "the new runs' own files are not read: their journal events say what happened",
+  );
+  assert.is(counted.calls.length, 2 + 2 * 3, "two event bodies per new run (`run` and `end`), plus the listing and the version check");
+  // A tag edit costs the run's newest tag revision (a listing and a read), not a re-read of the run.
+  const [last] = await alice.listRunIds(FLOW).then((all) => all.slice(-1));
+  await alice.updateTags(FLOW, last!, (t) => [...t, "reviewed"]);
+  counted.calls.length = 0;
+  assert.is((await ids(bob, "reviewed")).length, 1);
+  assert.equal(counted.calls.map((c) => c.split(" ")[0]).sort(), ["list", "list", "readText", "version"]);
   await bob.close();
 });
 
@@ -109,8 +118,9 @@ sync("should resume from the persisted state in the next process without re-read
   const counted = countCalls(ctx.bucket.storage());
   const next = await RunIndex.open(new Datastore(counted.storage), { ...quiet, cacheDir: join(ctx.dir, "bob") });
   assert.is((await ids(next)).length, 6);
-  const runReads = counted.calls.filter((c) => c.startsWith("readText") && c.endsWith("/run.json"));
-  assert.is(runReads.length, 1, "only the run made since the last process is read");
+  const bodies = counted.calls.filter((c) => c.startsWith(`readText ${keys.journalDir()}/`));
+  assert.is(bodies.length, 2, "only the events of the run made since the last process are read");
+  assert.ok(!counted.calls.some((c) => c.endsWith("/run.json")), "no run is re-read");
   await next.close();
 });
 
