@@ -391,7 +391,9 @@ export class IndexSync {
         if (!head || !(head.kind === "run" || head.kind === "end")) return head;
         const key = deltaKey(head.flow, head.runId);
         if (rereads.has(key)) return head;
-        if (head.kind === "run" && known.has(key)) return { flow: head.flow, runId: head.runId, kind: "new" as const };
+        // Known before its `run` event: it was read when only its `new` event was there, perhaps
+        // between run.json and its first tag revision, so its first tags may be missing: re-read.
+        if (head.kind === "run" && known.has(key)) return { flow: head.flow, runId: head.runId };
         const body = await readJournalEvent(storage, name).catch(() => null);
         if (body === undefined) vanished = true;
         return withBody(head, body);
