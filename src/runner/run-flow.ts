@@ -11,7 +11,11 @@ import { writeUncaptured } from "../runtime/output-capture.js";
 import { openDatastore } from "../store/root.js";
 import { getDatastoreRoot, type Run } from "../client/index.js";
 import { readRunUnchecked } from "../client/run.js";
-import { RunFailedError } from "../util/errors.js";
+import { ExecutorError, RunFailedError } from "../util/errors.js";
+import type { TaskExecutor } from "../runtime/executor.js";
+import type { Datastore } from "../store/datastore.js";
+import { createRemoteExecutor, parseExecutor } from "../runtime/remote/executor-choice.js";
+import type { FlowCode } from "../runtime/remote/code-package.js";
 
 /** Options of `runFlow`. */
 export interface RunFlowOptions {
@@ -29,6 +33,18 @@ export interface RunFlowOptions {
   throwOnFailure?: boolean;
   /** Resume from this run (and step) of the same flow. */
   resume?: { originRunId: string; step?: string };
+  /**
+   * Where tasks run, as `tsflow run --executor` says: `local` (this process), `redis://host:6379/0`
+   * (queue workers) or `slurm[:partition]`. A remote executor needs a root every worker reaches
+   * (`s3://...`, or a shared folder with `TSFLOW_SHARED_ROOT=1`) and the flow's `code`.
+   * @default "local"
+   */
+  executor?: string;
+  /**
+   * The code remote workers run: the flow's file, or the source of a module exporting the class.
+   * In a tsflow notebook the kernel fills it in from the cells that define the flow.
+   */
+  code?: FlowCode;
 }
 
 /**
@@ -46,17 +62,19 @@ export interface RunFlowOptions {
  */
 export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlowOptions = {}): Promise<Run<F>> {
   const datastore = openDatastore(getDatastoreRoot(), { create: true });
+  const remote = await remoteExecutor(flowClass, datastore, options);
   const result = await launchRun({
     flowClass,
     datastore,
     store: createArtifactStore(datastore),
     params: options.params ?? {},
     tags: options.tags ?? [],
-    maxWorkers: options.maxWorkers ?? 4,
     onEvent: options.onEvent ?? printOutput(),
+    ...(remote ? { createExecutor: () => remote } : {}),
+    ...(options.maxWorkers || !remote ? { maxWorkers: options.maxWorkers ?? 4 } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resume ? { resume: options.resume } : {}),
-  });
+  }).finally(() => remote?.close());
   const pathspec = `${result.flow}/${result.runId}`;
   if (!result.success && options.throwOnFailure !== false) {
     // The reason is often a step's own message, ending with its own full stop.
@@ -66,6 +84,17 @@ export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlo
     );
   }
   return readRunUnchecked<F>(pathspec);
+}
+
+// The executor `options.executor` names, with the code packaged; undefined to run in this process.
+async function remoteExecutor(flowClass: FlowClass, datastore: Datastore, options: RunFlowOptions): Promise<TaskExecutor | undefined> {
+  const choice = parseExecutor(options.executor);
+  if (choice.kind === "local") return undefined;
+  if (!options.code)
+    throw new ExecutorError(
+      `runFlow(${flowClass.name}, { executor: "${options.executor}" }) needs the flow's code for the workers: pass code: { file: "<the file that exports ${flowClass.name}>" } (in a tsflow notebook the kernel fills it in from the cells that define the flow).`,
+    );
+  return createRemoteExecutor(choice, { datastore, code: options.code, className: flowClass.name, notice: (m) => process.stderr.write(`${m}\n`) });
 }
 
 function printOutput(): (event: RunEvent) => void {
