@@ -9,6 +9,7 @@ import { parseCell, type ParsedCell } from "../magics/parse.js";
 import { tokenize } from "../magics/tokenize.js";
 import { parseArgs } from "../magics/options.js";
 import { UsageError } from "../magics/usage-error.js";
+import type { CellLog } from "./cell-log.js";
 import { diagnosticsError, thrownError, type ErrorContent } from "./error-content.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -19,6 +20,8 @@ const BIND_SLOT = Symbol.for("tsflow.kernel.bind");
 export interface CellRunnerDeps {
   engine: Engine;
   registry: MagicRegistry;
+  /** Where cells that ran are recorded (for packaging notebook flows). */
+  cells?: CellLog;
   /** Extra lines for an error's traceback, e.g. where else a missing run exists. */
   explain?: (error: unknown, source: string) => Promise<string[]>;
 }
@@ -48,7 +51,7 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
       await runMagic(deps.registry, "cell", name, args, body, parsed.code, ctx);
       return codeError;
     }
-    if (parsed.code.trim() !== "") await runCode(parsed.code);
+    if (parsed.code.trim() !== "" && (await runCode(parsed.code))) deps.cells?.add(parsed.code, label ?? "a cell");
     return codeError;
   } catch (err) {
     return signal.aborted ? thrownError({ message: "Interrupted asynchronously" }) : describe(deps, err, source);
