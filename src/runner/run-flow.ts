@@ -1,7 +1,7 @@
 /**
  * `runFlow` runs a flow class defined in code (a notebook cell, a script) in this process, with no
- * file, and returns the finished `Run` — Metaflow's `NBRunner(...).nbrun()`. The datastore output is
- * the same as `tsflow run` writes.
+ * file, or with `executor` on remote workers, and returns the finished `Run` — Metaflow's
+ * `NBRunner(...).nbrun()`. The datastore output is the same as `tsflow run` writes.
  */
 import type { FlowClass } from "../flow/graph.js";
 import { createArtifactStore } from "../runtime/datastore-artifacts.js";
@@ -48,8 +48,8 @@ export interface RunFlowOptions {
 }
 
 /**
- * Runs a flow class to the end in this process and returns its `Run` (readable whatever the
- * current namespace, like Metaflow's runner result).
+ * Runs a flow class to the end (in this process, or on the workers `executor` names) and returns its
+ * `Run` (readable whatever the current namespace, like Metaflow's runner result).
  * @example
  * import { runFlow } from "tsflow";
  * import { TeamCollabFlow } from "./examples/team-collab.js";
@@ -58,7 +58,8 @@ export interface RunFlowOptions {
  * const choice: number | undefined = await run.data.choice; // typed from the class
  * console.log(run.successful, choice);
  * @throws RunFailedError when the run fails (unless `throwOnFailure: false`), GraphError,
- * ParameterError or TaggingError before anything runs.
+ * ParameterError or TaggingError before anything runs; with a remote `executor`, ExecutorError (an
+ * unknown executor, a root workers cannot reach, no `code`) or FlowFileError (code that cannot be bundled).
  */
 export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlowOptions = {}): Promise<Run<F>> {
   const datastore = openDatastore(getDatastoreRoot(), { create: true });
