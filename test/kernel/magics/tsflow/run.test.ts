@@ -108,6 +108,22 @@ fanout("should complete --executor and its values", async () => {
   assert.ok((await complete("%run SquareFanFlow --ex")).matches.includes("--executor"));
   assert.equal((await complete("%run SquareFanFlow --executor ")).matches, ["local", "redis://127.0.0.1:6379/0", "slurm"]);
 });
+fanout("should stop a remote %run on interrupt, record the run as failed and keep the kernel", async () => {
+  await ok(`class SlowRemoteFlow extends FlowSpec {
+  @step async start() { console.log("sleeping on", process.pid); await new Promise((r) => setTimeout(r, 20_000)); this.next(this.end); }
+  @step end() {}
+}`);
+  const r = await s.send({ op: "interrupt_during", code: `%run SlowRemoteFlow --executor ${redis.url}`, wait_for: "sleeping on" });
+  assert.is(r["reply"].ename, "KeyboardInterrupt", JSON.stringify(r));
+  const status = await ok(`import { listRuns } from "tsflow";
+let slow = await listRuns("SlowRemoteFlow");
+for (let i = 0; i < 200 && slow[0]?.toJSON().status !== "failed"; i++) {
+  await new Promise((r) => setTimeout(r, 50));
+  slow = await listRuns("SlowRemoteFlow");
+}
+slow.map((r) => r.toJSON().status)`);
+  assert.is(of(status, "execute_result")[0].data["text/plain"], "[ 'failed' ]");
+});
 fanout.run();
 
 const local = suite("%run --executor on a folder root");
