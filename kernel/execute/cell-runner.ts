@@ -35,6 +35,8 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
   let codeError: ErrorContent | undefined;
   const runCode = async (code: string): Promise<boolean> => {
     codeError = await runTypeScript(deps.engine, code, out, (err) => describe(deps, err, source), label);
+    // The cell's own code (run directly, or by a cell magic such as %%with_namespace) is what its declarations come from.
+    if (codeError === undefined && code === parsed.code) deps.cells?.add(code, label ?? "a cell");
     return codeError === undefined;
   };
   const bind = async (name: string, value: unknown, type: string): Promise<void> => {
@@ -51,7 +53,7 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
       await runMagic(deps.registry, "cell", name, args, body, parsed.code, ctx);
       return codeError;
     }
-    if (parsed.code.trim() !== "" && (await runCode(parsed.code))) deps.cells?.add(parsed.code, label ?? "a cell");
+    if (parsed.code.trim() !== "") await runCode(parsed.code);
     return codeError;
   } catch (err) {
     return signal.aborted ? thrownError({ message: "Interrupted asynchronously" }) : describe(deps, err, source);
