@@ -40,7 +40,9 @@ fanout("should run a notebook flow's foreach in the worker processes, with only 
   const mark = JSON.stringify(join(root, "marks.txt"));
   await ok(`import { FlowSpec, step } from "tsflow";\nimport { appendFileSync } from "node:fs";`);
   // A cell run by a cell magic declares names too.
-  await ok(`%%with_namespace user:alice\nconst OFFSET = 1;\nfunction shifted(n: number): number { return n * n + OFFSET; }\nappendFileSync(${mark}, "helpers\\n");`);
+  await ok(
+    `%%with_namespace user:alice\nconst OFFSET = 1;\nfunction shifted(n: number): number { return n * n + OFFSET; }\nappendFileSync(${mark}, "helpers\\n");`,
+  );
   await ok(`appendFileSync(${mark}, "side effect\\n");\nconsole.log("printed once");`);
   await ok(`class SquareFanFlow extends FlowSpec {
   items: number[] = [];
