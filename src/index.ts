@@ -132,6 +132,7 @@ export {
   SqlRefusedError,
   SqlError,
   RunFailedError,
+  ExecutorError,
   isTsflowError,
   formatUserError,
 } from "./util/errors.js";
