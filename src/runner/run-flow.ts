@@ -3,7 +3,7 @@
  * file, or with `executor` on remote workers, and returns the finished `Run` — Metaflow's
  * `NBRunner(...).nbrun()`. The datastore output is the same as `tsflow run` writes.
  */
-import type { FlowClass } from "../flow/graph.js";
+import { buildGraph, type FlowClass } from "../flow/graph.js";
 import { createArtifactStore } from "../runtime/datastore-artifacts.js";
 import { launchRun } from "../runtime/launch.js";
 import type { RunEvent } from "../runtime/run-events.js";
@@ -23,7 +23,7 @@ export interface RunFlowOptions {
   params?: Record<string, unknown>;
   /** User tags of the run. @default [] */
   tags?: string[];
-  /** Tasks in flight at once; in-process, async steps overlap. @default 4 */
+  /** Tasks in flight at once; in-process, async steps overlap. @default 4 in this process; a remote executor's capacity */
   maxWorkers?: number;
   /** Receives every event of the run. @default prints each task's output as `[step/task] line` */
   onEvent?: (event: RunEvent) => void;
@@ -91,6 +91,7 @@ export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlo
 async function remoteExecutor(flowClass: FlowClass, datastore: Datastore, options: RunFlowOptions): Promise<TaskExecutor | undefined> {
   const choice = parseExecutor(options.executor);
   if (choice.kind === "local") return undefined;
+  buildGraph(flowClass); // a flow that cannot run is refused before its code is packaged and a queue reached
   if (!options.code)
     throw new ExecutorError(
       `runFlow(${flowClass.name}, { executor: "${options.executor}" }) needs the flow's code for the workers: pass code: { file: "<the file that exports ${flowClass.name}>" } (in a tsflow notebook the kernel fills it in from the cells that define the flow).`,

@@ -188,4 +188,17 @@ remote("should refuse a remote executor on a folder root, as tsflow run does", a
   );
   await rejects(runFlow(FanFlow, { executor: "carrier-pigeon" }), ExecutorError, "Unknown executor 'carrier-pigeon'");
 });
+remote("should refuse a flow whose graph is wrong before packaging its code or reaching a queue", async () => {
+  process.env.TSFLOW_SHARED_ROOT = "1";
+  class Broken extends FlowSpec {
+    @step start() {}
+    @step end() {}
+  }
+  await rejects(
+    runFlow(Broken, { executor: "redis://127.0.0.1:1/0", code: { file: fixture("remote-fan.ts") } }),
+    GraphError,
+    "Step *start* does not call this.next()",
+  );
+  assert.equal(await datastoreAt(root).storage.list("code"), []);
+});
 remote.run();
