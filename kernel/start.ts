@@ -3,7 +3,9 @@
  * registry and the request handlers, binds the sockets and serves until a shutdown request.
  */
 import { performance } from "node:perf_hooks";
-import { createTslabEngine, openTslabTransport, tslabEngineInfo } from "./engine/tslab-engine.js";
+import { createTslabEngine, loadTypeScript, openTslabTransport, tslabEngineInfo } from "./engine/tslab-engine.js";
+import { CellLog } from "./execute/cell-log.js";
+import { notebookFlowCode } from "./tsflow/notebook-code.js";
 import { LateEngine } from "./engine/late-engine.js";
 import { provideModule, redirectModule } from "./engine/provided-modules.js";
 import type { OverlayPackage } from "./engine/type-overlay.js";
@@ -40,7 +42,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const holder: { server?: KernelServer } = {};
   let libraryLoaded = (): void => {};
   const ready = new Promise<void>((resolve) => (libraryLoaded = resolve));
-  const deps: ExecuteDeps = { engine, registry, history, ready, lastArrival: () => holder.server?.lastArrival ?? 0 };
+  const cells = new CellLog();
+  const flowCode = notebookFlowCode(cells, loadTypeScript, process.cwd());
+  const deps: ExecuteDeps = { engine, registry, history, cells, ready, lastArrival: () => holder.server?.lastArrival ?? 0 };
   const execute = new ExecuteHandler(deps);
   const completers: ExtraCompleter[] = [];
   const routes = createRoutes({
@@ -71,9 +75,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
   if (exports) {
     provideModule(
       "tsflow",
-      cellModule(exports, () => execute.activeCell),
+      cellModule(exports, () => execute.activeCell, flowCode),
     );
-    const api = connectLibrary(exports, registry, completers);
+    const api = connectLibrary(exports, registry, completers, flowCode);
     if (api) deps.explain = (err, source) => elsewhereHint(api, err, source);
   }
   libraryLoaded();

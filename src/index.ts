@@ -26,6 +26,7 @@ export type { ArrowPreview } from "./store/object-store.js";
 export { listNamespacesOf } from "./client/elsewhere.js";
 export type { RunEvent, RunStartedEvent, TaskEvent, TaskOutputEvent, RunFinishedEvent } from "./runtime/run-events.js";
 export { runFlow, type RunFlowOptions } from "./runner/run-flow.js";
+export type { FlowCode } from "./runtime/remote/code-package.js";
 export {
   namespace,
   getNamespace,
@@ -131,6 +132,7 @@ export {
   SqlRefusedError,
   SqlError,
   RunFailedError,
+  ExecutorError,
   isTsflowError,
   formatUserError,
 } from "./util/errors.js";

@@ -55,6 +55,7 @@ const DOCUMENTED: Record<string, string[]> = {
     "SqlRefusedError",
     "SqlError",
     "RunFailedError",
+    "ExecutorError",
   ],
 };
 

@@ -9,6 +9,7 @@ import type * as TslabExecutor from "tslab/dist/executor.js";
 import type * as TslabConverter from "tslab/dist/converter.js";
 import type * as TslabJupyter from "tslab/dist/jupyter.js";
 import type * as TslabInspect from "tslab/dist/inspect.js";
+import type * as TS from "typescript";
 import type { CellDiagnostic, CellSink, Engine, DisplayWriter } from "./engine.js";
 import type { Channel } from "../protocol/message.js";
 import type { FramesListener, Transport } from "../protocol/transport.js";
@@ -53,6 +54,11 @@ function loadCompiler(): CachedModule {
   const registered = require.cache[file] as NodeJS.Module;
   registered.exports = compilerViewForTslab(registered.exports as CompilerLike);
   return compilerModule;
+}
+
+/** The TypeScript compiler API cells are compiled with (loaded once, shared with tslab). */
+export function loadTypeScript(): typeof TS {
+  return loadCompiler().exports as typeof TS;
 }
 
 /**

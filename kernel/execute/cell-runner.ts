@@ -9,6 +9,7 @@ import { parseCell, type ParsedCell } from "../magics/parse.js";
 import { tokenize } from "../magics/tokenize.js";
 import { parseArgs } from "../magics/options.js";
 import { UsageError } from "../magics/usage-error.js";
+import type { CellLog } from "./cell-log.js";
 import { diagnosticsError, thrownError, type ErrorContent } from "./error-content.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -19,6 +20,8 @@ const BIND_SLOT = Symbol.for("tsflow.kernel.bind");
 export interface CellRunnerDeps {
   engine: Engine;
   registry: MagicRegistry;
+  /** Where cells that ran are recorded (for packaging notebook flows). */
+  cells?: CellLog;
   /** Extra lines for an error's traceback, e.g. where else a missing run exists. */
   explain?: (error: unknown, source: string) => Promise<string[]>;
 }
@@ -32,6 +35,8 @@ export async function runCell(source: string, deps: CellRunnerDeps, out: MagicOu
   let codeError: ErrorContent | undefined;
   const runCode = async (code: string): Promise<boolean> => {
     codeError = await runTypeScript(deps.engine, code, out, (err) => describe(deps, err, source), label);
+    // The cell's own code (run directly, or by a cell magic such as %%with_namespace) is what its declarations come from.
+    if (codeError === undefined && code === parsed.code) deps.cells?.add(code, label ?? "a cell");
     return codeError === undefined;
   };
   const bind = async (name: string, value: unknown, type: string): Promise<void> => {

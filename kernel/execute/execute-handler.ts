@@ -11,6 +11,7 @@ import type { History } from "../history.js";
 import type { Request } from "../server/kernel-server.js";
 import { toMimeBundle } from "../display/mime-bundle.js";
 import { runCell, type CellRunnerDeps } from "./cell-runner.js";
+import { parseCell } from "../magics/parse.js";
 import { routeStreams } from "./stdio-capture.js";
 import type { ActiveCell } from "../tsflow/cell-module.js";
 
@@ -72,7 +73,7 @@ export class ExecuteHandler {
     await this.deps.ready;
     const controller = (this.controller = new AbortController());
     const out = this.output(req, count, silent, store);
-    this.active = { out, signal: controller.signal };
+    this.active = { out, signal: controller.signal, cell: { source: parseCell(code).code, label: `In[${count}]` } };
     const error = await runCell(code, this.deps, out, controller.signal, `In[${count}]`);
     if (this.controller === controller) [this.controller, this.active] = [undefined, undefined];
     if (!error) {

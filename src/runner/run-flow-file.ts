@@ -66,7 +66,7 @@ async function runRemote(loaded: LoadedFlow, o: RunFlowFileOptions, choice: Excl
   buildGraph(loaded.flowClass, loaded.docs);
   const executor = await createRemoteExecutor(choice, {
     datastore: o.datastore,
-    flowFile: loaded.file,
+    code: { file: loaded.file },
     className: loaded.flowClass.name,
     notice: (m) => writeUncaptured("stderr", `${m}\n`),
   });

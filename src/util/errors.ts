@@ -580,7 +580,19 @@ export class SqlError extends TsflowError {
   static override readonly headline = "SQL error";
 }
 
-/** Raised when a task executor cannot be used: a queue that cannot be reached, a scheduler command missing, a root workers cannot see. */
+/**
+ * Raised when a task executor cannot be used: an unknown `--executor` / `runFlow` `executor`, a queue
+ * that cannot be reached, a scheduler command missing, a root workers cannot see, no code to send them.
+ * @example
+ * import { ExecutorError, FlowSpec, runFlow, step } from "tsflow";
+ *
+ * class PigeonFlow extends FlowSpec {
+ *   @step start() { this.next(this.end); }
+ *   @step end() {}
+ * }
+ * const err = await runFlow(PigeonFlow, { executor: "carrier-pigeon" }).catch((e: unknown) => e);
+ * if (err instanceof ExecutorError) console.log(err.code, err.message); // EXECUTOR Unknown executor 'carrier-pigeon': use local ...
+ */
 export class ExecutorError extends TsflowError {
   static override readonly code = "EXECUTOR";
   static override readonly headline = "Executor error";

@@ -1,5 +1,6 @@
 /** Reads runs straight from a datastore root (the source of truth), for runtime tests. */
 import { rm } from "node:fs/promises";
+import * as assert from "uvu/assert";
 import { join } from "node:path";
 import { Datastore } from "../../src/store/datastore.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
@@ -49,4 +50,22 @@ export async function readTask(root: string, flow: string, runId: string, step: 
     task: await ds.readTask(flow, runId, step, id),
     stdout: await ds.readLog(flow, runId, step, id, attempt, "stdout"),
   };
+}
+
+/**
+ * Asserts every first attempt of `step` ran through `executor` (e.g. `redis:tsflow`) on a named host,
+ * in a process other than this one; returns how many tasks there are and the pids they ran in.
+ */
+export async function remoteTaskPids(root: string, flow: string, runId: string, step: string, executor: string): Promise<{ tasks: number; pids: Set<number> }> {
+  const ds = datastoreAt(root);
+  const ids = await ds.listTaskIds(flow, runId, step);
+  const pids = new Set<number>();
+  for (const id of ids) {
+    const done = await ds.readDone(flow, runId, step, id, 0);
+    assert.is(done?.executor, executor, `${step}/${id}`);
+    assert.ok(done?.host, `${step}/${id} records its host`);
+    assert.is.not(done!.pid, process.pid, `${step}/${id} ran in another process`);
+    pids.add(done!.pid);
+  }
+  return { tasks: ids.length, pids };
 }

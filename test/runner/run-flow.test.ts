@@ -7,9 +7,13 @@ import { BranchFlow } from "../_fixtures/flows/branch-join.js";
 import { ResumeFlow } from "../_fixtures/flows/fail-resume.js";
 import { fixture, tsflow } from "../_helpers/cli.js";
 import { makeTempRoot, removeTempRoot } from "../_helpers/tmp.js";
-import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
+import { datastoreAt, remoteTaskPids, runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { S3Storage } from "../../src/store/s3-storage.js";
+import { ExecutorError } from "../../src/util/errors.js";
+import { FanFlow } from "../_fixtures/flows/remote-fan.js";
+import { type RedisServer, startRedis } from "../_helpers/redis-server.js";
+import { type WorkerProcess, startWorker } from "../_helpers/workers.js";
 
 const run = suite("runFlow");
 let root = "";
@@ -140,3 +144,61 @@ run("should stop on abort and record the run as failed", async () => {
   assert.is((await datastoreAt(root).readStatus("ResumeFlow", id))!.state, "failed");
 });
 run.run();
+
+const remote = suite("runFlow with a remote executor");
+let redis: RedisServer | undefined;
+let worker: WorkerProcess | undefined;
+remote.before.each(async () => {
+  root = await makeTempRoot();
+  process.env.TSFLOW_USER = "alice";
+  useDatastore(root);
+});
+remote.after.each(async () => {
+  delete process.env.TSFLOW_SHARED_ROOT;
+  await worker?.kill9();
+  await redis?.stop();
+  [worker, redis] = [undefined, undefined];
+  await closeClient();
+  await removeTempRoot(root);
+});
+
+remote("should run the tasks on a queue worker, from the flow code it is given", async () => {
+  process.env.TSFLOW_SHARED_ROOT = "1";
+  redis = await startRedis();
+  worker = await startWorker(redis.url, { env: { TSFLOW_CACHE_DIR: join(root.startsWith("s3://") ? "/tmp" : root, `cache-${process.pid}`) } });
+  const r = await runFlow(FanFlow, { executor: redis.url, code: { file: fixture("remote-fan.ts") }, onEvent: () => {} });
+  assert.is(await r.data.total, 285);
+  assert.is((await remoteTaskPids(root, "FanFlow", r.id, "each", "redis:tsflow")).tasks, 10);
+});
+
+remote("should refuse a remote executor without the flow's code, saying what to pass", async () => {
+  await rejects(
+    runFlow(FanFlow, { executor: "redis://127.0.0.1:1/0" }),
+    ExecutorError,
+    /needs the flow's code for the workers: pass code: \{ file: "<the file that exports FanFlow>" \}/,
+  );
+});
+
+remote("should refuse a remote executor on a folder root, as tsflow run does", async () => {
+  if (root.startsWith("s3://")) return; // an object-store root is shared by nature
+  await rejects(
+    runFlow(FanFlow, { executor: "slurm", code: { file: fixture("remote-fan.ts") } }),
+    ExecutorError,
+    /is a folder on this machine, which workers on other machines cannot reach: use a shared root such as --datastore-root s3:\/\/bucket\/prefix.* set TSFLOW_SHARED_ROOT=1\./,
+  );
+  await rejects(runFlow(FanFlow, { executor: "carrier-pigeon" }), ExecutorError, "Unknown executor 'carrier-pigeon'");
+});
+remote("should refuse a flow whose graph is wrong before packaging its code or reaching a queue", async () => {
+  process.env.TSFLOW_SHARED_ROOT = "1";
+  class Broken extends FlowSpec {
+    @step start() {}
+    @step end() {}
+  }
+  await rejects(
+    runFlow(Broken, { executor: "redis://127.0.0.1:1/0", code: { file: fixture("remote-fan.ts") } }),
+    GraphError,
+    "Step *start* does not call this.next()",
+  );
+  assert.equal(await datastoreAt(root).storage.list("code"), []);
+});
+remote.run();

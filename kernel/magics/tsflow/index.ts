@@ -1,6 +1,7 @@
 /** The magics backed by the tsflow library. */
 import type { TsflowApi } from "../../tsflow/api.js";
 import type { Magic } from "../magic.js";
+import type { FlowCodeOf } from "../../tsflow/notebook-code.js";
 import { diffMagic } from "./diff.js";
 import { flowsMagic } from "./flows.js";
 import { namespaceMagic } from "./namespace.js";
@@ -14,8 +15,8 @@ import { sqlMagic } from "./sql.js";
 import { tagMagic } from "./tag.js";
 import { withNamespaceMagic } from "./with-namespace.js";
 
-/** Every tsflow magic, bound to the library instance `api`. */
-export function tsflowMagics(api: TsflowApi): Magic[] {
+/** Every tsflow magic, bound to the library instance `api` (and `flowCode`, which packages notebook flows). */
+export function tsflowMagics(api: TsflowApi, flowCode?: FlowCodeOf): Magic[] {
   return [
     namespaceMagic,
     withNamespaceMagic,
@@ -24,7 +25,7 @@ export function tsflowMagics(api: TsflowApi): Magic[] {
     runsMagic,
     showMagic,
     tagMagic,
-    runMagic,
+    (a: TsflowApi) => runMagic(a, flowCode),
     sqlMagic,
     pinMagic,
     unpinMagic,

@@ -1,21 +1,31 @@
-/** `%run <FlowClass> [--<param> value]... [--tag T]...`: runs a flow class defined in an earlier cell. */
+/**
+ * `%run <FlowClass> [--<param> value]... [--tag T]... [--executor E]`: runs a flow class defined in
+ * an earlier cell, in the kernel or, with `--executor`, on remote workers (the code packaged from the cells).
+ */
 import { isFlowClass, type ParameterInfoLike, type TsflowApi } from "../../tsflow/api.js";
 import { tagCandidates } from "../../tsflow/candidates.js";
 import { attachRunDisplay } from "../../tsflow/run-display.js";
 import type { ArgCompletionRequest, Magic } from "../magic.js";
 import { UsageError } from "../usage-error.js";
+import { type FlowCodeOf, isRemoteExecutor } from "../../tsflow/notebook-code.js";
 
-const usage = "%run <FlowClass> [--<parameter> <value>]... [--tag <tag>]...";
+const usage = "%run <FlowClass> [--<parameter> <value>]... [--tag <tag>]... [--executor local|redis://host:6379/0|slurm[:partition]]";
 
-/** The `%run` magic. */
-export function runMagic(api: TsflowApi): Magic {
+/** What `--executor` completes to: the kinds, a Redis address to edit. */
+const EXECUTOR_CANDIDATES = ["local", "redis://127.0.0.1:6379/0", "slurm"];
+
+/** The `%run` magic; `flowCode` packages the cells of a class for a remote `--executor`. */
+export function runMagic(api: TsflowApi, flowCode?: FlowCodeOf): Magic {
   return {
     name: "run",
     kind: "line",
     summary: "Run a flow class defined in this notebook; shows live progress and returns the Run.",
     usage,
-    help: "Parameters are given as --<name> <value> (parsed as on the command line). Interrupt the kernel to stop the run: it is recorded as failed and can be resumed.",
-    args: { options: { tag: { type: "string", repeat: true } }, positionals: { min: 1, max: 1 }, allowExtra: true },
+    help:
+      "Parameters are given as --<name> <value> (parsed as on the command line). Interrupt the kernel to stop the run: it is recorded as failed and can be resumed. " +
+      "--executor redis://host:6379/0 or slurm[:partition] runs the tasks on remote workers, as `tsflow run --executor` does: the cells that define the class " +
+      "(its cell and those declaring what it uses; expression statements dropped) are packaged into the datastore, which must be one every worker reaches.",
+    args: { options: { tag: { type: "string", repeat: true }, executor: { type: "string" } }, positionals: { min: 1, max: 1 }, allowExtra: true },
     async run(call, ctx) {
       const name = call.args.positionals[0] as string;
       const flowClass = ctx.locals[name];
@@ -24,6 +34,8 @@ export function runMagic(api: TsflowApi): Magic {
           `no flow class named '${name}' in this notebook: define 'class ${name} extends FlowSpec { ... }' in a cell and run that cell first`,
           usage,
         );
+      const executor = call.args.options["executor"] as string | undefined;
+      const code = isRemoteExecutor(executor) && flowCode ? { code: flowCode(name) } : {};
       const display = attachRunDisplay(ctx.out, name);
       try {
         const run = await api.runFlow(flowClass, {
@@ -31,6 +43,8 @@ export function runMagic(api: TsflowApi): Magic {
           tags: (call.args.options["tag"] as string[] | undefined) ?? [],
           signal: ctx.signal,
           onEvent: display.onEvent,
+          ...(executor ? { executor } : {}),
+          ...code,
         });
         display.close();
         await ctx.out.result(run);
@@ -44,17 +58,19 @@ export function runMagic(api: TsflowApi): Magic {
 
 /**
  * Candidates for `%run`: the flow classes of the notebook, then the class's `--<param>` options not
- * given yet and `--tag`; after `--tag`, the tags in use; after a boolean parameter, `true`/`false`.
+ * given yet, `--tag` and `--executor`; after `--tag`, the tags in use; after `--executor`, the
+ * executor kinds; after a boolean parameter, `true`/`false`.
  */
 async function completeRunArgs(api: TsflowApi, { words, locals }: ArgCompletionRequest): Promise<string[]> {
   if (words.length === 0) return Object.keys(locals).filter((k) => isFlowClass(api, locals[k]));
   const last = words[words.length - 1] as string;
   if (last === "--tag") return tagCandidates(api);
+  if (last === "--executor") return EXECUTOR_CANDIDATES;
   const params = parametersOf(api, locals[words[0] as string]);
   const awaitingValue = params.find((p) => `--${p.name}` === last);
   if (awaitingValue) return awaitingValue.type === "boolean" ? ["true", "false"] : [];
   const given = new Set(words.map((w) => w.split("=")[0]));
-  return [...params.map((p) => `--${p.name}`).filter((option) => !given.has(option)), "--tag"];
+  return [...params.map((p) => `--${p.name}`), "--executor"].filter((option) => !given.has(option)).concat("--tag");
 }
 
 // Completion never fails: a class that cannot be constructed just offers no parameters.

@@ -30,19 +30,49 @@ export interface CodePackage {
   source: string;
 }
 
-/** Bundles `flowFile` and stores it (once per content) in the datastore; returns its address. */
-export async function storeCodePackage(storage: Storage, flowFile: string, className: string): Promise<CodePackage> {
-  const bytes = await bundleFlowFile(flowFile);
+/**
+ * The code a run executes, for a remote executor to package: a flow file, or the source of a module
+ * that exports the flow class (what the notebook kernel assembles from the cells that define a flow).
+ */
+export type FlowCode =
+  | { file: string }
+  | {
+      /** TypeScript (or JavaScript) of an ES module exporting the flow class. */
+      source: string;
+      /** The folder its relative imports and packages resolve from (a notebook's folder). */
+      resolveDir: string;
+      /** A file name for messages, e.g. `notebook cells of FanFlow`. @default "flow source" */
+      name?: string;
+    };
+
+/** Bundles the flow's code and stores it (once per content) in the datastore; returns its address. */
+export async function storeCodePackage(storage: Storage, code: FlowCode | string, className: string): Promise<CodePackage> {
+  const entry = typeof code === "string" ? { file: code } : code;
+  const bytes = await bundleFlowCode(entry);
   const sha = createHash("sha256").update(bytes).digest("hex");
   await storage.write(keys.codePackage(sha), bytes, { ifAbsent: true });
-  return { sha, className, source: path.basename(flowFile) };
+  return { sha, className, source: codeName(entry) };
 }
 
 /** The flow file and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
-export async function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
+export function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
+  return bundleFlowCode({ file: flowFile });
+}
+
+/** The flow's code and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
+export async function bundleFlowCode(code: FlowCode): Promise<Uint8Array> {
+  const name = codeName(code);
   try {
     const out = await build({
-      entryPoints: [flowFile],
+      ...("file" in code
+        ? // Legacy or standard decorators, as the file's own tsconfig says (tsx does the same).
+          { entryPoints: [code.file], absWorkingDir: path.dirname(path.resolve(code.file)) }
+        : // Notebook cells are compiled with legacy decorators (tslab's setting), so the bundle is too.
+          {
+            stdin: { contents: code.source, resolveDir: code.resolveDir, loader: "ts" as const, sourcefile: name },
+            absWorkingDir: code.resolveDir,
+            tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
+          }),
       bundle: true,
       write: false,
       format: "esm",
@@ -51,16 +81,18 @@ export async function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
       external: [...SHARED_PACKAGES, ...SHARED_PACKAGES.map((p) => `${p}/*`)],
       logLevel: "silent",
       legalComments: "none",
-      // Legacy or standard decorators, as the file's own tsconfig says (tsx does the same).
-      absWorkingDir: path.dirname(path.resolve(flowFile)),
       banner: { js: "import { createRequire as __tsflowCreateRequire } from 'node:module'; const require = __tsflowCreateRequire(import.meta.url);" },
     });
     return out.outputFiles[0]!.contents;
   } catch (err) {
     const first = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : "";
-    throw new FlowFileError(`Cannot package ${path.basename(flowFile)} for remote workers: ${first?.text ?? (err as Error).message}${where}.`, { cause: err });
+    throw new FlowFileError(`Cannot package ${name} for remote workers: ${first?.text ?? (err as Error).message}${where}.`, { cause: err });
   }
+}
+
+function codeName(code: FlowCode): string {
+  return "file" in code ? path.basename(code.file) : (code.name ?? "flow source");
 }
 
 /**

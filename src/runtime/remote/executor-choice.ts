@@ -7,7 +7,7 @@
 import type { Datastore } from "../../store/datastore.js";
 import { ExecutorError } from "../../util/errors.js";
 import type { TaskExecutor } from "../executor.js";
-import { storeCodePackage } from "./code-package.js";
+import { type FlowCode, storeCodePackage } from "./code-package.js";
 import { RedisExecutor } from "./redis-executor.js";
 import { type RedisTarget, parseRedisTarget } from "./redis-target.js";
 import { SlurmExecutor } from "./slurm-executor.js";
@@ -30,7 +30,8 @@ export function parseExecutor(value: string | undefined, o: { queue?: string; sl
 /** Options of `createRemoteExecutor`. */
 export interface RemoteExecutorOptions {
   datastore: Datastore;
-  flowFile: string;
+  /** The flow's code: its file, or a module's source (notebook cells). */
+  code: FlowCode;
   className: string;
   notice: (message: string) => void;
 }
@@ -38,7 +39,7 @@ export interface RemoteExecutorOptions {
 /** Packages the flow's code into the datastore and connects the executor. @throws ExecutorError, FlowFileError */
 export async function createRemoteExecutor(choice: Exclude<ExecutorChoice, { kind: "local" }>, o: RemoteExecutorOptions): Promise<TaskExecutor> {
   assertShareable(o.datastore, choice);
-  const code = await storeCodePackage(o.datastore.storage, o.flowFile, o.className);
+  const code = await storeCodePackage(o.datastore.storage, o.code, o.className);
   if (choice.kind === "redis") {
     const warn = Number(process.env.TSFLOW_PICKUP_WARN_SECONDS);
     return RedisExecutor.create({

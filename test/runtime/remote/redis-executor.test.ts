@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { BIN, REPO, fixture, tsflow } from "../../_helpers/cli.js";
 import { makeTempDir, removeTempDir } from "../../_helpers/tmp.js";
-import { datastoreAt, readTask, runIdFrom } from "../../_helpers/runs.js";
+import { datastoreAt, readTask, remoteTaskPids, runIdFrom } from "../../_helpers/runs.js";
 import { type RedisServer, freeTcpPort, startRedis } from "../../_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../../_helpers/workers.js";
 
@@ -38,16 +38,8 @@ queue("should run a foreach through two queue workers and record where each task
   assert.match(r.stdout, /total 285/);
   assert.match(r.stdout, /Task finished successfully on \S+\./);
   const runId = runIdFrom(r.stdout);
-  const ds = datastoreAt(root);
-  const ids = await ds.listTaskIds("FanFlow", runId, "each");
-  assert.is(ids.length, 10);
-  const pids = new Set<number>();
-  for (const id of ids) {
-    const done = await ds.readDone("FanFlow", runId, "each", id, 0);
-    assert.is(done?.executor, "redis:tsflow");
-    assert.ok(done?.host);
-    pids.add(done!.pid);
-  }
+  const { tasks, pids } = await remoteTaskPids(root, "FanFlow", runId, "each", "redis:tsflow");
+  assert.is(tasks, 10);
   assert.ok(pids.size >= 2, `tasks ran in ${pids.size} process(es)`);
   assert.match(workers.map((w) => w.output()).join(""), /each\/\d+ attempt 0: succeeded/);
   const end = await readTask(root, "FanFlow", runId, "end");

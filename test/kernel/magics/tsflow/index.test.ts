@@ -133,13 +133,13 @@ class ParamFlow extends FlowSpec {
   @step end() {}
 }`);
   assert.equal((await complete("%run ")).matches, ["ParamFlow", "TeamCollabFlow"]);
-  assert.equal((await complete("%run ParamFlow --")).matches, ["--alpha", "--fast", "--tag"]);
+  assert.equal((await complete("%run ParamFlow --")).matches, ["--alpha", "--executor", "--fast", "--tag"]);
   const partial = await complete("%run ParamFlow --al");
   assert.equal([partial.matches, partial.cursor_start, partial.cursor_end], [["--alpha"], 15, 19]);
-  assert.equal((await complete("%run ParamFlow --alpha 0.7 --")).matches, ["--fast", "--tag"]);
+  assert.equal((await complete("%run ParamFlow --alpha 0.7 --")).matches, ["--executor", "--fast", "--tag"]);
   assert.equal((await complete("%run ParamFlow --fast ")).matches, ["false", "true"]);
   assert.equal((await complete("%run ParamFlow --tag ex")).matches, ["exp1", "exp2"]);
-  assert.equal((await complete("%run TeamCollabFlow --")).matches, ["--tag"]);
+  assert.equal((await complete("%run TeamCollabFlow --")).matches, ["--executor", "--tag"]);
 });
 comp("should complete SQL below a %%sql line: views after FROM, a view's columns, keywords", async () => {
   const views = await complete("%%sql\nSELECT * FROM t");
