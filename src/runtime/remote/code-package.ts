@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { build } from "esbuild";
 import type { Storage } from "../../store/storage.js";
 import { keys } from "../../store/layout.js";
 import { FlowFileError } from "../../util/errors.js";
@@ -40,6 +39,8 @@ export async function storeCodePackage(storage: Storage, flowFile: string, class
 
 /** The flow file and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
 export async function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
+  // Loaded here, not at the top: a task process that only fetches packages never pays for esbuild.
+  const { build } = await import("esbuild");
   try {
     const out = await build({
       entryPoints: [flowFile],

@@ -4,8 +4,8 @@
  * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
  * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
  * `squeue`, outcomes from the datastore; `@retry` resubmits failed tasks; closing cancels the jobs.
- * Each job runs `tsflow task`, with the same node and tsflow as the launcher (a cluster's shared
- * software path; `TSFLOW_SLURM_COMMAND` overrides it).
+ * Each job runs `bin/tsflow-task.js` (one task, without the CLI's start-up), with the same node and
+ * tsflow as the launcher (a cluster's shared software path; `TSFLOW_SLURM_COMMAND` overrides it).
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -215,12 +215,12 @@ function failure(message: string): TaskOutcome {
   return { success: false, next: [], exception: { type: "ExecutorError", message, stack: message } };
 }
 
-// The command a job runs: this node and this tsflow, unless TSFLOW_SLURM_COMMAND names another.
+// The command a job runs: this node and tsflow's light task entry, unless TSFLOW_SLURM_COMMAND names another tsflow.
 function taskCommand(): string {
   const custom = process.env.TSFLOW_SLURM_COMMAND;
   if (custom) return `${custom} task`;
-  const bin = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../bin/tsflow.js" : "../../bin/tsflow.js", import.meta.url));
-  return `${quote(process.execPath)} ${quote(bin)} task`;
+  const bin = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../bin/tsflow-task.js" : "../../bin/tsflow-task.js", import.meta.url));
+  return `${quote(process.execPath)} ${quote(bin)}`;
 }
 
 function quote(s: string): string {
