@@ -3,7 +3,8 @@
  * are one job array (`sbatch --array`), a single task is a single job, all with `--requeue` so a
  * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
  * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
- * `squeue`, outcomes from the datastore; `@retry` resubmits failed tasks; closing cancels the jobs.
+ * `squeue`, outcomes from the datastore, and a running task's output is read from its log in the
+ * datastore as it grows (live); `@retry` resubmits failed tasks; closing cancels the jobs.
  * Each job runs `bin/tsflow-task.js` (one task, without the CLI's start-up), with the same node and
  * tsflow as the launcher (a cluster's shared software path; `TSFLOW_SLURM_COMMAND` overrides it).
  */
@@ -14,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import { openDatastore } from "../../store/root.js";
 import type { Datastore } from "../../store/datastore.js";
 import { keys } from "../../store/layout.js";
+import { LogTail } from "../../store/log-tail.js";
+import { mapLimit } from "../../util/concurrency.js";
 import { ExecutorError } from "../../util/errors.js";
 import type { ResourcesOptions } from "../../flow/step.js";
 import type { TaskExecutor, TaskHooks } from "../executor.js";
@@ -43,10 +46,17 @@ interface Pending {
   resolve: (o: TaskOutcome) => void;
   /** `<job>` or `<job>_<index>` once submitted. */
   slurmId?: string;
+  /** The attempt's logs as read so far, and the reads in order (live ones, then the last). */
+  tail?: LogTail;
+  logs?: Promise<void>;
 }
 
 /** Tasks that become ready within this window are submitted together (one array per step). */
 const GATHER_MS = 20;
+/** How often the logs of running tasks are read for their live output. */
+const TAIL_MS = 1000;
+/** Logs read at once: a wide array on S3 costs a bounded number of requests at a time. */
+const TAIL_CONCURRENCY = 8;
 const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 
 /** Runs task attempts as Slurm jobs. */
@@ -58,6 +68,8 @@ export class SlurmExecutor implements TaskExecutor {
   private readonly running = new Map<string, Pending>();
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
+  private tailing = false;
+  private lastTail = 0;
   private batches = 0;
   private readonly ds: Datastore;
   private readonly logDir: string;
@@ -167,12 +179,15 @@ export class SlurmExecutor implements TaskExecutor {
           .filter(Boolean)
           .map((l) => l.split("|") as [string, string]),
       );
+      const live: Pending[] = [];
       for (const [id, p] of [...this.running]) {
         const state = states.get(id);
+        if (state === "RUNNING") live.push(p);
         if (state && !FINAL.has(state)) continue;
         this.running.delete(id);
         void this.finish(p, id, state);
       }
+      this.tailLive(live);
     } finally {
       this.polling = false;
       if (this.running.size === 0) {
@@ -185,7 +200,7 @@ export class SlurmExecutor implements TaskExecutor {
   private async finish(p: Pending, id: string, state: string | undefined): Promise<void> {
     const outcome = await readOutcome(this.ds, p.spec);
     if (outcome) {
-      await this.replayLogs(p, outcome.attempt ?? p.spec.attempt);
+      await this.emitLog(p, outcome.attempt ?? p.spec.attempt);
       return p.resolve(outcome);
     }
     const log = this.slurmLog(id);
@@ -194,13 +209,22 @@ export class SlurmExecutor implements TaskExecutor {
     );
   }
 
-  // Slurm tasks' output reaches the launcher from the datastore once they end (no live stream).
-  private async replayLogs(p: Pending, attempt: number): Promise<void> {
-    const { flow, runId, step, taskId } = p.spec;
-    for (const stream of ["stdout", "stderr"] as const) {
-      const text = await this.ds.readLog(flow, runId, step, taskId, attempt, stream).catch(() => "");
-      if (text) p.hooks.onOutput(stream, text, 0);
-    }
+  // Running tasks' output, live: what their logs in the datastore gained, read at most every TAIL_MS.
+  private tailLive(live: Pending[]): void {
+    if (this.tailing || live.length === 0 || Date.now() - this.lastTail < TAIL_MS) return;
+    this.tailing = true;
+    this.lastTail = Date.now();
+    void mapLimit(live, TAIL_CONCURRENCY, (p) => this.emitLog(p, p.spec.attempt)).finally(() => (this.tailing = false));
+  }
+
+  // One task's reads are chained, so a live read and the last one at its end never repeat a line. A
+  // requeued task runs as a later attempt: its log is then read from the start, at its end.
+  private emitLog(p: Pending, attempt: number): Promise<void> {
+    p.logs = (p.logs ?? Promise.resolve()).then(async () => {
+      if (p.tail?.address.attempt !== attempt) p.tail = new LogTail(this.ds.storage, { ...p.spec, attempt });
+      for (const { stream, text } of await p.tail.read().catch(() => [])) p.hooks.onOutput(stream, text, 0);
+    });
+    return p.logs;
   }
 
   private slurmLog(id: string): string {
