@@ -35,7 +35,7 @@ export interface SlurmExecutorOptions {
   /** More sbatch options, passed through as given (`--account=lab`, `--time=01:00:00`, ...). */
   extra: string[];
   notice: (message: string) => void;
-  /** How often squeue is asked. @default 500 */
+  /** How often squeue is asked. @default 200 */
   pollMs?: number;
 }
 
@@ -49,6 +49,8 @@ interface Pending {
   /** The attempt's logs as read so far, and the reads in order (live ones, then the last). */
   tail?: LogTail;
   logs?: Promise<void>;
+  /** Its outcome is being looked for while Slurm still lists the job. */
+  checking?: boolean;
 }
 
 /** Tasks that become ready within this window are submitted together (one array per step). */
@@ -150,7 +152,7 @@ export class SlurmExecutor implements TaskExecutor {
       p.slurmId = group.length > 1 ? `${jobId}_${i}` : jobId;
       this.running.set(p.slurmId, p);
     });
-    this.poller ??= setInterval(() => void this.poll(), this.o.pollMs ?? 500);
+    this.poller ??= setInterval(() => void this.poll(), this.o.pollMs ?? 200);
   }
 
   private resourceArgs(p: Pending): string[] {
@@ -183,6 +185,7 @@ export class SlurmExecutor implements TaskExecutor {
       for (const [id, p] of [...this.running]) {
         const state = states.get(id);
         if (state === "RUNNING") live.push(p);
+        if (state === "COMPLETING") this.finishIfRecorded(p, id);
         if (state && !FINAL.has(state)) continue;
         this.running.delete(id);
         void this.finish(p, id, state);
@@ -197,8 +200,20 @@ export class SlurmExecutor implements TaskExecutor {
     }
   }
 
-  private async finish(p: Pending, id: string, state: string | undefined): Promise<void> {
-    const outcome = await readOutcome(this.ds, p.spec);
+  // A job whose task process ended is COMPLETING while Slurm cleans up after it: a recorded outcome need not wait.
+  private finishIfRecorded(p: Pending, id: string): void {
+    if (p.checking) return;
+    p.checking = true;
+    void readOutcome(this.ds, p.spec)
+      .then((outcome) => {
+        if (outcome && this.running.delete(id)) void this.finish(p, id, "COMPLETING", outcome);
+      })
+      .catch(() => undefined)
+      .finally(() => (p.checking = false));
+  }
+
+  private async finish(p: Pending, id: string, state: string | undefined, recorded?: TaskOutcome): Promise<void> {
+    const outcome = recorded ?? (await readOutcome(this.ds, p.spec));
     if (outcome) {
       await this.emitLog(p, outcome.attempt ?? p.spec.attempt);
       return p.resolve(outcome);
