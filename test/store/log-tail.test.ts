@@ -4,6 +4,7 @@ import { Datastore } from "../../src/store/datastore.js";
 import { keys } from "../../src/store/layout.js";
 import { LocalStorage } from "../../src/store/local-storage.js";
 import { LogTail } from "../../src/store/log-tail.js";
+import { type BucketContext, useBucket } from "../_helpers/s3.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
 
 const tail = suite("LogTail");
@@ -59,3 +60,22 @@ tail("should keep a character split across two reads whole", async () => {
 });
 
 tail.run();
+
+// The same on a real S3 server (`source /tmp/ceph-env.sh`): a log of chunk objects, listed after the last one read.
+const onS3 = useBucket(suite<BucketContext>("LogTail on S3"));
+
+onS3("should read each chunk of a log on S3 once, in order", async (ctx) => {
+  const ds = new Datastore(ctx.bucket.storage());
+  const t = new LogTail(ds.storage, address);
+  await append(ds, "stdout", "one\n");
+  assert.equal(await t.read(), [{ stream: "stdout", text: "one\n" }]);
+  await append(ds, "stdout", "two\n");
+  await append(ds, "stderr", "warn\n");
+  assert.equal(await t.read(), [
+    { stream: "stdout", text: "two\n" },
+    { stream: "stderr", text: "warn\n" },
+  ]);
+  assert.equal(await t.read(), []);
+});
+
+onS3.run();
