@@ -1,5 +1,5 @@
-// Bundles the library, the CLI and the worker entry into a few ESM files (dist/bundle/), with the
-// npm packages left external: one file to load instead of ~100 cuts start-up of every CLI and worker
+// Bundles the library, the CLI, the worker and batch-task entries into a few ESM files (dist/bundle/),
+// with the npm packages left external: one file to load instead of ~100 cuts start-up of every CLI and worker
 // process. Types still come from tsc's dist/src/*.d.ts. DuckDB's JavaScript API is bundled on its own.
 import { build } from "esbuild";
 
@@ -16,7 +16,13 @@ await build({
 });
 
 await build({
-  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", "worker-main": "src/runtime/worker-main.ts", "script-hooks": "src/runtime/script-hooks.ts" },
+  entryPoints: {
+    index: "src/index.ts",
+    cli: "src/cli/main.ts",
+    task: "src/cli/task-main.ts",
+    "worker-main": "src/runtime/worker-main.ts",
+    "script-hooks": "src/runtime/script-hooks.ts",
+  },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

@@ -21,6 +21,8 @@ export interface Located {
   candidates: string[];
   /** `--flow <Name>`. */
   flow?: string;
+  /** `--executor` of `run` / `resume` (where the tasks run). */
+  executor?: string;
   /** The global `--datastore-root`. */
   datastoreRoot?: string;
   /** `--help` or `-h` was given to the command. */
@@ -37,10 +39,11 @@ export const FLOW_FILE = /\.(c|m)?[tj]sx?$/;
 export function locate(program: Command, args: string[]): Located {
   const found: Located = { help: false, candidates: [] };
   quiet(program, (cmd, unknown) => {
-    const opts = cmd.opts() as { flow?: string; help?: boolean };
+    const opts = cmd.opts() as { flow?: string; help?: boolean; executor?: string };
     found.command = cmd.name();
     found.help = opts.help === true;
     if (opts.flow !== undefined) found.flow = opts.flow;
+    if (opts.executor !== undefined) found.executor = opts.executor;
     found.candidates = candidates(cmd.name(), cmd.args, unknown);
     if (found.candidates[0] !== undefined) found.target = found.candidates[0];
   });

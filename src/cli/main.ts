@@ -109,9 +109,11 @@ async function parse(program: Command, args: string[], preloaded: Preloaded): Pr
   await (preloaded.productionToken ? withProductionToken(preloaded.productionToken, run) : run());
 }
 
-// `run` and `resume` start their first worker process now, so its start-up overlaps the CLI's.
-function prewarm({ command, target, flow, datastoreRoot, help }: Located): void {
+// `run` and `resume` start their first worker process now, so its start-up overlaps the CLI's (not
+// when the tasks run elsewhere: an unused worker would only take CPU from the launcher).
+function prewarm({ command, target, flow, datastoreRoot, help, executor }: Located): void {
   if ((command !== "run" && command !== "resume") || !target || help || !existsSync(target)) return;
+  if (executor !== undefined && executor !== "local") return;
   prewarmWorker({ flowFile: path.resolve(target), datastoreRoot: resolveDatastoreRoot(datastoreRoot), ...(flow ? { className: flow } : {}) });
 }
 

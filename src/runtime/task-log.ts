@@ -6,8 +6,12 @@ import type { Datastore } from "../store/datastore.js";
 import type { TaskSpec } from "./task-spec.js";
 
 const FLUSH_BYTES = 64 * 1024;
-/** Output older than this is stored even when little: a long task's log is readable while it runs. */
-const FLUSH_INTERVAL_MS = 5_000;
+/**
+ * Output older than this is stored even when little: a long task's log is readable while it runs
+ * (a launcher shows a Slurm task's output from it). Appending to a file is cheap: each second; a
+ * root that cannot append (S3) stores each flush as an object of its own: every 5 s.
+ */
+const FLUSH_INTERVAL_MS = { append: 1_000, chunks: 5_000 };
 
 /** Collects and stores one attempt's output. */
 export class TaskLog {
@@ -29,13 +33,14 @@ export class TaskLog {
     this.live?.(this.spec, stream, text);
     this.pending[stream] += text;
     if (this.pending[stream].length >= FLUSH_BYTES) this.writes = this.writes.then(() => this.store(stream));
+    const interval = FLUSH_INTERVAL_MS[this.ds.storage.append ? "append" : "chunks"];
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.writes = this.writes
         .then(() => this.store("stdout"))
         .then(() => this.store("stderr"))
         .catch(() => undefined);
-    }, FLUSH_INTERVAL_MS).unref();
+    }, interval).unref();
   }
 
   /** Stores everything written so far (the task's end: no timed flush is left behind). */

@@ -15,11 +15,11 @@ export interface CliResult {
 /**
  * Runs `tsflow <args>` with the given datastore root and user; never throws for a non-zero exit.
  * `bin` runs another installation's command (a packed install) instead of this checkout's; `netns` runs
- * it on a test's network-namespace "host".
+ * it on a test's network-namespace "host"; `onStdout` sees its stdout as it comes.
  */
 export function tsflow(
   args: string[],
-  options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string; netns?: string },
+  options: { root: string; user?: string; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string; netns?: string; onStdout?: (soFar: string) => void },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, options.bin ?? BIN, ...args];
@@ -30,7 +30,10 @@ export function tsflow(
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      options.onStdout?.(stdout);
+    });
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));

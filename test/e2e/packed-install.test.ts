@@ -51,7 +51,9 @@ test.after(async () => removeTempDir(tmp));
 test("should ship the built library, its types and the command, and nothing of the sources or tests", () => {
   for (const file of [
     "bin/tsflow.js",
+    "bin/tsflow-task.js",
     "dist/bundle/cli.js",
+    "dist/bundle/task.js",
     "dist/bundle/index.js",
     "dist/bundle/worker-main.js",
     "dist/src/index.d.ts",

@@ -1,16 +1,14 @@
 /**
  * `tsflow worker --executor redis://...`: runs queued tasks on this machine until stopped, and
- * `tsflow task` (hidden): the command a Slurm job runs, one task of a submitted batch.
+ * `tsflow task` (hidden): one task of a submitted batch, as `bin/tsflow-task.js` runs it (what a
+ * Slurm job runs unless `TSFLOW_SLURM_COMMAND` names another tsflow).
  */
 import type { Command } from "commander";
-import { openDatastore } from "../../store/root.js";
-import { keys } from "../../store/layout.js";
 import { UsageError } from "../../util/errors.js";
 import { parseExecutor } from "../../runtime/remote/executor-choice.js";
 import { startRedisWorker } from "../../runtime/remote/redis-worker.js";
-import { RemoteTaskRunner, type RemoteTask } from "../../runtime/remote/remote-task.js";
+import { runBatchTask } from "../../runtime/remote/batch-task.js";
 import { EXIT } from "../output.js";
-import { writeUncaptured } from "../../runtime/output-capture.js";
 import { positiveInt } from "./common.js";
 
 /** Registers `worker` and `task`. */
@@ -40,16 +38,7 @@ export function registerWorker(program: Command, setExit: (code: number) => void
     .requiredOption("--batch <key>")
     .option("--index <n>", "the task's index in the batch", "0")
     .action(async (o: { root: string; batch: string; index: string }) => {
-      const ds = openDatastore(o.root);
-      const match = /^flows\/([^/]+)\/runs\/([^/]+)\/remote\/([^/]+)\.json$/.exec(o.batch);
-      if (!match || keys.remoteBatch(match[1]!, match[2]!, match[3]!) !== o.batch) throw new UsageError(`'${o.batch}' is not a task batch key.`);
-      const text = await ds.storage.readText(o.batch);
-      const task = text === undefined ? undefined : (JSON.parse(text) as RemoteTask[])[Number(o.index)];
-      if (!task) throw new UsageError(`No task ${o.index} in batch ${o.batch} of ${ds.location}.`);
-      const job = process.env.SLURM_ARRAY_JOB_ID ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}` : process.env.SLURM_JOB_ID;
-      const runner = new RemoteTaskRunner({ concurrency: 1, executor: `slurm:${job ?? "?"}`, inProcess: true });
-      const outcome = await runner.run(task, (stream, text) => writeUncaptured(stream, text));
-      await runner.close();
+      const outcome = await runBatchTask({ root: o.root, batch: o.batch, index: Number(o.index) });
       setExit(outcome.success ? EXIT.ok : EXIT.runFailed);
     });
 }

@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { build } from "esbuild";
 import type { Storage } from "../../store/storage.js";
 import { keys } from "../../store/layout.js";
 import { FlowFileError } from "../../util/errors.js";
@@ -62,6 +61,8 @@ export function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
 /** The flow's code and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
 export async function bundleFlowCode(code: FlowCode): Promise<Uint8Array> {
   const name = codeName(code);
+  // Loaded here, not at the top: a task process that only fetches packages never pays for esbuild.
+  const { build } = await import("esbuild");
   try {
     const out = await build({
       ...("file" in code

@@ -3,9 +3,10 @@
  * are one job array (`sbatch --array`), a single task is a single job, all with `--requeue` so a
  * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
  * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
- * `squeue`, outcomes from the datastore; `@retry` resubmits failed tasks; closing cancels the jobs.
- * Each job runs `tsflow task`, with the same node and tsflow as the launcher (a cluster's shared
- * software path; `TSFLOW_SLURM_COMMAND` overrides it).
+ * `squeue`, outcomes from the datastore, and a running task's output is read from its log in the
+ * datastore as it grows (live); `@retry` resubmits failed tasks; closing cancels the jobs.
+ * Each job runs `bin/tsflow-task.js` (one task, without the CLI's start-up), with the same node and
+ * tsflow as the launcher (a cluster's shared software path; `TSFLOW_SLURM_COMMAND` overrides it).
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -14,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import { openDatastore } from "../../store/root.js";
 import type { Datastore } from "../../store/datastore.js";
 import { keys } from "../../store/layout.js";
+import { LogTail } from "../../store/log-tail.js";
+import { mapLimit } from "../../util/concurrency.js";
 import { ExecutorError } from "../../util/errors.js";
 import type { ResourcesOptions } from "../../flow/step.js";
 import type { TaskExecutor, TaskHooks } from "../executor.js";
@@ -32,7 +35,7 @@ export interface SlurmExecutorOptions {
   /** More sbatch options, passed through as given (`--account=lab`, `--time=01:00:00`, ...). */
   extra: string[];
   notice: (message: string) => void;
-  /** How often squeue is asked. @default 500 */
+  /** How often squeue is asked. @default 200 */
   pollMs?: number;
 }
 
@@ -43,10 +46,19 @@ interface Pending {
   resolve: (o: TaskOutcome) => void;
   /** `<job>` or `<job>_<index>` once submitted. */
   slurmId?: string;
+  /** The attempt's logs as read so far, and the reads in order (live ones, then the last). */
+  tail?: LogTail;
+  logs?: Promise<void>;
+  /** Its outcome is being looked for while Slurm still lists the job. */
+  checking?: boolean;
 }
 
 /** Tasks that become ready within this window are submitted together (one array per step). */
 const GATHER_MS = 20;
+/** How often the logs of running tasks are read for their live output. */
+const TAIL_MS = 1000;
+/** Logs read at once: a wide array on S3 costs a bounded number of requests at a time. */
+const TAIL_CONCURRENCY = 8;
 const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 
 /** Runs task attempts as Slurm jobs. */
@@ -58,6 +70,8 @@ export class SlurmExecutor implements TaskExecutor {
   private readonly running = new Map<string, Pending>();
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
+  private tailing = false;
+  private lastTail = 0;
   private batches = 0;
   private readonly ds: Datastore;
   private readonly logDir: string;
@@ -138,7 +152,7 @@ export class SlurmExecutor implements TaskExecutor {
       p.slurmId = group.length > 1 ? `${jobId}_${i}` : jobId;
       this.running.set(p.slurmId, p);
     });
-    this.poller ??= setInterval(() => void this.poll(), this.o.pollMs ?? 500);
+    this.poller ??= setInterval(() => void this.poll(), this.o.pollMs ?? 200);
   }
 
   private resourceArgs(p: Pending): string[] {
@@ -167,12 +181,16 @@ export class SlurmExecutor implements TaskExecutor {
           .filter(Boolean)
           .map((l) => l.split("|") as [string, string]),
       );
+      const live: Pending[] = [];
       for (const [id, p] of [...this.running]) {
         const state = states.get(id);
+        if (state === "RUNNING") live.push(p);
+        if (state === "COMPLETING") this.finishIfRecorded(p, id);
         if (state && !FINAL.has(state)) continue;
         this.running.delete(id);
         void this.finish(p, id, state);
       }
+      this.tailLive(live);
     } finally {
       this.polling = false;
       if (this.running.size === 0) {
@@ -182,10 +200,22 @@ export class SlurmExecutor implements TaskExecutor {
     }
   }
 
-  private async finish(p: Pending, id: string, state: string | undefined): Promise<void> {
-    const outcome = await readOutcome(this.ds, p.spec);
+  // A job whose task process ended is COMPLETING while Slurm cleans up after it: a recorded outcome need not wait.
+  private finishIfRecorded(p: Pending, id: string): void {
+    if (p.checking) return;
+    p.checking = true;
+    void readOutcome(this.ds, p.spec)
+      .then((outcome) => {
+        if (outcome && this.running.delete(id)) void this.finish(p, id, "COMPLETING", outcome);
+      })
+      .catch(() => undefined)
+      .finally(() => (p.checking = false));
+  }
+
+  private async finish(p: Pending, id: string, state: string | undefined, recorded?: TaskOutcome): Promise<void> {
+    const outcome = recorded ?? (await readOutcome(this.ds, p.spec));
     if (outcome) {
-      await this.replayLogs(p, outcome.attempt ?? p.spec.attempt);
+      await this.emitLog(p, outcome.attempt ?? p.spec.attempt);
       return p.resolve(outcome);
     }
     const log = this.slurmLog(id);
@@ -194,13 +224,22 @@ export class SlurmExecutor implements TaskExecutor {
     );
   }
 
-  // Slurm tasks' output reaches the launcher from the datastore once they end (no live stream).
-  private async replayLogs(p: Pending, attempt: number): Promise<void> {
-    const { flow, runId, step, taskId } = p.spec;
-    for (const stream of ["stdout", "stderr"] as const) {
-      const text = await this.ds.readLog(flow, runId, step, taskId, attempt, stream).catch(() => "");
-      if (text) p.hooks.onOutput(stream, text, 0);
-    }
+  // Running tasks' output, live: what their logs in the datastore gained, read at most every TAIL_MS.
+  private tailLive(live: Pending[]): void {
+    if (this.tailing || live.length === 0 || Date.now() - this.lastTail < TAIL_MS) return;
+    this.tailing = true;
+    this.lastTail = Date.now();
+    void mapLimit(live, TAIL_CONCURRENCY, (p) => this.emitLog(p, p.spec.attempt)).finally(() => (this.tailing = false));
+  }
+
+  // One task's reads are chained, so a live read and the last one at its end never repeat a line. A
+  // requeued task runs as a later attempt: its log is then read from the start, at its end.
+  private emitLog(p: Pending, attempt: number): Promise<void> {
+    p.logs = (p.logs ?? Promise.resolve()).then(async () => {
+      if (p.tail?.address.attempt !== attempt) p.tail = new LogTail(this.ds.storage, { ...p.spec, attempt });
+      for (const { stream, text } of await p.tail.read().catch(() => [])) p.hooks.onOutput(stream, text, 0);
+    });
+    return p.logs;
   }
 
   private slurmLog(id: string): string {
@@ -215,12 +254,12 @@ function failure(message: string): TaskOutcome {
   return { success: false, next: [], exception: { type: "ExecutorError", message, stack: message } };
 }
 
-// The command a job runs: this node and this tsflow, unless TSFLOW_SLURM_COMMAND names another.
+// The command a job runs: this node and tsflow's light task entry, unless TSFLOW_SLURM_COMMAND names another tsflow.
 function taskCommand(): string {
   const custom = process.env.TSFLOW_SLURM_COMMAND;
   if (custom) return `${custom} task`;
-  const bin = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../bin/tsflow.js" : "../../bin/tsflow.js", import.meta.url));
-  return `${quote(process.execPath)} ${quote(bin)} task`;
+  const bin = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../bin/tsflow-task.js" : "../../bin/tsflow-task.js", import.meta.url));
+  return `${quote(process.execPath)} ${quote(bin)}`;
 }
 
 function quote(s: string): string {

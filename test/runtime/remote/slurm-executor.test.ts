@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture, tsflow, type CliResult } from "../../_helpers/cli.js";
@@ -22,8 +24,8 @@ slurm.after.each(async () => {
 });
 
 // The launcher runs on the controller "machine"; the root is a folder every node mounts (one filesystem here).
-function launch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return tsflow(args, { root, netns: cluster.controller, env: { ...cluster.env, TSFLOW_SHARED_ROOT: "1", ...env } });
+function launch(args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (soFar: string) => void): Promise<CliResult> {
+  return tsflow(args, { root, netns: cluster.controller, env: { ...cluster.env, TSFLOW_SHARED_ROOT: "1", ...env }, ...(onStdout ? { onStdout } : {}) });
 }
 
 slurm("should run a 50-task foreach as one job array over the nodes, and resubmit a failed index (@retry)", async () => {
@@ -79,6 +81,22 @@ slurm("should requeue the tasks of a node that died mid-task and finish the run"
     if (attempts.length > 1) requeued++;
   }
   assert.ok(requeued >= 1, "a task of the dead node ran again as its next attempt");
+});
+
+slurm("should show a running task's output on the launcher before the task ends", async () => {
+  // The task prints a line, then waits for the gate file, which is made only once the launcher printed the line.
+  const gate = join(await makeTempDir(), "gate");
+  let shownAt = 0;
+  const r = await launch(["run", fixture("slurm-live.ts"), "--executor", "slurm"], { LIVE_GATE: gate }, (soFar) => {
+    if (shownAt || !/\/wait\/\d+\] live line from n\d/.test(soFar)) return;
+    shownAt = Date.now();
+    writeFileSync(gate, "");
+  });
+  await removeTempDir(dirname(gate));
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.ok(shownAt, "the launcher showed the line");
+  assert.is(r.stdout.match(/live line from/g)?.length, 1, "the line is shown once");
+  assert.match(r.stdout, /\/wait\/\d+\] gate opened/);
 });
 
 slurm("should say when Slurm's commands are missing", async () => {
