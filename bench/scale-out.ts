@@ -218,7 +218,7 @@ async function deadWorker(): Promise<void> {
         ...w
           .output()
           .slice(marks[j])
-          .matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery 1\)/g),
+          .matchAll(/Kill4Flow\/\d+\/each\/(\d+) attempt \d+: started \(delivery 1\)/g),
       ].map((m) => m[1]!);
     const deadline = Date.now() + 120_000;
     while (workers.reduce((n, w, j) => n + started(w, j).length, 0) < 4) {
@@ -239,7 +239,7 @@ async function deadWorker(): Promise<void> {
           ...w
             .output()
             .slice(after[j])
-            .matchAll(/Kill4Flow\/\d+\/each\/(\d+): started \(delivery [2-9]\)/g),
+            .matchAll(/Kill4Flow\/\d+\/each\/(\d+) attempt \d+: started \(delivery [2-9]\)/g),
         ].some((m) => lost.includes(m[1]!)),
       );
     while (!again()) {
