@@ -103,6 +103,7 @@ hosts("should spread a 50-task foreach over three hosts through Redis on a share
   const r = await launch(["run", fixture("remote-fan50.ts"), "--executor", redis.url]);
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /total 40425/);
+  assert.not.match(r.stderr, /Warning/, "50 tasks in flight print no Node warning (MaxListenersExceededWarning)");
   const runId = /run-id (\d+)/.exec(r.stdout)![1]!;
   const each = (await attemptsOf("Fan50Flow", runId)).each!;
   assert.is(Object.keys(each).length, 50);

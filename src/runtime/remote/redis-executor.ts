@@ -55,6 +55,10 @@ export class RedisExecutor implements TaskExecutor {
     const queue = new Queue(o.target.queue, { connection: connectionOptions(o.target, false) as never });
     const events = new QueueEvents(o.target.queue, { connection: connectionOptions(o.target, true) as never });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    // Each task in flight waits with a listener of its own (a 200-way foreach: 200), which is no leak:
+    // without this Node prints a MaxListenersExceededWarning to the user's terminal past 10.
+    queue.setMaxListeners(0);
+    events.setMaxListeners(0);
     return new RedisExecutor(o, queue, events);
   }
 
