@@ -45,17 +45,11 @@ export type FlowCode =
     };
 
 /** Bundles the flow's code and stores it (once per content) in the datastore; returns its address. */
-export async function storeCodePackage(storage: Storage, code: FlowCode | string, className: string): Promise<CodePackage> {
-  const entry = typeof code === "string" ? { file: code } : code;
-  const bytes = await bundleFlowCode(entry);
+export async function storeCodePackage(storage: Storage, code: FlowCode, className: string): Promise<CodePackage> {
+  const bytes = await bundleFlowCode(code);
   const sha = createHash("sha256").update(bytes).digest("hex");
   await storage.write(keys.codePackage(sha), bytes, { ifAbsent: true });
-  return { sha, className, source: codeName(entry) };
-}
-
-/** The flow file and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
-export function bundleFlowFile(flowFile: string): Promise<Uint8Array> {
-  return bundleFlowCode({ file: flowFile });
+  return { sha, className, source: codeName(code) };
 }
 
 /** The flow's code and its local imports as one ES module's bytes. @throws FlowFileError when it cannot be bundled */
