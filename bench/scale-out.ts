@@ -179,16 +179,18 @@ const startWorkers = (n: number) =>
   );
 
 async function queueVsLocal(): Promise<void> {
-  redis = await startRedis();
-  workers = await startWorkers(3);
-  const queue = ["--executor", redis.url];
+  const queue = ["--executor", redis!.url];
   await tsflowRun(fanFile, "Scale200Flow", []); // warms the bundle/compile caches
   await tsflowRun(fanFile, "Scale200Flow", queue); // warms the workers' code cache and pools
   const local: Trial[] = [];
   const remote: Trial[] = [];
+  // Each trial runs new code (a variant of the file: a new code package) on a fresh root, as a
+  // team's long-running workers meet a run they have not seen.
   for (let i = 0; i < RUNS; i++) {
-    local.push(await tsflowRun(fanFile, "Scale200Flow", []));
-    remote.push(await tsflowRun(fanFile, "Scale200Flow", queue));
+    const file = join(GEN, `Scale200-v${i}.ts`);
+    writeFileSync(file, `${readFileSync(fanFile, "utf8")}// variant ${i} ${Date.now()}\n`);
+    local.push(await tsflowRun(file, "Scale200Flow", []));
+    remote.push(await tsflowRun(file, "Scale200Flow", queue));
   }
   report(`${N}-task foreach, local pool (tsflow run, 2 workers)`, local, "baseline");
   report(`${N}-task foreach, BullMQ (3 tsflow worker x concurrency 2)`, remote, "<= 1.2x local");
@@ -196,9 +198,8 @@ async function queueVsLocal(): Promise<void> {
   report("  queue / local (median of paired trials)", remote, "<= 1.2x", `${median(ratio).toFixed(2)}x`);
   const perTask = remote.map((r, i) => (r.ms - local[i]!.ms) / N);
   report("  dispatch overhead a task, (queue - local) / 200", remote, "< 5 ms", `${median(perTask).toFixed(1)} ms`);
-  // The trials above give every run a fresh root, so each worker starts new task processes for it
-  // (a pool serves one code package on one root): a first run. A team's workers serve many runs on
-  // one root, and a later run of the same code finds their pools warm: the steady state.
+  // The trials above give every run new code and a fresh root: the workers' task processes load a
+  // package they have not seen. A later run of the same code on the same root is the steady state.
   const localRoot = freshRoot();
   const queueRoot = freshRoot();
   await tsflowRun(fanFile, "Scale200Flow", queue, {}, [], true, queueRoot);
@@ -216,7 +217,12 @@ async function queueVsLocal(): Promise<void> {
   report("  queue / local, warm workers (median of paired trials)", warmRemote, "<= 1.2x", `${median(warmRatio).toFixed(2)}x`);
   const warmPerTask = warmRemote.map((r, i) => (r.ms - warmLocal[i]!.ms) / N);
   report("  dispatch overhead a task, warm workers", warmRemote, "< 5 ms", `${median(warmPerTask).toFixed(1)} ms`);
-  // Throughput hides latency (6 queue slots vs 2 local): a chain of 22 one-at-a-time tasks shows what each dispatch adds.
+}
+
+// Throughput hides latency (6 queue slots vs 2 local): a chain of 22 one-at-a-time tasks shows what each dispatch adds.
+async function chainLatency(): Promise<void> {
+  const queue = ["--executor", redis!.url];
+  await tsflowRun(chainFile, "Chain22Flow", queue, {}, [], false); // the workers load its package
   const chainLocal: Trial[] = [];
   const chainQueue: Trial[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -335,7 +341,7 @@ async function slurmVsBare(): Promise<void> {
   report("  slurm executor foreach span / bare array", ours, "<= 1.2x", `${median(ours.map((o, i) => o.span!.foreachMs / bare[i]!.ms)).toFixed(2)}x`);
 }
 
-// BENCH_SCALE_ONLY=queue or =slurm runs one part.
+// BENCH_SCALE_ONLY=queue or =slurm runs one part (=chain: the queue's chain latency alone).
 const only = process.env.BENCH_SCALE_ONLY;
 try {
   console.log(
@@ -344,14 +350,17 @@ try {
       .join(" ")}; ${RUNS} trials each)`,
   );
   if (only !== "slurm") {
-    await queueVsLocal();
-    await deadWorker();
+    redis = await startRedis();
+    workers = await startWorkers(3);
+    if (only !== "chain") await queueVsLocal();
+    await chainLatency();
+    if (only !== "chain") await deadWorker();
     await Promise.all(workers.map((w) => w.kill9()));
     workers = [];
     await redis?.stop();
     redis = undefined;
   }
-  if (only !== "queue") await slurmVsBare();
+  if (only !== "queue" && only !== "chain") await slurmVsBare();
 } finally {
   await Promise.all(workers.map((w) => w.kill9()));
   await redis?.stop();

@@ -1,7 +1,10 @@
 /**
- * `WorkerPoolExecutor` runs the tasks of a flow file in worker processes, one task per worker at a
- * time, so CPU-bound foreach tasks use every core and a task that crashes, exits or hangs fails
- * alone: the runtime records its failure and replaces the worker.
+ * `WorkerPoolExecutor` runs tasks in worker processes, one task per worker at a time, so CPU-bound
+ * foreach tasks use every core and a task that crashes, exits or hangs fails alone: the runtime
+ * records its failure and replaces the worker. A pool made for one flow file (what `tsflow run`
+ * uses) loads it in each worker before the first task; a pool made without one (what `tsflow worker`
+ * uses) is generic: each task names its code and root, and a worker keeps every flow it has loaded,
+ * so the same warm processes serve every run that comes.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -9,13 +12,15 @@ import { fileURLToPath } from "node:url";
 import type { Datastore } from "../store/datastore.js";
 import type { TaskExecutor, TaskHooks } from "./executor.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
-import { WORKER_CONFIG_ENV, type FromWorker, type WorkerConfig } from "./worker-protocol.js";
+import { WORKER_CONFIG_ENV, type FromWorker, type TaskCode, type WorkerConfig } from "./worker-protocol.js";
 
 /** Options of `WorkerPoolExecutor`. */
 export interface WorkerPoolOptions {
-  flowFile: string;
-  className: string;
-  datastore: Datastore;
+  /** The flow every task runs, loaded in each worker up front. @default none: a generic pool (`runCode`) */
+  flowFile?: string;
+  className?: string;
+  /** The root of the pool's flow (required with `flowFile`). */
+  datastore?: Datastore;
   /** Worker processes at most. @default the number of CPUs */
   size?: number;
   /** The production token the flow's code runs with in the workers. @default none (the environment's) */
@@ -41,16 +46,24 @@ export class WorkerPoolExecutor implements TaskExecutor {
     this.capacity = Math.max(1, options.size ?? availableParallelism());
   }
 
-  /** Starts one worker ahead of the first task, so its start-up overlaps the run's set-up. */
-  warm(): void {
-    if (this.workers.length === 0) this.workers.push(this.spawn());
+  /** Starts workers ahead of the first task (one by default), so their start-up overlaps other work. */
+  warm(count = 1): void {
+    while (this.workers.length < Math.min(count, this.capacity)) this.workers.push(this.spawn());
   }
 
+  /** Runs a task of the pool's flow. */
   async run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
+    const { flowFile, className, datastore } = this.options;
+    if (!flowFile || !datastore) throw new Error("a generic worker pool runs tasks with runCode(), which names their code");
+    return this.runCode(spec, hooks, { flowFile, datastoreRoot: datastore.location, ...(className ? { className } : {}) }, datastore);
+  }
+
+  /** Runs a task of any flow: `code` says which, on `datastore` (its root). */
+  async runCode(spec: TaskSpec, hooks: TaskHooks, code: TaskCode, datastore: Datastore): Promise<TaskOutcome> {
     const worker = this.acquire();
     try {
       await worker.ready;
-      return await this.dispatch(worker, spec, hooks);
+      return await this.dispatch(worker, spec, hooks, code, datastore);
     } finally {
       worker.busy = false;
     }
@@ -63,7 +76,9 @@ export class WorkerPoolExecutor implements TaskExecutor {
   }
 
   private acquire(): Worker {
-    const idle = this.workers.find((w) => !w.busy && w.child.exitCode === null && w.child.signalCode === null);
+    const live = (w: Worker) => w.child.exitCode === null && w.child.signalCode === null;
+    if (!this.workers.every(live)) this.workers.splice(0, this.workers.length, ...this.workers.filter(live));
+    const idle = this.workers.find((w) => !w.busy);
     const worker = idle ?? this.spawn();
     if (!idle) this.workers.push(worker);
     worker.busy = true;
@@ -72,23 +87,36 @@ export class WorkerPoolExecutor implements TaskExecutor {
 
   private spawn(): Worker {
     const { flowFile, className, datastore, productionToken } = this.options;
-    const config: WorkerConfig = { flowFile, className, datastoreRoot: datastore.location, ...(productionToken ? { productionToken } : {}) };
-    return adoptPrewarmed(config) ?? startWorker(config);
+    const code = flowFile && datastore ? { flowFile, datastoreRoot: datastore.location, ...(className ? { className } : {}) } : {};
+    const config: WorkerConfig = { ...code, ...(productionToken ? { productionToken } : {}) };
+    return (flowFile ? adoptPrewarmed(config) : undefined) ?? startWorker(config);
   }
 
-  private dispatch(worker: Worker, spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
+  // A worker that retires (it has loaded many flows) leaves the pool; a replacement starts at once.
+  private retire(worker: Worker): void {
+    const at = this.workers.indexOf(worker);
+    if (at >= 0) this.workers.splice(at, 1);
+    if (!this.closed) this.workers.push(this.spawn());
+  }
+
+  private dispatch(worker: Worker, spec: TaskSpec, hooks: TaskHooks, code: TaskCode, datastore: Datastore): Promise<TaskOutcome> {
     const { child } = worker;
-    return new Promise<TaskOutcome>((resolve) => {
+    return new Promise<TaskOutcome>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const settle = (outcome: TaskOutcome) => {
+      const settle = (outcome: TaskOutcome | Error) => {
         clearTimeout(timer);
         child.off("message", onMessage);
         child.off("exit", onExit);
-        resolve(outcome);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
       };
       const onMessage = (m: FromWorker) => {
         if (m.type === "output") hooks.onOutput(m.stream, m.text, child.pid ?? 0);
-        if (m.type === "done") settle(m.outcome);
+        if (m.type === "load-failed") settle(new Error(m.message));
+        if (m.type === "done") {
+          if (m.retire) this.retire(worker);
+          settle(m.outcome);
+        }
       };
       const onExit = (code: number | null, signal: string | null) => {
         const why =
@@ -97,7 +125,9 @@ export class WorkerPoolExecutor implements TaskExecutor {
             : signal === "SIGABRT" || code === 134
               ? `${signal ?? code}: most likely out of memory; raise ${HEAP_ENV}`
               : `code ${code ?? signal}`;
-        void this.recordLoss(spec, `the worker process running the task exited (${why}): a crash, process.exit() or running out of memory`).then(settle);
+        void this.recordLoss(datastore, spec, `the worker process running the task exited (${why}): a crash, process.exit() or running out of memory`).then(
+          settle,
+        );
       };
       child.on("message", onMessage);
       child.once("exit", onExit);
@@ -106,19 +136,16 @@ export class WorkerPoolExecutor implements TaskExecutor {
           timer = undefined;
           child.kill("SIGKILL");
         }, hooks.timeoutMs + TIMEOUT_GRACE_MS);
-      child.send({ type: "run", spec });
+      child.send({ type: "run", spec, code });
     });
   }
 
   // A worker that died wrote no outcome: record the attempt as failed so nothing looks successful.
-  private async recordLoss(spec: TaskSpec, message: string): Promise<TaskOutcome> {
+  private async recordLoss(ds: Datastore, spec: TaskSpec, message: string): Promise<TaskOutcome> {
     const exception = { type: "WorkerExit", message, stack: message };
-    const ds = this.options.datastore;
     const existing = await ds.readDone(spec.flow, spec.runId, spec.step, spec.taskId, spec.attempt).catch(() => undefined);
     if (existing) return { success: existing.success, next: existing.next, ...(existing.exception ? { exception: existing.exception } : {}) };
     const now = Date.now();
-    const dead = this.workers.findIndex((w) => w.child.exitCode !== null || w.child.signalCode !== null);
-    if (!this.closed && dead >= 0) this.workers.splice(dead, 1);
     // If even this record cannot be written (disk full), the attempt still has no outcome file,
     // which reads as "not successful": report the failure rather than hang the run.
     await ds
@@ -148,7 +175,7 @@ function startWorker(config: WorkerConfig): Worker {
   const child = fork(workerEntry(), [], {
     env: {
       ...process.env,
-      TSFLOW_DATASTORE_ROOT: config.datastoreRoot,
+      ...(config.datastoreRoot ? { TSFLOW_DATASTORE_ROOT: config.datastoreRoot } : {}),
       [WORKER_CONFIG_ENV]: JSON.stringify(config),
       ...(config.productionToken ? { TSFLOW_PRODUCTION_TOKEN: config.productionToken } : {}),
     },

@@ -14,14 +14,40 @@ import type { TaskOutcome, TaskSpec } from "../task-spec.js";
 /** Deliveries of one task attempt tolerated before the task is given up. */
 const MAX_REDELIVERIES = 20;
 
-/** The result of a claim: run as `attempt`, or report the outcome an earlier delivery recorded. */
-export type Claim = { attempt: number } | { done: AttemptRecord };
+/**
+ * The result of a claim: run as `attempt`, or report the outcome an earlier delivery recorded.
+ * `recorded`: the claim is being written while the attempt starts; settles once it is stored.
+ */
+export type Claim = { attempt: number; recorded?: Promise<void> } | { done: AttemptRecord };
 
-/** Claims the first attempt number from `spec.attempt` on that no delivery has taken. */
-export async function claimAttempt(ds: Datastore, spec: TaskSpec, executor: string): Promise<Claim> {
+/**
+ * Claims the first attempt number from `spec.attempt` on that no delivery has taken.
+ *
+ * `delivery`, when the engine counts deliveries atomically (BullMQ counts the times a job became
+ * active): the first delivery owns `spec.attempt` without a round trip (its claim is written
+ * while the attempt starts, so a lost attempt still shows); a later one never takes `spec.attempt`, whose first delivery may
+ * still be running, and claims from the next attempt on.
+ */
+export async function claimAttempt(ds: Datastore, spec: TaskSpec, executor: string, o: { delivery?: number } = {}): Promise<Claim> {
   const { flow, runId, step, taskId } = spec;
   const who = JSON.stringify({ host: hostname(), pid: process.pid, executor, at: Date.now() });
-  for (let n = spec.attempt; n <= spec.attempt + MAX_REDELIVERIES; n++) {
+  if (o.delivery === 1) {
+    const write = ds.storage.write(keys.claim(flow, runId, step, taskId, spec.attempt), who, { ifAbsent: true });
+    return {
+      attempt: spec.attempt,
+      recorded: write.then(
+        () => undefined,
+        () => undefined,
+      ),
+    };
+  }
+  let from = spec.attempt;
+  if (o.delivery !== undefined) {
+    const done = await ds.readDone(flow, runId, step, taskId, from);
+    if (done) return { done };
+    from++;
+  }
+  for (let n = from; n <= spec.attempt + MAX_REDELIVERIES; n++) {
     if (await ds.storage.write(keys.claim(flow, runId, step, taskId, n), who, { ifAbsent: true })) return { attempt: n };
     const done = await ds.readDone(flow, runId, step, taskId, n);
     if (done) return { done };

@@ -33,6 +33,7 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
   const concurrency = o.concurrency ?? 1;
   const executor = `redis:${o.target.queue}`;
   const runner = new RemoteTaskRunner({ concurrency, executor });
+  runner.warm();
   const lockDuration = o.lockMs ?? 10_000;
   const worker = new Worker<RemoteTask, TaskOutcome>(
     o.target.queue,
@@ -46,8 +47,10 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
           job.data,
           (stream, text, pid) => batcher.push(stream, text, pid),
           (attempt) => {
-            o.log(`${task} attempt ${attempt}: started (delivery ${job.stalledCounter + 1})`);
+            o.log(`${task} attempt ${attempt}: started (delivery ${job.attemptsStarted})`);
           },
+          // BullMQ counts, atomically, the times the job became active: 1 is the only delivery so far.
+          job.attemptsStarted,
         );
         o.log(`${task} attempt ${outcome.attempt ?? spec.attempt}: ${outcome.success ? "succeeded" : "failed"} in ${Date.now() - started} ms`);
         return outcome;

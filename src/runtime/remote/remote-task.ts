@@ -2,7 +2,9 @@
  * The worker side of a remote executor: runs the task attempts a queue or a batch scheduler
  * delivers to this machine. Each task names its datastore root and code package; the runner
  * fetches the package once, claims the attempt, and runs it in a pool of worker processes (the
- * same pool `tsflow run` uses locally), so a crash or a timeout fails the task, not the worker.
+ * same worker code `tsflow run` uses locally), so a crash or a timeout fails the task, not the
+ * worker. The pool is generic: its processes start with the worker and load each code package
+ * the first time a task needs it, so a new run (new code, another root) finds them warm.
  */
 import { hostname } from "node:os";
 import { openDatastore } from "../../store/root.js";
@@ -39,50 +41,47 @@ export interface RemoteTaskRunnerOptions {
   inProcess?: boolean;
 }
 
-/** Code packages whose worker processes are kept warm; older ones are stopped. */
-const WARM_PACKAGES = 4;
-
 /** Runs delivered tasks on this machine. */
 export class RemoteTaskRunner {
-  private readonly pools = new Map<string, WorkerPoolExecutor>();
+  private pool: WorkerPoolExecutor | undefined;
 
   constructor(private readonly options: RemoteTaskRunnerOptions) {}
 
-  /** Runs one delivered task to its outcome (a failure of the step is an outcome, not a rejection). */
-  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], onStart?: (attempt: number) => void): Promise<TaskOutcome> {
+  /** Starts the worker processes now, ahead of the first task. */
+  warm(): void {
+    if (!this.options.inProcess) this.workers().warm(this.options.concurrency);
+  }
+
+  /**
+   * Runs one delivered task to its outcome (a failure of the step is an outcome, not a rejection).
+   * `delivery`: which delivery of the task this is (1 for the first), when the engine counts them.
+   */
+  async run(task: RemoteTask, onOutput: TaskHooks["onOutput"], onStart?: (attempt: number) => void, delivery?: number): Promise<TaskOutcome> {
     const { executor } = this.options;
     const ds = openDatastore(task.root);
-    const claim = await claimAttempt(ds, task.spec, executor);
+    const claim = await claimAttempt(ds, task.spec, executor, delivery === undefined ? {} : { delivery });
     if ("done" in claim) return outcomeOf(ds, task.spec, claim.done);
-    onStart?.(claim.attempt);
+    // Said once the claim is stored: a worker that dies after saying so leaves the attempt on record.
+    if (onStart) void (claim.recorded ?? Promise.resolve()).then(() => onStart(claim.attempt));
     const file = await fetchCodePackage(ds.storage, task.code.sha, this.options.cacheDir);
     const spec: TaskSpec = { ...task.spec, attempt: claim.attempt, executor };
-    const runner = this.options.inProcess ? await inProcess(file, task.code.className, ds) : this.pool(file, task.code.className, ds);
-    const outcome = await runner.run(spec, { onOutput, ...(task.timeoutMs ? { timeoutMs: task.timeoutMs } : {}) });
+    const hooks = { onOutput, ...(task.timeoutMs ? { timeoutMs: task.timeoutMs } : {}) };
+    const { className } = task.code;
+    const outcome = this.options.inProcess
+      ? await (await inProcess(file, className, ds)).run(spec, hooks)
+      : await this.workers().runCode(spec, hooks, { flowFile: file, className, datastoreRoot: ds.location }, ds);
     return { ...outcome, attempt: claim.attempt, host: hostname() };
   }
 
   /** Stops every worker process. */
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
-    this.pools.clear();
+    await this.pool?.close();
+    this.pool = undefined;
   }
 
-  private pool(file: string, className: string, ds: Datastore): WorkerPoolExecutor {
-    const key = `${file}\0${className}\0${ds.location}`;
-    let pool = this.pools.get(key);
-    if (pool) {
-      this.pools.delete(key); // re-inserted below: the map's order is least recently used first
-    } else {
-      pool = new WorkerPoolExecutor({ flowFile: file, className, datastore: ds, size: this.options.concurrency });
-      if (this.pools.size >= WARM_PACKAGES) {
-        const [oldest, old] = this.pools.entries().next().value as [string, WorkerPoolExecutor];
-        this.pools.delete(oldest);
-        void old.close();
-      }
-    }
-    this.pools.set(key, pool);
-    return pool;
+  private workers(): WorkerPoolExecutor {
+    this.pool ??= new WorkerPoolExecutor({ size: this.options.concurrency });
+    return this.pool;
   }
 }
 

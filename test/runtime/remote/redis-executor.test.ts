@@ -88,6 +88,42 @@ queue("should run the code it was launched with while the file changes on disk",
   await removeTempDir(dir);
 });
 
+queue("should serve a new run of other code on another root with the same warm task processes, as the launcher's user", async () => {
+  // One task process (concurrency 1), so every task of both runs must run in it, one after another.
+  workers = [await startWorker(redis.url, { env: { ...cacheOf("w1"), TSFLOW_USER: "bob" }, concurrency: 1 })];
+  const first = await tsflow(["run", fixture("remote-fan.ts"), "--executor", redis.url], { root, env: SHARED });
+  assert.is(first.code, 0, first.stderr + first.stdout);
+  const { pids } = await remoteTaskPids(root, "FanFlow", runIdFrom(first.stdout), "each", "redis:tsflow");
+  assert.is(pids.size, 1, "concurrency 1: one task process");
+  const other = await makeTempDir();
+  try {
+    const second = await tsflow(["run", fixture("remote-who.ts"), "--executor", redis.url], { root: other, env: SHARED, user: "alice" });
+    assert.is(second.code, 0, second.stderr + second.stdout);
+    const runId = runIdFrom(second.stdout);
+    const after = await readTask(other, "WhoFlow", runId, "after");
+    const start = await readTask(other, "WhoFlow", runId, "start");
+    assert.equal([start.done?.pid, after.done?.pid], [...pids, ...pids], "the second run's tasks ran in the first run's process");
+    // The worker's own user is bob; a task runs as its launcher, in the default namespace, whatever
+    // the task before it in this process switched to.
+    assert.equal(after.value("seen"), ["user:alice", "user:alice", "alice"]);
+  } finally {
+    await removeTempDir(other);
+  }
+});
+
+queue("should retire a task process that has loaded its share of flows and go on in a fresh one", async () => {
+  workers = [await startWorker(redis.url, { env: { ...cacheOf("w1"), TSFLOW_WORKER_MAX_FLOWS: "1" }, concurrency: 1 })];
+  const pidsOf = async (file: string, flow: string, step: string) => {
+    const r = await tsflow(["run", fixture(file), "--executor", redis.url], { root, env: SHARED });
+    assert.is(r.code, 0, r.stderr + r.stdout);
+    return (await remoteTaskPids(root, flow, runIdFrom(r.stdout), step, "redis:tsflow")).pids;
+  };
+  const first = await pidsOf("remote-fan.ts", "FanFlow", "each");
+  const second = await pidsOf("remote-who.ts", "WhoFlow", "after");
+  assert.is(first.size, 1);
+  assert.not.equal([...second], [...first], "the process that loaded FanFlow retired after its task");
+});
+
 queue("should refuse a folder root that workers on other machines cannot reach", async () => {
   const r = await tsflow(["run", fixture("remote-fan.ts"), "--executor", redis.url], { root });
   assert.is(r.code, 2);
