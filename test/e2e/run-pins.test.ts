@@ -8,9 +8,14 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FlowSpec, Flow, closeClient, pinStatus, runFlow, step, useDatastore, usePins, PinError, PinFileError } from "tsflow";
 import { PinReaderFlow } from "../_fixtures/flows/pin-reader.js";
-import { fixture, tsflow } from "../_helpers/cli.js";
+import { spawnSync } from "node:child_process";
+import { REPO, fixture, tsflow } from "../_helpers/cli.js";
+import { keys } from "../../src/store/layout.js";
+import { storeCodePackage } from "../../src/runtime/remote/code-package.js";
+import type { RemoteTask } from "../../src/runtime/remote/remote-task.js";
+import type { TaskSpec } from "../../src/runtime/task-spec.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
-import { datastoreAt, runIdFrom } from "../_helpers/runs.js";
+import { datastoreAt, readTask, runIdFrom } from "../_helpers/runs.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { type RedisServer, startRedis } from "../_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../_helpers/workers.js";
@@ -84,6 +89,26 @@ cli("should give tasks on Redis workers the launcher's pins, in the launcher's n
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, `first: ${saw(pinned)}; each: ${saw(pinned)}`);
   assert.match(worker.output(), /PinReaderFlow\/\d+\/fan\/\d+ attempt 0: succeeded/);
+});
+cli("should give the task of a batch job (what a Slurm array runs: tsflow-task) the run's pins", async ({ root, pinned }) => {
+  // Slurm itself runs in test/runtime/remote/slurm-executor.test.ts; here the job's task entry runs
+  // a batch written as the Slurm executor writes it: the start task of the pinned run, as attempt 1.
+  const ds = datastoreAt(root);
+  const code = await storeCodePackage(ds.storage, { file: READER }, "PinReaderFlow");
+  const { taskId } = await readTask(root, "PinReaderFlow", pinnedRun, "start");
+  const spec: TaskSpec = {
+    ...{ flow: "PinReaderFlow", runId: pinnedRun, step: "start", taskId, attempt: 1, lastAttempt: true, parents: [] },
+    ...{ foreachStack: [], foreachSources: [], lost: [], parameters: {}, username: "alice", identity: "user:alice", userTags: [], originRunId: null },
+    pins: true,
+  };
+  const batch = keys.remoteBatch("PinReaderFlow", pinnedRun, "start-pins");
+  await ds.storage.write(batch, JSON.stringify([{ root, code, spec } satisfies RemoteTask]));
+  const job = spawnSync(process.execPath, [`${REPO}bin/tsflow-task.js`, "--root", root, "--batch", batch], {
+    encoding: "utf8",
+    env: { ...process.env, TSFLOW_DATASTORE_ROOT: root, TSFLOW_USER: "bob", TSFLOW_CACHE_DIR: join(root, "cache-job") },
+  });
+  assert.is(job.status, 0, job.stderr + job.stdout);
+  assert.is((await readTask(root, "PinReaderFlow", pinnedRun, "start", taskId)).value("first"), saw(pinned));
 });
 cli("should refuse a --pins file that does not exist or is not a pin file, before any run", async ({ root }) => {
   const before = (await datastoreAt(root).listRunIds("PinReaderFlow")).length;
