@@ -79,7 +79,9 @@ function pinState(): PinState {
 /**
  * Makes `file` the active pin file of this process: from now on `latestSuccessfulRun` follows its
  * pins, and `pin()`/`unpin()` edit it. The file is read when a lookup needs it (re-read when it
- * changes), and need not exist yet. `usePins(null)` turns pins off.
+ * changes), and need not exist yet. `usePins(null)` turns pins off. Runs launched from now on take
+ * its pins with them; called in a task (or by a flow file's top level on a worker), it makes that
+ * process follow `file` instead of the pins the task's run was launched with.
  * @param file A path (relative to the working directory). @default "tsflow-pins.json"
  * @returns The absolute path of the active pin file, or null when pins are off.
  * @throws PinError when `file` is a URL (`s3://...`): pin files are local, even on a shared S3 root.
