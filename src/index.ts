@@ -54,6 +54,7 @@ export {
   DEFAULT_PIN_FILE,
   type Pin,
   type PinStatus,
+  type LaunchPins,
   type UpstreamRun,
   type LineageReadInfo,
   ClientObject,

@@ -50,6 +50,7 @@ export { MODEL, MAX_ATTEMPTS } from "./model.js";
 export type { Kind, KindInfo } from "./model.js";
 export { listFlows, listRuns, listNamespaces, querySql } from "./listing.js";
 export { pin, unpin, usePins, getPinFile, listPins, pinStatus, PinError, PinFileError, DEFAULT_PIN_FILE } from "./pins.js";
+export type { LaunchPins } from "./pin-file.js";
 export type { Pin, PinStatus } from "./pins.js";
 export type { LineageReadInfo } from "./lineage.js";
 export type { UpstreamRun } from "./run.js";

@@ -2,6 +2,7 @@
  * Namespaces: which runs the client sees. A run is in namespace `N` when `N` is one of its tags
  * (system or user), so any tag works as a namespace; `null` is the global namespace (no filtering).
  */
+import { currentTask } from "../flow/current.js";
 import { resolveIdentity } from "../util/identity.js";
 import { assertNamespace } from "../util/validate.js";
 import { clientState } from "./state.js";
@@ -29,13 +30,15 @@ export function namespace(ns: string | null): string | null {
 /**
  * Returns the current namespace: a string, or `null` for global. The first call resolves the default
  * (`defaultNamespace()`) lazily, because the environment may change after the library is imported.
+ * Inside a task of a run, until the process sets one, it is the run's identity namespace (`current.namespace`:
+ * the launcher's), as in Metaflow, also on a worker machine whose own user is someone else.
  * @throws UnknownUserError when the default must be resolved and no user name is set.
  * @example
  * console.log(getNamespace()); // user:alice
  */
 export function getNamespace(): string | null {
   const state = clientState();
-  if (state.namespace === undefined) return defaultNamespace();
+  if (state.namespace === undefined) return currentTask()?.namespace ?? defaultNamespace();
   return state.namespace;
 }
 

@@ -13,6 +13,7 @@
  * then rename), so a reader never sees half a file.
  */
 import * as fs from "node:fs/promises";
+import type { RunPinEntry, RunPinsRecord } from "../store/records.js";
 import { TsflowError } from "../util/errors.js";
 import { tempName } from "../store/temp-name.js";
 
@@ -103,6 +104,11 @@ export function parsePinFile(file: string, text: string): Pin[] {
   } catch (err) {
     throw new PinFileError(file, `is not JSON (${(err as Error).message})`, { cause: err });
   }
+  return parsePinDocument(file, doc);
+}
+
+/** Checks a parsed pin file (or a run's `pins.json`, which has the same shape); `file` names it in errors. */
+export function parsePinDocument(file: string, doc: unknown): Pin[] {
   const top = doc as { tsflow?: unknown; pins?: unknown } | null;
   if (typeof top !== "object" || top === null || Array.isArray(top))
     throw new PinFileError(file, 'is not a pin file (expected an object with "tsflow" and "pins")');
@@ -136,10 +142,7 @@ function parseEntry(file: string, entry: unknown, i: number): Pin {
 
 /** Writes the pins atomically (a temporary file renamed over the old one). */
 export async function writePinFile(file: string, pins: readonly Pin[]): Promise<void> {
-  const doc = {
-    tsflow: PIN_FILE_FORMAT,
-    pins: pins.map((p) => ({ flow: p.flow, namespace: p.namespace, runId: p.runId, pinnedAt: p.pinnedAt.toISOString() })),
-  };
+  const doc = { tsflow: PIN_FILE_FORMAT, pins: pinEntries(pins) };
   const tmp = tempName(file);
   try {
     await fs.writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
@@ -148,4 +151,24 @@ export async function writePinFile(file: string, pins: readonly Pin[]): Promise<
     await fs.rm(tmp, { force: true });
     throw new PinError(`Cannot write the pin file ${file} (${(err as Error).message}): check that its folder exists and is writable.`, { cause: err });
   }
+}
+
+/** The pins as a pin file (and a run's `pins.json`) stores them. */
+export function pinEntries(pins: readonly Pin[]): RunPinEntry[] {
+  return pins.map((p) => ({ flow: p.flow, namespace: p.namespace, runId: p.runId, pinnedAt: p.pinnedAt.toISOString() }));
+}
+
+/** The pins a run's `pins.json` records (the run's launch pins), checked as a pin file is; `run` names it in errors. */
+export function runPinsOf(record: RunPinsRecord, run: string): Pin[] {
+  return parsePinDocument(`the pins of run ${run}`, record);
+}
+
+/** The pins a run was launched with, as `run.launchPins()` gives them. */
+export interface LaunchPins {
+  /** The pins its tasks followed. */
+  pins: Pin[];
+  /** The pin file they were read from, on the launching machine. */
+  file: string;
+  /** For a resumed run that kept its origin's pins: the run they were first launched with (`Flow/RunId`), else null. */
+  reusedFrom: string | null;
 }

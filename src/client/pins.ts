@@ -10,14 +10,21 @@
  * switching namespace still asks that namespace, as Metaflow does. The pinned run is read with the
  * caller's namespace check: if it has left the namespace since (a user tag removed), the lookup fails
  * with `NamespaceMismatchError` instead of quietly returning another run.
+ *
+ * Pins travel with the runs launched under them: `runFlow`, `%run` and `tsflow run --pins` record the
+ * pins in force (resolved at launch) once with the run (`pins.json`), and inside each of its tasks,
+ * wherever it runs (worker processes, Redis workers, Slurm jobs), `latestSuccessfulRun` follows those,
+ * unless code in the task's process chose its own pin file with `usePins`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { currentTask } from "../flow/current.js";
+import type { RunPinsRecord } from "../store/records.js";
 import { NamespaceMismatchError, NotFoundError } from "../util/errors.js";
 import { currentContext, type ReadContext } from "./context.js";
 import { parsePathspec } from "./model.js";
-import { PinError, type Pin, readPinFile, writePinFile } from "./pin-file.js";
+import { PIN_FILE_FORMAT, PinError, type Pin, pinEntries, readPinFile, runPinsOf, writePinFile } from "./pin-file.js";
 import { load } from "./registry.js";
 import type { RunObject } from "./run.js";
 
@@ -32,14 +39,28 @@ export interface PinStatus {
   pin: Pin;
   /** Successful runs of the flow in the pin's namespace that are newer than the pinned one. */
   newerRuns: number;
-  /** The pin file the pin is in. */
+  /** The pin file the pin is in (for a run's launch pins: the launcher's file they were read from). */
   file: string;
+  /** When the pin came with the run of the task that asked (its launch pins): that run, `Flow/RunId`. */
+  run?: string;
 }
 
 interface PinState {
   /** The active pin file; `null`: pins are off. */
   file: string | null;
   cache?: { file: string; stamp: string; pins: Pin[] };
+  /** Counts `usePins` calls: a task follows its run's pins while this is what it was at launch. */
+  generation: number;
+  /** `generation` when this process last launched a run (undefined: it never did). */
+  launchGeneration?: number;
+}
+
+/** The pins in force and where they come from. */
+interface PinSource {
+  pins: Pin[];
+  file: string;
+  /** The run whose launch pins these are, inside one of its tasks. */
+  run?: string;
 }
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -50,13 +71,17 @@ const unpinned = new AsyncLocalStorage<true>();
 
 function pinState(): PinState {
   const holder = globalThis as { [STATE]?: PinState };
-  return (holder[STATE] ??= { file: null });
+  const state = (holder[STATE] ??= { file: null, generation: 0 });
+  state.generation ??= 0; // a state made by an older copy of the library in this process
+  return state;
 }
 
 /**
  * Makes `file` the active pin file of this process: from now on `latestSuccessfulRun` follows its
  * pins, and `pin()`/`unpin()` edit it. The file is read when a lookup needs it (re-read when it
- * changes), and need not exist yet. `usePins(null)` turns pins off.
+ * changes), and need not exist yet. `usePins(null)` turns pins off. Runs launched from now on take
+ * its pins with them; called in a task (or by a flow file's top level on a worker), it makes that
+ * process follow `file` instead of the pins the task's run was launched with.
  * @param file A path (relative to the working directory). @default "tsflow-pins.json"
  * @returns The absolute path of the active pin file, or null when pins are off.
  * @throws PinError when `file` is a URL (`s3://...`): pin files are local, even on a shared S3 root.
@@ -65,16 +90,19 @@ function pinState(): PinState {
  * const run = await Flow("TeamCollabFlow").latestSuccessfulRun; // the run the notebook pinned
  */
 export function usePins(file: string | null = DEFAULT_PIN_FILE): string | null {
-  // A pin file belongs to one notebook or script, not to the shared root; path.resolve would turn
-  // `s3://b/p` into a local folder named `s3:`.
-  if (file !== null && URL_LIKE.test(file))
-    throw new PinError(
-      `usePins(${JSON.stringify(file)}): a pin file is a local file (beside the notebook), not a URL. Give a local path such as "analysis.ipynb.tsflow-pins.json".`,
-    );
   const state = pinState();
-  state.file = file === null ? null : path.resolve(file);
+  state.file = file === null ? null : localPinFile(file, `usePins(${JSON.stringify(file)})`);
+  state.generation++;
   delete state.cache;
   return state.file;
+}
+
+// A pin file belongs to one notebook or script, not to the shared root; path.resolve would turn
+// `s3://b/p` into a local folder named `s3:`.
+function localPinFile(file: string, what: string): string {
+  if (URL_LIKE.test(file))
+    throw new PinError(`${what}: a pin file is a local file (beside the notebook), not a URL. Give a local path such as "analysis.ipynb.tsflow-pins.json".`);
+  return path.resolve(file);
 }
 
 /** The active pin file, or null when pins are off (no `usePins()` or `pin()` yet). */
@@ -83,12 +111,12 @@ export function getPinFile(): string | null {
 }
 
 /**
- * Every pin in the active pin file (every namespace), in the order they were made.
+ * Every pin in force (every namespace), in the order they were made: the active pin file's, or inside
+ * a task the pins its run was launched with.
  * @throws PinFileError when the file is not a valid pin file.
  */
 export async function listPins(): Promise<Pin[]> {
-  const file = pinState().file;
-  return file === null ? [] : loadPins(file);
+  return (await activePins())?.pins ?? [];
 }
 
 /**
@@ -155,10 +183,10 @@ export function pinStatus(run: object): PinStatus | undefined {
  * (read with its namespace check, marked with its `PinStatus`), or undefined when it is not pinned.
  */
 export async function pinnedRun(ctx: ReadContext, flow: string): Promise<RunObject | undefined> {
-  const file = pinState().file;
-  if (file === null || unpinned.getStore()) return undefined;
-  const found = (await loadPins(file)).find((p) => p.flow === flow && p.namespace === ctx.namespace);
-  if (!found) return undefined;
+  const source = unpinned.getStore() ? undefined : await activePins();
+  const found = source?.pins.find((p) => p.flow === flow && p.namespace === ctx.namespace);
+  if (!source || !found) return undefined;
+  const { file, run: launched } = source;
   let run: RunObject;
   try {
     run = await load<RunObject>("Run", ctx, { parts: [flow, found.runId] });
@@ -166,8 +194,47 @@ export async function pinnedRun(ctx: ReadContext, flow: string): Promise<RunObje
     throw stalePin(err, found, file);
   }
   const newerRuns = await (await ctx.backend.index()).countNewerSuccessful(flow, ctx.namespace, run.createdAt, run.id);
-  Object.defineProperty(run, STATUS, { value: { pin: found, newerRuns, file } satisfies PinStatus, enumerable: false });
+  const status: PinStatus = { pin: found, newerRuns, file, ...(launched ? { run: launched } : {}) };
+  Object.defineProperty(run, STATUS, { value: status, enumerable: false });
   return run;
+}
+
+/**
+ * @internal The pins to record with a run launched now, resolved now so that its tasks follow them
+ * on any machine: those in force here (`undefined`), those of a pin file (a path), or none (`null`).
+ * @returns The record for the run's `pins.json`, or undefined when there are no pins.
+ * @throws PinFileError for a file that is not a pin file; PinError for a named file that does not exist.
+ */
+export async function pinsForLaunch(file?: string | null): Promise<RunPinsRecord | undefined> {
+  const state = pinState();
+  state.launchGeneration = state.generation;
+  if (file === null) return undefined;
+  const source = file === undefined ? await activePins() : await namedPins(file);
+  if (!source || source.pins.length === 0) return undefined;
+  return { tsflow: PIN_FILE_FORMAT, source: source.file, pins: pinEntries(source.pins) };
+}
+
+async function namedPins(file: string): Promise<PinSource> {
+  const resolved = localPinFile(file, `The pin file ${JSON.stringify(file)}`);
+  const found = await fs.stat(resolved).catch(() => undefined);
+  if (!found?.isFile())
+    throw new PinError(
+      `The pin file ${resolved} does not exist: give the pin file of a notebook or script (<notebook>.tsflow-pins.json), or make one with pin() or %pin.`,
+    );
+  return { pins: await readPinFile(resolved), file: resolved };
+}
+
+// Inside a task its run's launch pins apply, unless code in this process chose a pin file since
+// the launch (a step's usePins; on a worker, also a flow file's top-level one): that wins.
+async function activePins(): Promise<PinSource | undefined> {
+  const state = pinState();
+  const task = currentTask();
+  if (task?.pins && state.generation === (state.launchGeneration ?? 0)) {
+    const run = `${task.flowName}/${task.runId}`;
+    const record = await task.pins();
+    return record && { pins: runPinsOf(record, run), file: record.source, run };
+  }
+  return state.file === null ? undefined : { pins: await loadPins(state.file), file: state.file };
 }
 
 function stalePin(err: unknown, p: Pin, file: string): unknown {

@@ -15,6 +15,7 @@ import { load, registerLoader, type LoadRequest } from "./registry.js";
 import { checkNamespace, runStateFor } from "./run-state.js";
 import { readConsumers, readLineage, type UpstreamRunOf } from "./lineage.js";
 import { applyTagEdit, planTagEdit } from "./tags.js";
+import { type LaunchPins, runPinsOf } from "./pin-file.js";
 import { createRunData, type RunData, type TaskData } from "./task-data.js";
 import type { StepObject } from "./step.js";
 import type { TaskObject } from "./task.js";
@@ -103,6 +104,19 @@ export class RunObject<F extends FlowClass = FlowClass> extends ClientObject<Ste
   /** The runs whose tasks read this run, newest first (one run index query; not namespace-checked). */
   consumers(): Promise<RunObject[]> {
     return readConsumers<RunObject>(this.ctx, this.row);
+  }
+
+  /**
+   * The pins the run was launched with: inside its tasks, wherever they ran, `latestSuccessfulRun`
+   * followed them (see `usePins`); null when it was launched without pins.
+   * @example
+   * const launched = await run.launchPins();
+   * for (const p of launched?.pins ?? []) console.log(p.pathspec, p.namespace); // TeamCollabFlow/1795778912128093 user:alice
+   */
+  async launchPins(): Promise<LaunchPins | null> {
+    const { flow, runId } = this.row;
+    const record = await this.ctx.backend.datastore.readRunPins(flow, runId);
+    return record ? { pins: runPinsOf(record, this.pathspec), file: record.source, reusedFrom: record.reusedFrom ?? null } : null;
   }
 
   /** Adds one user tag (adding a system tag is a no-op); updates `tags` in place. */
@@ -218,6 +232,7 @@ const RUN_MEMBERS = memberList<RunObject>()([
   "replaceTags",
   "lineage",
   "consumers",
+  "launchPins",
 ]);
 
 /**

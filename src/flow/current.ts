@@ -4,6 +4,7 @@
  * undefined (or false). It follows async context, so concurrent in-process tasks each see their own.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { RunPinsRecord } from "../store/records.js";
 
 /** What `current` reports inside a task. */
 export interface TaskInfo {
@@ -22,6 +23,11 @@ export interface TaskInfo {
   parameterNames: readonly string[];
   /** Where the client notes what the task reads from other runs (lineage), when the runtime records it. */
   reads?: TaskReadSink;
+  /**
+   * The pins the run was launched with (undefined: none), read when first asked; the client's
+   * `latestSuccessfulRun` follows them inside the task unless the process chose its own with `usePins`.
+   */
+  pins?: () => Promise<RunPinsRecord | undefined>;
 }
 
 /** Receives each artifact a task reads through the client, with the namespace it was read in. */

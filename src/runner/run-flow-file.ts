@@ -11,6 +11,7 @@ import type { RunEvent } from "../runtime/run-events.js";
 import type { RunResult } from "../runtime/scheduler.js";
 import { WorkerPoolExecutor } from "../runtime/worker-pool.js";
 import type { Datastore } from "../store/datastore.js";
+import type { RunPinsRecord } from "../store/records.js";
 import { writeUncaptured } from "../runtime/output-capture.js";
 import { type ExecutorChoice, createRemoteExecutor } from "../runtime/remote/executor-choice.js";
 
@@ -23,6 +24,8 @@ export interface RunFlowFileOptions {
   maxWorkers?: number;
   productionToken?: string;
   resume?: { originRunId: string; step?: string };
+  /** The pins the run's tasks follow (`null`: none). @default none; a resumed run keeps its origin's */
+  pins?: RunPinsRecord | null;
   /** Receives every event; the default prints the log. */
   onEvent?: (event: RunEvent) => void;
   /** Where tasks run: the local pool (default), a Redis queue, Slurm (`--executor`). */
@@ -54,6 +57,7 @@ export async function runFlowFile(loaded: LoadedFlow, o: RunFlowFileOptions): Pr
     onEvent: o.onEvent ?? printEvents(),
     ...(o.productionToken ? { productionToken: o.productionToken } : {}),
     ...(o.resume ? { resume: o.resume } : {}),
+    ...(o.pins !== undefined ? { pins: o.pins } : {}),
   }).catch(async (err) => {
     await pool.close();
     throw err;
@@ -88,6 +92,7 @@ async function runRemote(loaded: LoadedFlow, o: RunFlowFileOptions, choice: Excl
       signal: interrupt.signal,
       ...(o.productionToken ? { productionToken: o.productionToken } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
+      ...(o.pins !== undefined ? { pins: o.pins } : {}),
     });
   } finally {
     process.off("SIGINT", onSigint);

@@ -11,6 +11,7 @@ import { writeUncaptured } from "../runtime/output-capture.js";
 import { openDatastore } from "../store/root.js";
 import { getDatastoreRoot, type Run } from "../client/index.js";
 import { readRunUnchecked } from "../client/run.js";
+import { pinsForLaunch } from "../client/pins.js";
 import { ExecutorError, RunFailedError } from "../util/errors.js";
 import type { TaskExecutor } from "../runtime/executor.js";
 import type { Datastore } from "../store/datastore.js";
@@ -33,6 +34,12 @@ export interface RunFlowOptions {
   throwOnFailure?: boolean;
   /** Resume from this run (and step) of the same flow. */
   resume?: { originRunId: string; step?: string };
+  /**
+   * The pins the run's tasks follow, wherever they run: a pin file's (a path), or none (`null`). They
+   * are read once, at launch, and recorded with the run (`run.launchPins()`).
+   * @default the pins in force here (the active pin file, `usePins`/`%pin`); a resumed run keeps its origin's
+   */
+  pins?: string | null;
   /**
    * Where tasks run, as `tsflow run --executor` says: `local` (this process), `redis://host:6379/0`
    * (queue workers) or `slurm[:partition]`. A remote executor needs a root every worker reaches
@@ -58,11 +65,13 @@ export interface RunFlowOptions {
  * const choice: number | undefined = await run.data.choice; // typed from the class
  * console.log(run.successful, choice);
  * @throws RunFailedError when the run fails (unless `throwOnFailure: false`), GraphError,
- * ParameterError or TaggingError before anything runs; with a remote `executor`, ExecutorError (an
+ * ParameterError, TaggingError, PinFileError or PinError (a bad pin file) before anything runs; with a remote `executor`, ExecutorError (an
  * unknown executor, a root workers cannot reach, no `code`) or FlowFileError (code that cannot be bundled).
  */
 export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlowOptions = {}): Promise<Run<F>> {
   const datastore = openDatastore(getDatastoreRoot(), { create: true });
+  const keepOrigin = options.resume !== undefined && options.pins === undefined;
+  const pins = await pinsForLaunch(keepOrigin ? null : options.pins);
   const remote = await remoteExecutor(flowClass, datastore, options);
   const result = await launchRun({
     flowClass,
@@ -75,6 +84,7 @@ export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlo
     ...(options.maxWorkers || !remote ? { maxWorkers: options.maxWorkers ?? 4 } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resume ? { resume: options.resume } : {}),
+    ...(keepOrigin ? {} : { pins: pins ?? null }),
   }).finally(() => remote?.close());
   const pathspec = `${result.flow}/${result.runId}`;
   if (!result.success && options.throwOnFailure !== false) {

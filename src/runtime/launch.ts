@@ -9,6 +9,7 @@ import { TaggingError } from "../util/errors.js";
 import { resolveProductionToken, resolveUsername } from "../util/identity.js";
 import { assertTag, MAX_USER_TAGS } from "../util/validate.js";
 import { VERSION } from "../util/version.js";
+import type { RunPinsRecord } from "../store/records.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import { InProcessExecutor, type TaskExecutor } from "./executor.js";
 import { listParameters } from "../flow/parameter.js";
@@ -34,6 +35,11 @@ export interface LaunchOptions {
   productionToken?: string;
   /** Resume from this origin run (and step). */
   resume?: { originRunId: string; step?: string };
+  /**
+   * The pins the run's tasks follow, recorded once with the run. `null`: none.
+   * @default none for a new run; a resumed run keeps its origin's pins
+   */
+  pins?: RunPinsRecord | null;
   flowFile?: string;
   /** Step docs for the stored graph. */
   docs?: Record<string, string>;
@@ -50,6 +56,7 @@ export async function launchRun(o: LaunchOptions): Promise<RunResult> {
   const parameters = resolveParameters(listParameters(o.flowClass), o.params ?? {}, { flowName: graph.flow, userName: username });
   const userTags = checkTags(o.tags ?? []);
   const resume = o.resume && (await ResumePlan.create(o.datastore, graph, o.resume.originRunId, o.resume.step));
+  const pins = o.pins === undefined && resume ? await originPins(o.datastore, graph.flow, resume.originRunId) : (o.pins ?? undefined);
   const executor =
     o.createExecutor?.(graph) ?? new InProcessExecutor({ datastore: o.datastore, store: o.store, flowClass: o.flowClass, graph }, o.maxWorkers ?? 1);
   try {
@@ -65,6 +72,7 @@ export async function launchRun(o: LaunchOptions): Promise<RunResult> {
       systemTags: [identity, "runtime:node", `node_version:${process.versions.node}`, `tsflow_version:${VERSION}`],
       maxWorkers: o.maxWorkers ?? executor.capacity,
       ...(resume ? { resume } : {}),
+      ...(pins ? { pins } : {}),
       ...(o.flowFile ? { flowFile: o.flowFile } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
@@ -72,6 +80,12 @@ export async function launchRun(o: LaunchOptions): Promise<RunResult> {
   } finally {
     await executor.close();
   }
+}
+
+// A resumed run re-runs tasks of the origin: they read the upstream runs the origin's tasks read.
+async function originPins(ds: Datastore, flow: string, originRunId: string): Promise<RunPinsRecord | undefined> {
+  const origin = await ds.readRunPins(flow, originRunId);
+  return origin && { ...origin, reusedFrom: origin.reusedFrom ?? `${flow}/${originRunId}` };
 }
 
 function checkTags(tags: string[]): string[] {

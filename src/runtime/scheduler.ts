@@ -7,7 +7,7 @@ import type { FlowGraph, GraphNode } from "../flow/graph.js";
 import { graphInfo } from "../flow/graph.js";
 import type { Datastore } from "../store/datastore.js";
 import { PARAMETERS_STEP, PARAMETERS_TASK } from "../store/layout.js";
-import type { ArtifactsRecord, ForeachFrame, RunRecord } from "../store/records.js";
+import type { ArtifactsRecord, ForeachFrame, RunPinsRecord, RunRecord } from "../store/records.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import type { TaskExecutor } from "./executor.js";
 import type { RunEvent } from "./run-events.js";
@@ -28,6 +28,8 @@ export interface ScheduleOptions {
   identity: string;
   maxWorkers: number;
   flowFile?: string;
+  /** The pins the run's tasks follow (recorded once with the run); absent: none. */
+  pins?: RunPinsRecord;
   resume?: ResumePlan;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
@@ -109,6 +111,7 @@ class Scheduler {
     const onAbort = () => this.abort("interrupted");
     this.o.signal?.addEventListener("abort", onAbort, { once: true });
     try {
+      if (this.o.pins) await this.o.datastore.writeRunPins(flow, runId, this.o.pins);
       await this.writeParameters();
       this.enqueue(this.spec("start", [], { stack: [], sources: [], seen: NO_NAMES, carried: NO_NAMES }));
       this.pump();
@@ -177,6 +180,7 @@ class Scheduler {
       identity: this.o.identity,
       userTags: this.o.userTags,
       originRunId: this.run.originRunId,
+      ...(this.o.pins ? { pins: true as const } : {}),
     };
   }
 

@@ -18,6 +18,7 @@ import { captureOutput } from "./output-capture.js";
 import type { TaskOutcome, TaskSpec } from "./task-spec.js";
 import { TaskLog } from "./task-log.js";
 import { ReadLog } from "./read-log.js";
+import { runPinsOf } from "./run-pins.js";
 
 // The reads of each running attempt, saved by `writeDone` just before the outcome.
 const readLogs = new WeakMap<TaskSpec, ReadLog>();
@@ -54,7 +55,7 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskOut
     const state = attachState(instance, spec, node, ctx, lists);
     instance.guardLost(spec.lost, (name) => missingArtifact(spec.step, name, node.isJoin && parents.some((p) => name in p.refs)));
     const args = inputs ? [inputs] : [];
-    await captureOutput(log.sink, () => runWithTask({ ...taskInfo(spec), reads }, () => runStep(instance!.flow, args, node, spec)));
+    await captureOutput(log.sink, () => runWithTask({ ...taskInfo(spec), reads, pins: runPinsOf(ds, spec) }, () => runStep(instance!.flow, args, node, spec)));
     outcome = await finish(instance, state, spec, node, ctx, startedAt);
   } catch (err) {
     outcome = await fail(err, { spec, node, ctx, log, startedAt, instance });

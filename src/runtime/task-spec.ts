@@ -43,6 +43,11 @@ export interface TaskSpec {
   identity: string;
   userTags: string[];
   originRunId: string | null;
+  /**
+   * True when the run was launched with pins (its `pins.json`): the task's `latestSuccessfulRun`
+   * follows them, read once per process and run when a step first asks (never copied into each spec).
+   */
+  pins?: true;
   /** The executor that runs the attempt, as recorded with it (`workers`, `redis:<queue>`, `slurm:<job>`). */
   executor?: string;
 }

@@ -5,7 +5,17 @@
  */
 import type { Storage } from "./storage.js";
 import { keys } from "./layout.js";
-import type { ArtifactsRecord, AttemptRecord, DeploymentRecord, LineageRecord, RunRecord, RunStatusRecord, TagsRecord, TaskRecord } from "./records.js";
+import type {
+  ArtifactsRecord,
+  AttemptRecord,
+  DeploymentRecord,
+  LineageRecord,
+  RunPinsRecord,
+  RunRecord,
+  RunStatusRecord,
+  TagsRecord,
+  TaskRecord,
+} from "./records.js";
 import { bumpRunId, nextRunId } from "./run-id.js";
 import { notifyRunChanged } from "./journal.js";
 import { TaggingError } from "../util/errors.js";
@@ -62,6 +72,16 @@ export class Datastore {
   /** Reads a run's record, or undefined when the run does not exist. */
   async readRun(flow: string, runId: string): Promise<RunRecord | undefined> {
     return parse<RunRecord>(await this.storage.readText(keys.run(flow, runId)));
+  }
+
+  /** Records the pins a run was launched with: once, before its first task (create-only). */
+  async writeRunPins(flow: string, runId: string, record: RunPinsRecord): Promise<void> {
+    await this.storage.write(keys.runPins(flow, runId), json(record), { ifAbsent: true });
+  }
+
+  /** Reads the pins a run was launched with, or undefined when it was launched without pins. */
+  async readRunPins(flow: string, runId: string): Promise<RunPinsRecord | undefined> {
+    return parse<RunPinsRecord>(await this.storage.readText(keys.runPins(flow, runId)));
   }
 
   /** Reads the newest revision of a run's user tags. */

@@ -18,6 +18,8 @@ export const keys = {
   tagsDir: (flow: string, runId: string) => `${run(flow, runId)}/tags`,
   tagsRevision: (flow: string, runId: string, rev: number) => `${run(flow, runId)}/tags/${String(rev).padStart(10, "0")}.json`,
   status: (flow: string, runId: string) => `${run(flow, runId)}/status.json`,
+  /** The pins the run was launched with (absent: none). */
+  runPins: (flow: string, runId: string) => `${run(flow, runId)}/pins.json`,
   stepsDir: (flow: string, runId: string) => `${run(flow, runId)}/steps`,
   tasksDir: (flow: string, runId: string, step: string) => `${run(flow, runId)}/steps/${assertStepName(step)}`,
   taskDir: task,

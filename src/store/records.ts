@@ -161,6 +161,30 @@ export interface LineageRecord {
   clonedFrom?: string;
 }
 
+/** One pin as a run records it: while the run's tasks follow it, `latestSuccessfulRun` of `flow` in `namespace` is `runId`. */
+export interface RunPinEntry {
+  flow: string;
+  /** The namespace the pin applies in (`null`: global). */
+  namespace: string | null;
+  runId: string;
+  /** When the pin was made (ISO date). */
+  pinnedAt: string;
+}
+
+/**
+ * `flows/<F>/runs/<R>/pins.json`: the pins in force when the run was launched, written once before its
+ * first task (absent: the run was launched without pins). The same shape as a pin file (`pins-1`),
+ * plus where the pins came from, so every task, on any machine, follows the launcher's pins.
+ */
+export interface RunPinsRecord {
+  tsflow: "pins-1";
+  /** The pin file they were read from, on the launching machine (for messages and `pinStatus`). */
+  source: string;
+  /** For a resumed run that kept its origin's pins: the origin run (`Flow/RunId`). */
+  reusedFrom?: string;
+  pins: RunPinEntry[];
+}
+
 /** `deployments/<F>.json`: the production deployment of a flow. */
 export interface DeploymentRecord {
   flow: string;

@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Flow, Run, namespace } from "../../src/client/index.js";
-import { getPinFile, listPins, pin, pinStatus, unpin, usePins, PinError, PinFileError } from "../../src/client/pins.js";
+import { getPinFile, listPins, pin, pinStatus, pinsForLaunch, unpin, usePins, PinError, PinFileError } from "../../src/client/pins.js";
+import { runWithTask, type TaskInfo } from "../../src/flow/current.js";
 import { NamespaceMismatchError, NotFoundError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { makeTempDir, removeTempDir } from "../_helpers/tmp.js";
@@ -218,3 +219,69 @@ function node(args: string[], env: Record<string, string>): Promise<string> {
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
   });
 }
+
+// What the runtime gives a task's `current` (pins: the run's launch pins, read when first asked).
+const taskOf = (pins: TaskInfo["pins"]): TaskInfo => ({
+  flowName: "ReaderFlow",
+  runId: "1",
+  stepName: "start",
+  taskId: "1",
+  username: "alice",
+  namespace: "user:alice",
+  tags: [],
+  retryCount: 0,
+  originRunId: null,
+  isProduction: false,
+  parameterNames: [],
+  pins,
+});
+
+const launchSuite = suite<Ctx>("pinsForLaunch");
+withPins(launchSuite);
+launchSuite("should give a task its run's launch pins, not what the pin file says later", async ({ fx, dir, file }) => {
+  const older = await buildRun(fx);
+  const newer = await buildRun(fx);
+  await pin(`TeamCollabFlow/${older.runId}`);
+  const record = await pinsForLaunch();
+  assert.equal(
+    record?.pins.map((p) => p.runId),
+    [older.runId],
+  );
+  assert.is(record?.source, file);
+  await unpin("TeamCollabFlow");
+  const inTask = await runWithTask(
+    taskOf(async () => record),
+    async () => [await latest(), await listPins()] as const,
+  );
+  assert.is(inTask[0].id, older.runId);
+  assert.equal(pinStatus(inTask[0]), { pin: inTask[1][0], newerRuns: 1, file, run: "ReaderFlow/1" });
+  assert.is((await latest()).id, newer.runId, "outside the task the process's (now empty) pin file applies");
+  const noPins = await runWithTask(
+    taskOf(async () => undefined),
+    () => latest(),
+  );
+  assert.is(noPins.id, newer.runId, "a run launched without pins has none in its tasks");
+  // A step's own usePins wins for its process.
+  const own = join(dir, "own.json");
+  await runWithTask(
+    taskOf(async () => record),
+    async () => {
+      usePins(own);
+      await pin(`TeamCollabFlow/${newer.runId}`);
+      assert.is((await latest()).id, newer.runId);
+    },
+  );
+});
+launchSuite("should take a named pin file's pins, none for null, and refuse a file that is not there", async ({ fx, dir }) => {
+  const older = await buildRun(fx);
+  await pin(`TeamCollabFlow/${older.runId}`);
+  assert.is(await pinsForLaunch(null), undefined);
+  const other = join(dir, "other.json");
+  await rejects(pinsForLaunch(other), PinError, `The pin file ${other} does not exist: give the pin file of a notebook or script`);
+  await rejects(pinsForLaunch("s3://bucket/pins.json"), PinError, "a pin file is a local file");
+  await writeFile(other, '{ "tsflow": "pins-1", "pins": [] }');
+  assert.is(await pinsForLaunch(other), undefined, "an empty pin file records no pins");
+  await writeFile(other, "[]");
+  await rejects(pinsForLaunch(other), PinFileError, "is not a pin file");
+});
+launchSuite.run();

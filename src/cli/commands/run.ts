@@ -9,6 +9,7 @@ import { addParameterOptions, givenParameters, loadedFor } from "../flow-options
 import { EXIT } from "../output.js";
 import { UsageError } from "../../util/errors.js";
 import { listRuns } from "../../client/index.js";
+import { pinsForLaunch } from "../../client/pins.js";
 import { collect, positiveInt, readRoot, useRoot } from "./common.js";
 import { type ExecutorChoice, parseExecutor } from "../../runtime/remote/executor-choice.js";
 
@@ -20,12 +21,14 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     .description("run a flow file: every task and artifact is persisted in the datastore")
     .option("--tag <tag>", "add a user tag to the run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once (default: number of CPUs)", positiveInt)
-    .option("--flow <name>", "the flow class to run, when the file exports several");
+    .option("--flow <name>", "the flow class to run, when the file exports several")
+    .option("--pins <file>", "a pin file (a notebook's <notebook>.tsflow-pins.json): latestSuccessfulRun in every task follows its pins");
   addExecutorOptions(run);
   const params = addParameterOptions(run, loaded);
-  run.action(async (file: string, opts: { tag: string[]; maxWorkers?: number } & ExecutorOptions) => {
+  run.action(async (file: string, opts: { tag: string[]; maxWorkers?: number; pins?: string } & ExecutorOptions) => {
     const flow = requireLoaded(loaded, file);
     const executor = executorChoice(opts);
+    const pins = opts.pins === undefined ? undefined : await pinsForLaunch(opts.pins);
     const datastore = openDatastore(program.opts().datastoreRoot, { create: true });
     banner(flow.flowClass.name);
     const result = await runFlowFile(flow, {
@@ -33,6 +36,7 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
       params: givenParameters(run, params),
       tags: opts.tag,
       executor,
+      ...(pins ? { pins } : {}),
       ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}),
     });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);
@@ -46,11 +50,16 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
     .option("--origin-run-id <id>", "the run to resume (default: the flow's latest run in your namespace)")
     .option("--tag <tag>", "add a user tag to the new run (repeatable)", collect, [])
     .option("--max-workers <n>", "tasks run at once", positiveInt)
-    .option("--flow <name>", "the flow class, when the file exports several");
+    .option("--flow <name>", "the flow class, when the file exports several")
+    .option("--pins <file>", "follow this pin file's pins instead of the ones the origin run was launched with")
+    .option("--no-pins", "launch without pins (default: the pins the origin run was launched with)");
   addExecutorOptions(resume);
-  resume.action(async (file: string, step: string | undefined, opts: { originRunId?: string; tag: string[]; maxWorkers?: number } & ExecutorOptions) => {
+  type ResumeOptions = { originRunId?: string; tag: string[]; maxWorkers?: number; pins?: string | false } & ExecutorOptions;
+  resume.action(async (file: string, step: string | undefined, opts: ResumeOptions) => {
     const flow = requireLoaded(loaded, file);
     const executor = executorChoice(opts);
+    // Neither option given: undefined, and the run keeps the origin's pins.
+    const pins = typeof opts.pins === "string" ? ((await pinsForLaunch(opts.pins)) ?? null) : opts.pins === false ? null : undefined;
     const datastore = openDatastore(readRoot(program));
     useRoot(program);
     const originRunId = opts.originRunId ?? (await latestRunId(flow.flowClass.name));
@@ -61,6 +70,7 @@ export function registerRun(program: Command, loaded: LoadedFlow | undefined, se
       tags: opts.tag,
       executor,
       resume: { originRunId, ...(step ? { step } : {}) },
+      ...(pins !== undefined ? { pins } : {}),
       ...(opts.maxWorkers ? { maxWorkers: opts.maxWorkers } : {}),
     });
     setExit(result.success ? EXIT.ok : EXIT.runFailed);

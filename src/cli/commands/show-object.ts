@@ -76,6 +76,7 @@ async function lookup(pathspec: string, depth: number) {
 async function showRun(run: RunObject, out: Out): Promise<void> {
   out(`  status     ${run.status}\n  user       ${run.user}\n  finished   ${localTime(run.finishedAt)}\n`);
   if (run.originPathspec) out(`  resumed    from ${run.originPathspec}\n`);
+  await showLaunchPins(run, out);
   const rows: string[][] = [];
   for await (const step of run) {
     for await (const task of step)
@@ -86,6 +87,15 @@ async function showRun(run: RunObject, out: Out): Promise<void> {
   const end = await run.endTask;
   if (end) out(`\nend artifacts: ${Object.keys(end.artifacts).join(", ") || "-"}\n`);
   await showLineage(run, out);
+}
+
+// Which runs latestSuccessfulRun gave the run's tasks, so its lineage can be explained.
+async function showLaunchPins(run: RunObject, out: Out): Promise<void> {
+  const launched = await run.launchPins();
+  if (!launched) return out("  pins       -\n");
+  const kept = launched.reusedFrom ? `, kept from ${launched.reusedFrom}` : "";
+  out(`  pins       ${launched.pins.length} from ${launched.file}${kept}\n`);
+  for (const p of launched.pins) out(`             ${p.pathspec} in ${p.namespace ?? "global"}\n`);
 }
 
 async function showStep(step: StepObject, out: Out): Promise<void> {

@@ -94,6 +94,34 @@ await tiny.data.out`);
   assert.equal(marks(), ["helpers", "side effect", "class cell"]);
 });
 
+fanout("should send the notebook's pins with the run: the workers' tasks read the pinned run, not the newest", async () => {
+  await ok(`class NbSourceFlow extends FlowSpec {
+  @step start() { this.next(this.end); }
+  @step end() {}
+}`);
+  const sourceId = (r: Awaited<ReturnType<typeof ok>>) => /Run\('NbSourceFlow\/(\d+)'\)/.exec(of(r, "execute_result")[0].data["text/plain"])![1]!;
+  const pinned = sourceId(await ok("%run NbSourceFlow"));
+  await ok("%run NbSourceFlow");
+  await ok(`%pin NbSourceFlow/${pinned}`);
+  await ok(`import { Flow } from "tsflow";
+class NbPinReaderFlow extends FlowSpec {
+  items = [1, 2, 3];
+  seen = "";
+  @step start() { this.next(this.each, { foreach: "items" }); }
+  @step async each() { this.seen = (await Flow("NbSourceFlow").latestSuccessfulRun)?.id ?? "none"; this.next(this.join); }
+  @step join(inputs: Iterable<{ seen: string }>) { this.seen = [...new Set([...inputs].map((i) => i.seen))].join(","); this.next(this.end); }
+  @step end() {}
+}`);
+  const r = await ok(`%run NbPinReaderFlow --executor ${redis.url}`);
+  const runId = /Run\('NbPinReaderFlow\/(\d+)'\)/.exec(of(r, "execute_result")[0].data["text/plain"])![1]!;
+  assert.is((await remoteTaskPids(join(root, "ds"), "NbPinReaderFlow", runId, "each", "redis:tsflow")).tasks, 3);
+  const seen = await ok(`import { Run } from "tsflow";\nconst pinReader = await Run("NbPinReaderFlow/${runId}");\nawait pinReader.data.seen`);
+  assert.is(of(seen, "execute_result")[0].data["text/plain"], `'${pinned}'`);
+  const recorded = await ok("(await pinReader.launchPins())?.pins.map((p) => p.pathspec)");
+  assert.is(of(recorded, "execute_result")[0].data["text/plain"], `[ 'NbSourceFlow/${pinned}' ]`);
+  await ok("%unpin NbSourceFlow");
+});
+
 fanout("should name a name the flow uses that no cell that ran declares (a magic's binding)", async () => {
   await ok("%%sql -o picked\nSELECT count(*) AS n FROM runs");
   await ok(`class RateFlow extends FlowSpec {
