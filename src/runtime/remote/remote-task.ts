@@ -18,6 +18,7 @@ import { loadFlowFile } from "../load-flow-file.js";
 import { buildGraph } from "../../flow/graph.js";
 import { createArtifactStore } from "../datastore-artifacts.js";
 import { type CodePackage, fetchCodePackage } from "./code-package.js";
+import { FlowFileError } from "../../util/errors.js";
 
 /** One task attempt as a remote executor ships it: plain JSON. */
 export interface RemoteTask {
@@ -69,7 +70,9 @@ export class RemoteTaskRunner {
     const { className } = task.code;
     const outcome = this.options.inProcess
       ? await (await inProcess(file, className, ds)).run(spec, hooks)
-      : await this.workers().runCode(spec, hooks, { flowFile: file, className, datastoreRoot: ds.location }, ds);
+      : await this.workers()
+          .runCode(spec, hooks, { flowFile: file, className, datastoreRoot: ds.location }, ds)
+          .catch((err: Error) => Promise.reject(codeLoadError(task.code, err)));
     return { ...outcome, attempt: claim.attempt, host: hostname() };
   }
 
@@ -93,4 +96,11 @@ async function inProcess(file: string, className: string, ds: Datastore): Promis
     flowClass: loaded.flowClass,
     graph: buildGraph(loaded.flowClass, loaded.docs),
   });
+}
+
+// A package that loads on the launcher but not here (a top-level throw, a module this machine
+// lacks): name the flow file it came from and this host, not the cache's file name.
+function codeLoadError(code: CodePackage, err: Error): FlowFileError {
+  const detail = err.message.replace(/^Cannot load flow file [0-9a-f]{64}\.mjs: /, "");
+  return new FlowFileError(`Cannot load the run's code (${code.source}, package ${code.sha.slice(0, 12)}) on ${hostname()}: ${detail}`, { cause: err });
 }

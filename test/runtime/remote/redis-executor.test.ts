@@ -124,6 +124,19 @@ queue("should retire a task process that has loaded its share of flows and go on
   assert.not.equal([...second], [...first], "the process that loaded FanFlow retired after its task");
 });
 
+queue("should fail the task, naming the flow file and the host, when its code cannot load on the worker, and keep serving", async () => {
+  workers = [await startWorker(redis.url, { env: cacheOf("w1"), concurrency: 1 })];
+  const bad = await tsflow(["run", fixture("remote-load-fails.ts"), "--executor", redis.url], { root, env: SHARED });
+  assert.is(bad.code, 1, bad.stderr + bad.stdout);
+  assert.match(
+    bad.stderr,
+    /Task failed: ExecutorError: the task's job failed on the worker: Cannot load the run's code \(remote-load-fails\.ts, package [0-9a-f]{12}\) on \S+: needs a GPU driver this machine lacks/,
+  );
+  assert.not.match(bad.stderr, /\n\s+at /);
+  const good = await tsflow(["run", fixture("remote-fan.ts"), "--executor", redis.url], { root, env: SHARED });
+  assert.is(good.code, 0, good.stderr + good.stdout);
+});
+
 queue("should refuse a folder root that workers on other machines cannot reach", async () => {
   const r = await tsflow(["run", fixture("remote-fan.ts"), "--executor", redis.url], { root });
   assert.is(r.code, 2);
