@@ -14,10 +14,15 @@ export interface ClientState {
   root: string | undefined;
   /** Open backends, by resolved root, shared by every copy of the library. */
   backends: Map<string, unknown>;
+  /** The namespace each running task set (a task's choice holds for that task only). */
+  taskNamespaces: WeakMap<object, string | null>;
 }
 
 /** Returns the state shared by every copy of the client in this process, creating it once. */
 export function clientState(): ClientState {
   const holder = globalThis as { [STATE]?: ClientState };
-  return (holder[STATE] ??= { namespace: undefined, root: undefined, backends: new Map() });
+  const state = (holder[STATE] ??= { namespace: undefined, root: undefined, backends: new Map(), taskNamespaces: new WeakMap() });
+  // A state made by an older copy of the library in this process lacks the field.
+  state.taskNamespaces ??= new WeakMap();
+  return state;
 }

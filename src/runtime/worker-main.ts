@@ -5,7 +5,6 @@
  * names its flow up front, and the process loads it before it reports ready).
  */
 import { buildGraph } from "../flow/graph.js";
-import { clientState } from "../client/state.js";
 import { openDatastore } from "../store/root.js";
 import { createArtifactStore } from "./datastore-artifacts.js";
 import { loadFlowFile } from "./load-flow-file.js";
@@ -53,17 +52,14 @@ async function load(code: TaskCode): Promise<TaskContext> {
 
 /**
  * Each task starts as a fresh process would for its launcher: the client reads the task's root in
- * the launcher's identity (a production run's in `production:<token>`), in its default namespace,
- * whatever an earlier task in this process switched to.
+ * the launcher's identity (a production run's in `production:<token>`). The client itself keeps a
+ * namespace a task sets to that task.
  */
 function enterTask(spec: TaskSpec, code: TaskCode, fixedToken: string | undefined): void {
   process.env.TSFLOW_DATASTORE_ROOT = code.datastoreRoot;
   process.env.TSFLOW_USER = spec.username;
   const token = fixedToken ?? (spec.identity.startsWith("production:") ? spec.identity.slice("production:".length) : "");
   process.env.TSFLOW_PRODUCTION_TOKEN = token;
-  const state = clientState();
-  state.namespace = undefined;
-  state.root = undefined;
 }
 
 async function runOne(message: ToWorker, config: WorkerConfig): Promise<void> {

@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { defaultNamespace, getNamespace, namespace } from "../../src/client/namespace.js";
 import { Flow, listFlows, Run } from "../../src/client/index.js";
 import { clientState } from "../../src/client/state.js";
+import { runWithTask, type TaskInfo } from "../../src/flow/current.js";
 import { InvalidNameError, NamespaceMismatchError, UnknownUserError } from "../../src/util/errors.js";
 import { rejects } from "../_helpers/assert-rejects.js";
 import { buildRun, useFixture, type FixtureContext } from "../_helpers/client-fixtures.js";
@@ -119,3 +120,34 @@ production("should keep production runs out of user namespaces and show them in 
   assert.is((await Flow("TeamCollabFlow").latestRun)?.id, prod.runId);
 });
 production.run();
+
+const inTask = suite("namespace inside a task");
+const task = (namespace: string) =>
+  ({
+    flowName: "F",
+    runId: "1",
+    stepName: "s",
+    taskId: "1",
+    username: "alice",
+    namespace,
+    tags: [],
+    retryCount: 0,
+    originRunId: null,
+    isProduction: namespace.startsWith("production:"),
+    parameterNames: [],
+  }) as TaskInfo;
+inTask("should start each task in its run's namespace and keep a task's switch to that task", () => {
+  withEnv({ TSFLOW_USER: "bob" }, () => {
+    namespace("user:carol"); // the process's (a notebook user's) choice
+    runWithTask(task("user:alice"), () => {
+      assert.is(getNamespace(), "user:alice", "a task starts in its run's namespace, not the process's");
+      assert.is(namespace("user:zed"), "user:zed");
+      assert.is(getNamespace(), "user:zed");
+      assert.is(defaultNamespace(), "user:alice", "the default inside a task is its run's identity, not the process user's");
+      namespace(null);
+    });
+    runWithTask(task("production:tok"), () => assert.is(getNamespace(), "production:tok", "a later task in the same process starts afresh"));
+    assert.is(getNamespace(), "user:carol", "the process's namespace is untouched by its tasks");
+  });
+});
+inTask.run();

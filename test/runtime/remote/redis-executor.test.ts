@@ -56,7 +56,7 @@ queue("should run a dead worker's task again as its next attempt, and finish the
   workers.push(await startWorker(redis.url, { env: { ...cacheOf("rescuer"), SLOW_MS: "100" } }));
   const r = await launch;
   assert.is(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /total 12/);
+  assert.match(r.stdout, /total 12/, r.stdout);
   const runId = runIdFrom(r.stdout);
   const ds = datastoreAt(root);
   let redelivered = 0;
