@@ -4,7 +4,8 @@
  * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
  * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
  * `squeue`, outcomes from the datastore, and a running task's output is read from its log in the
- * datastore as it grows (live); `@retry` resubmits failed tasks; closing cancels the jobs.
+ * datastore as it grows (live; for a requeued job, the log of the attempt it runs now); `@retry`
+ * resubmits failed tasks; closing cancels the jobs.
  * Each job runs `bin/tsflow-task.js` (one task, without the CLI's start-up), with the same node and
  * tsflow as the launcher (a cluster's shared software path; `TSFLOW_SLURM_COMMAND` overrides it).
  */
@@ -181,7 +182,7 @@ export class SlurmExecutor implements TaskExecutor {
         out
           .split("\n")
           .filter(Boolean)
-          .map((l) => l.split("|"))
+          .map((l) => l.split("|").map((field) => field.trim())) // -O pads a field to a width on some Slurm versions
           .map(([id, state, restarts]) => [id!, { state: state!, restarts: Number(restarts) || 0 }]),
       );
       const live: Pending[] = [];
