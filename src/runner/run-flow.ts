@@ -48,6 +48,12 @@ export interface RunFlowOptions {
    */
   executor?: string;
   /**
+   * More sbatch options for `executor: "slurm"`, passed through as given, as `tsflow run --slurm-option`
+   * does: `["--account=lab", "--time=01:00:00"]`. Refused with another executor.
+   * @default []
+   */
+  slurmOptions?: readonly string[];
+  /**
    * The code remote workers run: the flow's file, or the source of a module exporting the class.
    * In a tsflow notebook the kernel fills it in from the cells that define the flow.
    */
@@ -99,7 +105,7 @@ export async function runFlow<F extends FlowClass>(flowClass: F, options: RunFlo
 
 // The executor `options.executor` names, with the code packaged; undefined to run in this process.
 async function remoteExecutor(flowClass: FlowClass, datastore: Datastore, options: RunFlowOptions): Promise<TaskExecutor | undefined> {
-  const choice = parseExecutor(options.executor);
+  const choice = parseExecutor(options.executor, options.slurmOptions ? { slurmOptions: options.slurmOptions } : {});
   if (choice.kind === "local") return undefined;
   buildGraph(flowClass); // a flow that cannot run is refused before its code is packaged and a queue reached
   if (!options.code)

@@ -22,6 +22,8 @@ export interface KernelSessionOptions {
   env?: Record<string, string>;
   /** The kernel argv to install. @default kernelCommand() */
   argv?: string[];
+  /** Runs the client and so the kernel on this network-namespace "host" (a test cluster's login node). */
+  netns?: string;
 }
 
 /** One driver command's answer: `ok` plus command-specific fields. */
@@ -57,7 +59,8 @@ export async function openKernelSession(options: KernelSessionOptions = {}): Pro
   const cwd = options.cwd ?? join(dir, "notebooks");
   await mkdir(cwd, { recursive: true });
   await installKernelSpec({ prefix: dir, name: "tsflow-test", ...(options.argv ? { argv: options.argv } : {}) });
-  const child = spawn(PYTHON, [DRIVER], {
+  const [file, ...args] = options.netns ? ["ip", "netns", "exec", options.netns, PYTHON, DRIVER] : [PYTHON, DRIVER];
+  const child = spawn(file!, args, {
     env: {
       ...process.env,
       TSFLOW_USER: "kernel-tester",

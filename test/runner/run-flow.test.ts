@@ -188,6 +188,18 @@ remote("should refuse a remote executor on a folder root, as tsflow run does", a
   );
   await rejects(runFlow(FanFlow, { executor: "carrier-pigeon" }), ExecutorError, "Unknown executor 'carrier-pigeon'");
 });
+remote("should refuse sbatch options without the Slurm executor, or ones that are not options", async () => {
+  await rejects(
+    runFlow(FanFlow, { slurmOptions: ["--account=lab"] }),
+    ExecutorError,
+    "--slurm-option --account=lab passes an option to sbatch, which only the Slurm executor runs: add --executor slurm (or slurm:<partition>), or drop the --slurm-option.",
+  );
+  await rejects(
+    runFlow(FanFlow, { executor: "slurm", slurmOptions: ["account=lab"], code: { file: fixture("remote-fan.ts") } }),
+    ExecutorError,
+    "--slurm-option 'account=lab' is not an sbatch option: give one option with its value each time, as --slurm-option=--account=lab",
+  );
+});
 remote("should refuse a flow whose graph is wrong before packaging its code or reaching a queue", async () => {
   process.env.TSFLOW_SHARED_ROOT = "1";
   class Broken extends FlowSpec {

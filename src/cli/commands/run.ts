@@ -87,7 +87,7 @@ function addExecutorOptions(cmd: Command): void {
   cmd
     .option("--executor <where>", "where tasks run: local (default), redis://host:6379/0 (start workers with `tsflow worker`), slurm[:partition]")
     .option("--queue <name>", "the Redis queue (with --executor redis://...; default: tsflow)")
-    .option("--slurm-option <opt>", "an sbatch option passed through, e.g. --slurm-option=--account=lab (repeatable)", collect, []);
+    .option("--slurm-option <opt>", "an sbatch option passed through with --executor slurm, e.g. --slurm-option=--account=lab (repeatable)", collect, []);
 }
 
 function executorChoice(o: ExecutorOptions): ExecutorChoice {

@@ -18,13 +18,31 @@ export type ExecutorChoice = { kind: "local" } | { kind: "redis"; target: RedisT
 /** Set when a folder root is on a filesystem every worker mounts at the same path (NFS, Lustre). */
 export const SHARED_ROOT_ENV = "TSFLOW_SHARED_ROOT";
 
-/** Parses `--executor` (and `--queue`, `--slurm-option` that go with it). @throws ExecutorError */
-export function parseExecutor(value: string | undefined, o: { queue?: string; slurmOptions?: string[] } = {}): ExecutorChoice {
+/**
+ * Parses `--executor` (and `--queue`, `--slurm-option` that go with it).
+ * @throws ExecutorError for an unknown executor, or sbatch options without `slurm` or not written as options
+ */
+export function parseExecutor(value: string | undefined, o: { queue?: string; slurmOptions?: readonly string[] } = {}): ExecutorChoice {
+  const slurm = value === undefined ? null : /^slurm(?::([A-Za-z0-9_.-]+))?$/.exec(value);
+  const extra = slurmOptions(o.slurmOptions ?? [], !!slurm);
   if (value === undefined || value === "local") return { kind: "local" };
   if (/^rediss?:\/\//.test(value)) return { kind: "redis", target: parseRedisTarget(value, o.queue) };
-  const slurm = /^slurm(?::([A-Za-z0-9_.-]+))?$/.exec(value);
-  if (slurm) return { kind: "slurm", ...(slurm[1] ? { partition: slurm[1] } : {}), extra: o.slurmOptions ?? [] };
+  if (slurm) return { kind: "slurm", ...(slurm[1] ? { partition: slurm[1] } : {}), extra };
   throw new ExecutorError(`Unknown executor '${value}': use local (the default), redis://host:6379/0 or slurm[:partition].`);
+}
+
+// sbatch options are passed through as given, so each must be one: a value alone would be taken for the job script.
+function slurmOptions(options: readonly string[], slurm: boolean): string[] {
+  if (options.length && !slurm)
+    throw new ExecutorError(
+      `--slurm-option ${options[0]} passes an option to sbatch, which only the Slurm executor runs: add --executor slurm (or slurm:<partition>), or drop the --slurm-option.`,
+    );
+  const bad = options.find((opt) => !/^-{1,2}[A-Za-z]/.test(opt));
+  if (bad !== undefined)
+    throw new ExecutorError(
+      `--slurm-option '${bad}' is not an sbatch option: give one option with its value each time, as --slurm-option=--account=lab or --slurm-option=--time=01:00:00.`,
+    );
+  return [...options];
 }
 
 /** Options of `createRemoteExecutor`. */

@@ -5,7 +5,7 @@
  * its output streams back as job progress, and the job's return value is the task's outcome.
  * Delivery is at least once: a job whose worker died is delivered again and runs as the next attempt.
  */
-import { Queue, QueueEvents } from "bullmq";
+import type { Queue, QueueEvents } from "bullmq";
 import type { TaskExecutor, TaskHooks } from "../executor.js";
 import type { TaskOutcome, TaskSpec } from "../task-spec.js";
 import type { CodePackage } from "./code-package.js";
@@ -52,6 +52,9 @@ export class RedisExecutor implements TaskExecutor {
   /** Connects (failing fast when Redis does not answer). @throws ExecutorError */
   static async create(o: RedisExecutorOptions): Promise<RedisExecutor> {
     await checkReachable(o.target);
+    // Loaded here, not at the top: every task process imports the library, and BullMQ (with ioredis)
+    // is ~0.2 s of its start-up that only a launcher with a Redis executor needs.
+    const { Queue, QueueEvents } = await import("bullmq");
     const queue = new Queue(o.target.queue, { connection: connectionOptions(o.target, false) as never });
     const events = new QueueEvents(o.target.queue, { connection: connectionOptions(o.target, true) as never });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);

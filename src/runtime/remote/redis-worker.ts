@@ -3,7 +3,6 @@
  * machine, `concurrency` at a time, each in a worker process. Job locks are short (10 s) so that a
  * task whose machine died is delivered again within ~15 s; the lock is renewed while the task runs.
  */
-import { Worker } from "bullmq";
 import { hostname } from "node:os";
 import { RemoteTaskRunner, type RemoteTask } from "./remote-task.js";
 import { type RedisTarget, checkReachable, connectionOptions } from "./redis-target.js";
@@ -35,6 +34,7 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<QueueWork
   const runner = new RemoteTaskRunner({ concurrency, executor });
   runner.warm();
   const lockDuration = o.lockMs ?? 10_000;
+  const { Worker } = await import("bullmq"); // loaded by a worker only, not by every importer of the library
   const worker = new Worker<RemoteTask, TaskOutcome>(
     o.target.queue,
     async (job) => {

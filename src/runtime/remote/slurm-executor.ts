@@ -4,7 +4,8 @@
  * task whose node died runs again (as its next attempt). `@resources` maps to `--cpus-per-task`,
  * `--mem` and `--gres=gpu:N`; `--slurm-option` passes anything else through. Status comes from
  * `squeue`, outcomes from the datastore, and a running task's output is read from its log in the
- * datastore as it grows (live); `@retry` resubmits failed tasks; closing cancels the jobs.
+ * datastore as it grows (live; for a requeued job, the log of the attempt it runs now); `@retry`
+ * resubmits failed tasks; closing cancels the jobs.
  * Each job runs `bin/tsflow-task.js` (one task, without the CLI's start-up), with the same node and
  * tsflow as the launcher (a cluster's shared software path; `TSFLOW_SLURM_COMMAND` overrides it).
  */
@@ -51,10 +52,10 @@ interface Pending {
   logs?: Promise<void>;
   /** Its outcome is being looked for while Slurm still lists the job. */
   checking?: boolean;
+  /** Slurm's restart count of the job: a requeued task runs as a later attempt, whose log the live tail then follows. */
+  restarts?: number;
 }
 
-/** Tasks that become ready within this window are submitted together (one array per step). */
-const GATHER_MS = 20;
 /** How often the logs of running tasks are read for their live output. */
 const TAIL_MS = 1000;
 /** Logs read at once: a wide array on S3 costs a bounded number of requests at a time. */
@@ -66,7 +67,7 @@ export class SlurmExecutor implements TaskExecutor {
   readonly kind = "slurm";
   readonly capacity = 100_000;
   private gathered: Pending[] = [];
-  private gatherTimer: NodeJS.Timeout | undefined;
+  private gatherTimer: NodeJS.Immediate | undefined;
   private readonly running = new Map<string, Pending>();
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
@@ -92,7 +93,9 @@ export class SlurmExecutor implements TaskExecutor {
   run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
     return new Promise((resolve) => {
       this.gathered.push({ spec, hooks, resolve, ...(hooks.resources ? { resources: hooks.resources } : {}) });
-      this.gatherTimer ??= setTimeout(() => void this.submitGathered(), GATHER_MS);
+      // The scheduler hands over the tasks that became ready together (a foreach's children) in one turn
+      // of the event loop: they are one array, and a single task waits for no timer before its sbatch.
+      this.gatherTimer ??= setImmediate(() => void this.submitGathered());
     });
   }
 
@@ -100,7 +103,7 @@ export class SlurmExecutor implements TaskExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.gatherTimer);
+    clearImmediate(this.gatherTimer);
     clearInterval(this.poller);
     const jobs = [...new Set([...this.running.values()].map((p) => p.slurmId!.split("_")[0]!))];
     if (jobs.length) await run("scancel", jobs).catch(() => undefined);
@@ -174,17 +177,21 @@ export class SlurmExecutor implements TaskExecutor {
     this.polling = true;
     try {
       const jobs = [...new Set([...this.running.keys()].map((id) => id.split("_")[0]!))];
-      const out = await run("squeue", ["-h", "-r", "-o", "%i|%T", "-j", jobs.join(",")]).catch(() => "");
-      const states = new Map(
+      const out = await run("squeue", ["-h", "-r", "-O", "JobArrayID:|,State:|,RestartCnt:|", "-j", jobs.join(",")]).catch(() => "");
+      const jobStates = new Map(
         out
           .split("\n")
           .filter(Boolean)
-          .map((l) => l.split("|") as [string, string]),
+          .map((l) => l.split("|").map((field) => field.trim())) // -O pads a field to a width on some Slurm versions
+          .map(([id, state, restarts]) => [id!, { state: state!, restarts: Number(restarts) || 0 }]),
       );
       const live: Pending[] = [];
       for (const [id, p] of [...this.running]) {
-        const state = states.get(id);
-        if (state === "RUNNING") live.push(p);
+        const state = jobStates.get(id)?.state;
+        if (state === "RUNNING") {
+          p.restarts = jobStates.get(id)!.restarts;
+          live.push(p);
+        }
         if (state === "COMPLETING") this.finishIfRecorded(p, id);
         if (state && !FINAL.has(state)) continue;
         this.running.delete(id);
@@ -229,17 +236,31 @@ export class SlurmExecutor implements TaskExecutor {
     if (this.tailing || live.length === 0 || Date.now() - this.lastTail < TAIL_MS) return;
     this.tailing = true;
     this.lastTail = Date.now();
-    void mapLimit(live, TAIL_CONCURRENCY, (p) => this.emitLog(p, p.spec.attempt)).finally(() => (this.tailing = false));
+    void mapLimit(live, TAIL_CONCURRENCY, async (p) => this.emitLog(p, await this.liveAttempt(p))).finally(() => (this.tailing = false));
   }
 
-  // One task's reads are chained, so a live read and the last one at its end never repeat a line. A
-  // requeued task runs as a later attempt: its log is then read from the start, at its end.
+  // The attempt a running job runs: the task's own, until Slurm requeued the job (its node died). The
+  // requeued delivery claimed a later attempt, the newest one in the datastore (none yet: the last one).
+  private async liveAttempt(p: Pending): Promise<number> {
+    const current = p.tail?.address.attempt ?? p.spec.attempt;
+    if (!p.restarts) return current;
+    const { flow, runId, step, taskId } = p.spec;
+    return Math.max(current, ...(await this.ds.listAttempts(flow, runId, step, taskId).catch(() => [])));
+  }
+
+  // One task's reads are chained, so a live read and the last one at its end never repeat a line. On
+  // moving to a later attempt, what the attempt followed so far still gained is shown first.
   private emitLog(p: Pending, attempt: number): Promise<void> {
     p.logs = (p.logs ?? Promise.resolve()).then(async () => {
+      if (p.tail && p.tail.address.attempt !== attempt) await this.emitTail(p, p.tail);
       if (p.tail?.address.attempt !== attempt) p.tail = new LogTail(this.ds.storage, { ...p.spec, attempt });
-      for (const { stream, text } of await p.tail.read().catch(() => [])) p.hooks.onOutput(stream, text, 0);
+      await this.emitTail(p, p.tail);
     });
     return p.logs;
+  }
+
+  private async emitTail(p: Pending, tail: LogTail): Promise<void> {
+    for (const { stream, text } of await tail.read().catch(() => [])) p.hooks.onOutput(stream, text, 0);
   }
 
   private slurmLog(id: string): string {

@@ -99,10 +99,54 @@ slurm("should show a running task's output on the launcher before the task ends"
   assert.match(r.stdout, /\/wait\/\d+\] gate opened/);
 });
 
+slurm("should show a requeued task's output live too: the new attempt's, while it runs", async () => {
+  // The first attempt prints a line and runs on; its node is killed once the launcher showed that line.
+  // Slurm requeues the job, whose new attempt prints a line and waits for the gate, made once the
+  // launcher showed that second line: a launcher that reads the new attempt's log only at its end
+  // never opens the gate, and the attempt fails.
+  const gate = join(await makeTempDir(), "gate");
+  let node = 0;
+  let killed: Promise<void> | undefined;
+  let shownAt = 0;
+  const r = await launch(["run", fixture("slurm-requeue-live.ts"), "--executor", "slurm"], { LIVE_GATE: gate }, (soFar) => {
+    const first = /attempt 0 live on n(\d)/.exec(soFar);
+    if (first && !killed) {
+      node = Number(first[1]);
+      killed = cluster.killNode(node);
+    }
+    if (shownAt || !/attempt 1 live on n\d/.test(soFar)) return;
+    shownAt = Date.now();
+    writeFileSync(gate, "");
+  });
+  await killed;
+  if (node) await cluster.restartNode(node);
+  await removeTempDir(dirname(gate));
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.ok(shownAt, "the launcher showed the requeued attempt's line");
+  assert.is(r.stdout.match(/attempt 1 live on/g)?.length, 1, "the line is shown once");
+  assert.match(r.stdout, /gate opened/);
+  const ds = datastoreAt(root);
+  const runId = runIdFrom(r.stdout);
+  const [taskId] = await ds.listTaskIds("SlurmRequeueLiveFlow", runId, "wait");
+  assert.equal(await ds.listAttempts("SlurmRequeueLiveFlow", runId, "wait", taskId!), [0, 1]);
+});
+
 slurm("should say when Slurm's commands are missing", async () => {
   const r = await tsflow(["run", fixture("slurm-fan.ts"), "--executor", "slurm"], { root, env: { TSFLOW_SHARED_ROOT: "1", PATH: "/nonexistent" } });
   assert.is(r.code, 2);
   assert.match(r.stderr, /^Executor error: The Slurm command 'sbatch' is not on PATH: run tsflow on a machine of the cluster/m);
+});
+
+slurm("should refuse --slurm-option without the Slurm executor, and a value that is not an sbatch option", async () => {
+  const alone = await tsflow(["run", fixture("slurm-fan.ts"), "--slurm-option=--account=lab"], { root });
+  assert.is(alone.code, 2);
+  assert.match(
+    alone.stderr,
+    /^Executor error: --slurm-option --account=lab passes an option to sbatch, which only the Slurm executor runs: add --executor slurm \(or slurm:<partition>\), or drop the --slurm-option\.$/m,
+  );
+  const bare = await launch(["run", fixture("slurm-fan.ts"), "--executor", "slurm", "--slurm-option", "account=lab"]);
+  assert.is(bare.code, 2);
+  assert.match(bare.stderr, /^Executor error: --slurm-option 'account=lab' is not an sbatch option: give one option with its value each time/m);
 });
 
 slurm.run();

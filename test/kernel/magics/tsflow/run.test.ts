@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { openKernelSession, type KernelSession } from "../../../_helpers/jupyter-client.js";
 import { cellsOf } from "../../../_helpers/kernel-cells.js";
 import { makeTempDir, removeTempDir } from "../../../_helpers/tmp.js";
-import { remoteTaskPids } from "../../../_helpers/runs.js";
+import { datastoreAt, remoteTaskPids } from "../../../_helpers/runs.js";
 import { type RedisServer, startRedis } from "../../../_helpers/redis-server.js";
 import { type WorkerProcess, startWorker } from "../../../_helpers/workers.js";
+import { type SlurmCluster, startSlurm } from "../../../_helpers/slurm-cluster.js";
 
 let s: KernelSession;
 let root = "";
@@ -172,4 +173,63 @@ local("should refuse a remote executor on a root only this machine reaches, with
   const bad = await run("%run LonelyFlow --executor carrier-pigeon");
   assert.match(bad.reply.evalue, /Unknown executor 'carrier-pigeon': use local \(the default\), redis:\/\/host:6379\/0 or slurm\[:partition\]/);
 });
+local("should refuse --slurm-option without the Slurm executor, and a value that is not an sbatch option", async () => {
+  const alone = await run("%run LonelyFlow --slurm-option=--account=lab");
+  assert.is(alone.reply.ename, "ExecutorError");
+  assert.is(
+    alone.reply.evalue,
+    "--slurm-option --account=lab passes an option to sbatch, which only the Slurm executor runs: add --executor slurm (or slurm:<partition>), or drop the --slurm-option.",
+  );
+  const bare = await run("%run LonelyFlow --executor slurm --slurm-option account=lab");
+  assert.is(bare.reply.ename, "ExecutorError");
+  assert.match(
+    bare.reply.evalue,
+    /^--slurm-option 'account=lab' is not an sbatch option: give one option with its value each time, as --slurm-option=--account=lab/,
+  );
+});
 local.run();
+
+// The kernel runs on the cluster's login node (the controller's namespace), as a notebook server there would.
+const slurm = suite("%run --executor slurm --slurm-option");
+let cluster: SlurmCluster;
+slurm.before(async () => {
+  root = await makeTempDir();
+  cluster = await startSlurm("tsk", 3);
+  s = await openKernelSession({
+    netns: cluster.controller,
+    env: { ...(cluster.env as Record<string, string>), TSFLOW_USER: "alice", TSFLOW_DATASTORE_ROOT: join(root, "ds"), TSFLOW_SHARED_ROOT: "1" },
+  });
+});
+slurm.after(async () => {
+  await s?.close();
+  await cluster?.stop();
+  await removeTempDir(root);
+});
+slurm("should pass each --slurm-option to sbatch: every task of the run on the node --nodelist names", async () => {
+  await ok(`import { FlowSpec, step } from "tsflow";
+class PinnedFlow extends FlowSpec {
+  items = [1, 2, 3, 4];
+  node = "";
+  nodes: string[] = [];
+  @step start() { this.node = String(process.env.SLURMD_NODENAME); this.next(this.each, { foreach: "items" }); }
+  @step each() { this.node = String(process.env.SLURMD_NODENAME); this.next(this.join); }
+  @step join(inputs: Iterable<{ node: string }>) { this.nodes = [...new Set([...inputs].map((i) => i.node))]; this.node = String(process.env.SLURMD_NODENAME); this.next(this.end); }
+  @step end() { console.log("nodes", this.nodes.join(","), "join on", this.node); }
+}`);
+  // Slurm fills n1 first: without the option the tasks would run there.
+  const r = await ok("%run PinnedFlow --executor slurm --slurm-option=--nodelist=n2 --slurm-option --job-name=pinned");
+  assert.match(of(r, "update_display_data").at(-1).data["text/plain"], /succeeded · 7 tasks done/);
+  assert.match(text(r), /nodes n2 join on n2/);
+  const runId = /Run\('PinnedFlow\/(\d+)'\)/.exec(of(r, "execute_result")[0].data["text/plain"])?.[1] ?? "";
+  const ds = datastoreAt(join(root, "ds"));
+  const ids = await ds.listTaskIds("PinnedFlow", runId, "each");
+  assert.is(ids.length, 4);
+  for (const id of ids) assert.match((await ds.readDone("PinnedFlow", runId, "each", id, 0))!.executor!, /^slurm:\d+_\d$/);
+});
+slurm("should complete --slurm-option once the executor is Slurm, and common sbatch options after it", async () => {
+  assert.not.ok((await complete("%run PinnedFlow --")).matches.includes("--slurm-option"));
+  assert.ok((await complete("%run PinnedFlow --executor slurm --")).matches.includes("--slurm-option"));
+  assert.ok((await complete("%run PinnedFlow --executor slurm --slurm-option ")).matches.includes("--account="));
+  assert.equal((await complete("%run PinnedFlow --executor slurm --slurm-option=--ti")).matches, ["--slurm-option=--time="]);
+});
+slurm.run();
