@@ -25,6 +25,11 @@ export interface RedisExecutorOptions {
   notice: (message: string) => void;
 }
 
+interface Waiter {
+  resolve: (outcome: TaskOutcome) => void;
+  reject: (err: Error) => void;
+}
+
 /** Runs task attempts as BullMQ jobs. */
 export class RedisExecutor implements TaskExecutor {
   readonly kind = "redis";
@@ -34,6 +39,8 @@ export class RedisExecutor implements TaskExecutor {
   /** Jobs of this run not finished yet, with their pickup watch. */
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private lastPickup = Date.now();
+  /** The tasks waiting for their job to finish, by job id. */
+  private readonly waiters = new Map<string, Waiter>();
   private warned = 0;
   private closed = false;
 
@@ -47,6 +54,8 @@ export class RedisExecutor implements TaskExecutor {
       if (sink) for (const [stream, text, pid] of decodeOutput(data as OutputBatch)) sink(stream, text, pid);
     });
     events.on("active", () => (this.lastPickup = Date.now()));
+    events.on("completed", ({ jobId, returnvalue }) => this.settle(jobId, (w) => w.resolve(returnvalue as unknown as TaskOutcome)));
+    events.on("failed", ({ jobId, failedReason }) => this.settle(jobId, (w) => w.reject(new Error(failedReason))));
   }
 
   /** Connects (failing fast when Redis does not answer). @throws ExecutorError */
@@ -58,10 +67,6 @@ export class RedisExecutor implements TaskExecutor {
     const queue = new Queue(o.target.queue, { connection: connectionOptions(o.target, false) as never });
     const events = new QueueEvents(o.target.queue, { connection: connectionOptions(o.target, true) as never });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    // Each task in flight waits with a listener of its own (a 200-way foreach: 200), which is no leak:
-    // without this Node prints a MaxListenersExceededWarning to the user's terminal past 10.
-    queue.setMaxListeners(0);
-    events.setMaxListeners(0);
     return new RedisExecutor(o, queue, events);
   }
 
@@ -71,9 +76,13 @@ export class RedisExecutor implements TaskExecutor {
     this.outputs.set(jobId, hooks.onOutput);
     const watch = setInterval(() => void this.checkPickup(jobId), Math.min(this.pickupWarnMs, 5000));
     this.pending.set(jobId, watch);
+    // Waited for before the job exists, on the events stream that also carries its output, so the
+    // outcome comes after all of it (BullMQ's waitUntilFinished may learn of a fast job from its
+    // state first; its last output then arrived after the sink was gone). One listener serves all.
+    const finished = this.finished(jobId);
     try {
-      const job = await this.queue.add("task", data, { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
-      return (await job.waitUntilFinished(this.events)) as TaskOutcome;
+      await this.queue.add("task", data, { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      return await finished;
     } catch (err) {
       const message = `the task's job failed on the worker: ${(err as Error).message}`;
       return { success: false, next: [], exception: { type: "ExecutorError", message, stack: message } };
@@ -84,10 +93,23 @@ export class RedisExecutor implements TaskExecutor {
     }
   }
 
+  /** Resolves with the job's return value when the events stream says it completed; rejects when it failed. */
+  private finished(jobId: string): Promise<TaskOutcome> {
+    return new Promise<TaskOutcome>((resolve, reject) => this.waiters.set(jobId, { resolve, reject }));
+  }
+
+  private settle(jobId: string, how: (w: Waiter) => void): void {
+    const waiter = this.waiters.get(jobId);
+    if (!waiter) return;
+    this.waiters.delete(jobId);
+    how(waiter);
+  }
+
   /** Removes the run's jobs no worker has taken yet (an interrupted run), then disconnects. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const id of [...this.waiters.keys()]) this.settle(id, (w) => w.reject(new Error("the run was stopped")));
     for (const watch of this.pending.values()) clearInterval(watch);
     await Promise.all([...this.pending.keys()].map((id) => this.queue.remove(id).catch(() => 0)));
     await Promise.all([this.events.close(), this.queue.close()]);
