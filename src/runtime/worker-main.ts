@@ -58,21 +58,20 @@ async function load(code: TaskCode): Promise<TaskContext> {
  * the launcher's identity (a production run's in `production:<token>`). The client itself keeps a
  * namespace a task sets to that task.
  */
-function enterTask(spec: TaskSpec, code: TaskCode, fixedToken: string | undefined): void {
+function enterTask(spec: TaskSpec, code: TaskCode): void {
   process.env.TSFLOW_DATASTORE_ROOT = code.datastoreRoot;
   process.env.TSFLOW_USER = spec.username;
-  const token = fixedToken ?? (spec.identity.startsWith("production:") ? spec.identity.slice("production:".length) : "");
-  process.env.TSFLOW_PRODUCTION_TOKEN = token;
+  process.env.TSFLOW_PRODUCTION_TOKEN = spec.identity.startsWith("production:") ? spec.identity.slice("production:".length) : "";
 }
 
-async function runOne(message: ToWorker, config: WorkerConfig): Promise<void> {
+async function runOne(message: ToWorker): Promise<void> {
   let context: TaskContext;
   try {
     context = await contextFor(message.code);
   } catch (err) {
     return send({ type: "load-failed", message: (err as Error).message });
   }
-  enterTask(message.spec, message.code, config.productionToken);
+  enterTask(message.spec, message.code);
   const outcome = await runTask(message.spec, context);
   const retire = contexts.size > MAX_LOADED;
   send({ type: "done", outcome, ...(retire ? { retire } : {}) }, retire ? () => process.exit(0) : undefined);
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     await import(LIBRARY).catch(() => undefined);
   }
   process.on("message", (message: ToWorker) => {
-    if (message.type === "run") void runOne(message, config);
+    if (message.type === "run") void runOne(message);
   });
   process.on("disconnect", () => process.exit(0));
   send({ type: "ready" });

@@ -53,9 +53,9 @@ export class WorkerPoolExecutor implements TaskExecutor {
 
   /** Runs a task of the pool's flow. */
   async run(spec: TaskSpec, hooks: TaskHooks): Promise<TaskOutcome> {
-    const { flowFile, className, datastore } = this.options;
-    if (!flowFile || !datastore) throw new Error("a generic worker pool runs tasks with runCode(), which names their code");
-    return this.runCode(spec, hooks, { flowFile, datastoreRoot: datastore.location, ...(className ? { className } : {}) }, datastore);
+    const code = this.ownCode();
+    if (!code || !this.options.datastore) throw new Error("a generic worker pool runs tasks with runCode(), which names their code");
+    return this.runCode(spec, hooks, code, this.options.datastore);
   }
 
   /** Runs a task of any flow: `code` says which, on `datastore` (its root). */
@@ -86,10 +86,16 @@ export class WorkerPoolExecutor implements TaskExecutor {
   }
 
   private spawn(): Worker {
-    const { flowFile, className, datastore, productionToken } = this.options;
-    const code = flowFile && datastore ? { flowFile, datastoreRoot: datastore.location, ...(className ? { className } : {}) } : {};
+    const code = this.ownCode();
+    const { productionToken } = this.options;
     const config: WorkerConfig = { ...code, ...(productionToken ? { productionToken } : {}) };
-    return (flowFile ? adoptPrewarmed(config) : undefined) ?? startWorker(config);
+    return (code ? adoptPrewarmed(config) : undefined) ?? startWorker(config);
+  }
+
+  // The flow a pool made for one flow file runs (undefined: a generic pool).
+  private ownCode(): TaskCode | undefined {
+    const { flowFile, className, datastore } = this.options;
+    return flowFile && datastore ? { flowFile, datastoreRoot: datastore.location, ...(className ? { className } : {}) } : undefined;
   }
 
   // A worker that retires (it has loaded many flows) leaves the pool; a replacement starts at once.
